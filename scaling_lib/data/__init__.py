@@ -1,0 +1,13 @@
+"""Loaders for the real data sets shipped with the course.
+
+Every data set lives in a folder beside this file with a README that gives its source, commit,
+licence, checksum and citation. Every loader returns a ``pandas.DataFrame`` and checks the
+file's header and row count, so a missing file or a changed column fails with a clear message.
+"""
+
+from ._io import DATA_DIR, data_path, read_table, sha256
+from ._porian import (PORIAN_CONFIG_COLUMNS, PORIAN_FIGURE1_STEPS, load_porian_isoflops,
+                      load_porian_optima)
+# chapter 3 loaders (Chinchilla, Besiroglu et al.) are imported here
+# chapter 4 loaders (emergence, Ruan et al.) are imported here
+# chapter 5 loaders (inverse scaling, Michaelov & Bergen) are imported here

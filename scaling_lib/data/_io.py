@@ -1,0 +1,70 @@
+"""Reading the shipped data files with checks, so that a missing file or a changed column
+fails loudly with a message that says what was expected."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent
+
+__all__ = ["DATA_DIR", "data_path", "read_table", "sha256"]
+
+
+def data_path(*parts: str) -> Path:
+    """Path of a shipped data file; ``FileNotFoundError`` naming it if it is absent."""
+    path = DATA_DIR.joinpath(*parts)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"data file {path} is missing; it ships with scaling_lib (see its README in "
+            f"{path.parent}); reinstall the package or restore the file"
+        )
+    return path
+
+
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, to compare with the checksum in the data set's README."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_table(*parts: str, columns: list[str], rows: int | None = None, sep: str = ",",
+               path: Path | None = None) -> pd.DataFrame:
+    """Read a CSV/TSV and check its header and row count.
+
+    Parameters
+    ----------
+    *parts : str
+        Path of the file below ``scaling_lib/data``.
+    columns : list of str
+        The exact, ordered header the file must have.
+    rows : int, optional
+        The number of data rows the file must have.
+    sep : str
+        Field separator.
+    path : Path, optional
+        Read this file instead (used by tests to feed a malformed copy).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is absent.
+    ValueError
+        If the header differs from ``columns`` or the row count from ``rows``.
+    """
+    path = Path(path) if path is not None else data_path(*parts)
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {path} is missing")
+    frame = pd.read_csv(path, sep=sep)
+    found = list(frame.columns)
+    if found != list(columns):
+        missing = [c for c in columns if c not in found]
+        extra = [c for c in found if c not in columns]
+        raise ValueError(
+            f"{path.name}: columns changed; expected {list(columns)}, found {found} "
+            f"(missing {missing}, unexpected {extra})"
+        )
+    if rows is not None and len(frame) != rows:
+        raise ValueError(f"{path.name}: expected {rows} data rows, found {len(frame)}")
+    return frame
