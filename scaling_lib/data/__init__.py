@@ -10,4 +10,6 @@ from ._porian import (PORIAN_CONFIG_COLUMNS, PORIAN_FIGURE1_STEPS, load_porian_i
                       load_porian_optima)
 # chapter 3 loaders (Chinchilla, Besiroglu et al.) are imported here
 # chapter 4 loaders (emergence, Ruan et al.) are imported here
-# chapter 5 loaders (inverse scaling, Michaelov & Bergen) are imported here
+from ._inverse import (INVERSE_TASK_CAUSES, INVERSE_TASKS, ISP_CAUSES, PYTHIA_NOMINAL_PARAMS,
+                       PYTHIA_PARAMS, PYTHIA_SIZES, PYTHIA_STEPS, PYTHIA_TOKENS_PER_STEP,
+                       load_inverse_scaling, load_inverse_scaling_tests, parse_test_cell)
