@@ -1,0 +1,679 @@
+"""Emergent abilities: metrics, the per-token model of sharp jumps, and sigmoid fits.
+
+Wei et al. (2022) call an ability *emergent* when it is "not present in smaller models but is
+present in larger models": performance sits near chance up to some scale and then rises far above
+it. Schaeffer, Miranda & Koyejo (2023, Sec. 2) argue that much of the sharpness comes from the
+metric: if each of the ``L`` tokens of an answer is right with probability ``p`` that improves
+smoothly with scale, the exact match of the whole answer is ``p**L``, which stays near zero for a
+long time and then shoots up. This module holds
+
+* the metric transforms of that argument: :func:`sequence_exact_match` (``p**L``), its inverse
+  :func:`per_token_accuracy`, :func:`expected_token_errors` (``L (1 - p)``), and the toy model
+  :func:`simulate_metrics` in which ``p = exp(-(N / c)**alpha)``;
+* :func:`fit_sigmoid`, a logistic curve in ``log10(compute)`` with a known chance floor, the
+  usual functional form for downstream accuracy against scale (Ruan et al. 2024 fit sigmoids of
+  this kind), and :func:`holdout_prediction`, which fits it below a compute cut-off and scores
+  the prediction on the larger models;
+* :func:`crossing_point`, where a family's curve first crosses a score level;
+* :func:`capability_components`, principal components of benchmark scores, the low-dimensional
+  "capability" axis of observational scaling laws (Ruan et al. 2024).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+
+from ._validation import (as_float_array, as_positive_array, as_positive_int,
+                          as_probability_array, check_min_length, check_same_shape)
+
+__all__ = [
+    "bleu_to_fraction",
+    "sequence_exact_match",
+    "per_token_accuracy",
+    "expected_token_errors",
+    "token_accuracy_from_loss",
+    "simulate_metrics",
+    "sigmoid",
+    "SigmoidFit",
+    "fit_sigmoid",
+    "HoldoutPrediction",
+    "holdout_prediction",
+    "crossing_point",
+    "family_crossings",
+    "CapabilityPCA",
+    "capability_components",
+]
+
+
+# --------------------------------------------------------------------------- metric transforms
+
+def bleu_to_fraction(bleu_100):
+    """Rescale a BLEU score from the 0-100 scale of most reports to the 0-1 scale of accuracy.
+
+    Parameters
+    ----------
+    bleu_100 : array_like
+        BLEU on 0-100.
+
+    Returns
+    -------
+    ndarray
+        ``bleu_100 / 100``.
+
+    Raises
+    ------
+    ValueError
+        If a value is outside [0, 100] or not finite (the message names ``bleu_100``).
+
+    Examples
+    --------
+    >>> float(bleu_to_fraction(27.2))
+    0.272
+    """
+    arr = as_float_array(bleu_100, "bleu_100")
+    if np.any((arr < 0) | (arr > 100)):
+        bad = arr[(arr < 0) | (arr > 100)].ravel()[0]
+        raise ValueError(f"bleu_100 must lie in [0, 100], got {float(bad)!r}")
+    return arr / 100.0
+
+
+def sequence_exact_match(p_token, length):
+    """Probability that all ``length`` tokens of an answer are right: ``p_token ** length``.
+
+    The tokens are assumed independent, each right with probability ``p_token``; this is the
+    exact-match accuracy of Schaeffer et al. (2023, Sec. 2), ``Accuracy(N) ~ p_N(token)^L``.
+
+    Parameters
+    ----------
+    p_token : array_like
+        Per-token probability of the right token, in [0, 1].
+    length : int or array_like of int
+        Number of tokens in the answer (>= 1). Arrays broadcast against ``p_token``.
+
+    Returns
+    -------
+    ndarray
+        Exact-match probability in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``p_token`` is outside [0, 1] or ``length`` is not a positive integer.
+
+    Examples
+    --------
+    >>> round(float(sequence_exact_match(0.9, 5)), 12)
+    0.59049
+    >>> sequence_exact_match([0.5, 0.9], [1, 2]).round(3).tolist()
+    [0.5, 0.81]
+    """
+    p = as_probability_array(p_token, "p_token")
+    lengths = _as_lengths(length)
+    return p ** lengths
+
+
+def per_token_accuracy(exact_match, length):
+    """Invert :func:`sequence_exact_match`: the per-token accuracy ``exact_match ** (1/length)``.
+
+    Parameters
+    ----------
+    exact_match : array_like
+        Sequence exact-match rate in [0, 1].
+    length : int or array_like of int
+        Number of tokens per answer (>= 1).
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> round(float(per_token_accuracy(0.5, 4)), 4)
+    0.8409
+    """
+    em = as_probability_array(exact_match, "exact_match")
+    lengths = _as_lengths(length)
+    return em ** (1.0 / lengths)
+
+
+def expected_token_errors(p_token, length):
+    """Expected number of wrong tokens in an answer of ``length`` tokens: ``length * (1 - p)``.
+
+    This is the linear "token edit distance" of Schaeffer et al. (2023, Sec. 2), which falls
+    smoothly where exact match jumps.
+
+    Examples
+    --------
+    >>> round(float(expected_token_errors(0.9, 5)), 12)
+    0.5
+    """
+    p = as_probability_array(p_token, "p_token")
+    lengths = _as_lengths(length)
+    return lengths * (1.0 - p)
+
+
+def token_accuracy_from_loss(loss):
+    """Per-token probability of the right token from a per-token cross-entropy (nats):
+    ``exp(-loss)`` (Schaeffer et al. 2023, Sec. 2).
+
+    Raises
+    ------
+    ValueError
+        If ``loss`` is negative, NaN or infinite.
+
+    Examples
+    --------
+    >>> round(float(token_accuracy_from_loss(0.1)), 4)
+    0.9048
+    """
+    arr = as_float_array(loss, "loss")
+    if np.any(arr < 0):
+        raise ValueError(f"loss must be >= 0 (nats per token), got {float(arr[arr < 0].ravel()[0])!r}")
+    return np.exp(-arr)
+
+
+def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, length: int = 5,
+                     n_questions: int | None = None, rng: np.random.Generator | None = None):
+    """Toy model of Schaeffer et al. (2023, Sec. 2): smooth loss, sharp exact match.
+
+    Per-token cross-entropy falls as a power law in parameters,
+    ``loss = (n_params / scale) ** exponent`` (their ``L_CE(N) = (N/c)^alpha`` with
+    ``alpha < 0``); the per-token accuracy is ``p = exp(-loss)``; an answer of ``length``
+    tokens is exactly right with probability ``p ** length`` and has ``length * (1 - p)`` wrong
+    tokens on average.
+
+    Parameters
+    ----------
+    n_params : array_like
+        Model sizes (> 0).
+    scale : float
+        ``c``: the size at which the per-token loss is 1 nat (> 0).
+    exponent : float
+        ``alpha`` (< 0): how fast the loss falls.
+    length : int
+        Tokens per answer (>= 1).
+    n_questions : int, optional
+        If given, also draw a finite test set of that many questions per model
+        (``rng`` required) and return the measured exact-match rate, which is exactly 0 until
+        ``p ** length`` reaches about ``1 / n_questions``.
+    rng : numpy.random.Generator, optional
+        Source of randomness for ``n_questions``.
+
+    Returns
+    -------
+    dict of ndarray
+        ``loss, p_token, exact_match, token_errors`` and, with ``n_questions``,
+        ``measured_exact_match``.
+
+    Examples
+    --------
+    >>> out = simulate_metrics([1e8, 1e10], scale=1e8, exponent=-0.3, length=5)
+    >>> out["p_token"].round(3).tolist(), out["exact_match"].round(3).tolist()
+    ([0.368, 0.778], [0.007, 0.285])
+    """
+    n = as_positive_array(n_params, "n_params")
+    scale = float(as_positive_array(scale, "scale"))
+    exponent = float(as_float_array(exponent, "exponent"))
+    if exponent >= 0:
+        raise ValueError(f"exponent must be < 0 (loss falls with size), got {exponent!r}")
+    length = as_positive_int(length, "length")
+    loss = (n / scale) ** exponent          # Schaeffer et al. (2023), Sec. 2: L_CE = (N/c)^alpha
+    p = np.exp(-loss)                        # per-token probability of the right token
+    out = {"loss": loss, "p_token": p, "exact_match": p**length,
+           "token_errors": length * (1.0 - p)}
+    if n_questions is not None:
+        n_questions = as_positive_int(n_questions, "n_questions")
+        if rng is None:
+            raise ValueError("rng must be a numpy.random.Generator when n_questions is given, "
+                             "got None")
+        out["measured_exact_match"] = rng.binomial(n_questions, p**length) / n_questions
+    return out
+
+
+def _as_lengths(length):
+    arr = np.asarray(length)
+    if arr.ndim == 0:
+        return float(as_positive_int(length if not isinstance(length, np.generic)
+                                     else length.item(), "length"))
+    vals = as_float_array(arr, "length")
+    if np.any(vals < 1) or np.any(vals != np.round(vals)):
+        bad = vals[(vals < 1) | (vals != np.round(vals))].ravel()[0]
+        raise ValueError(f"length must be positive integers, got {float(bad)!r}")
+    return vals
+
+
+# --------------------------------------------------------------------------- sigmoid fits
+
+def sigmoid(x, *, midpoint: float, slope: float, floor: float = 0.0, ceiling: float = 1.0):
+    """Logistic curve from ``floor`` to ``ceiling``:
+    ``floor + (ceiling - floor) / (1 + exp(-slope * (x - midpoint)))``.
+
+    With ``x = log10(compute)``, ``midpoint`` is the compute (in decades) at which the score is
+    halfway between floor and ceiling and ``slope`` is in 1/decade: the score goes from 10 % to
+    90 % of the way in ``2 ln 9 / slope ~ 4.39 / slope`` decades.
+
+    Examples
+    --------
+    >>> float(sigmoid(22.0, midpoint=22.0, slope=3.0, floor=0.25))
+    0.625
+    """
+    x = as_float_array(x, "x")
+    return floor + (ceiling - floor) * 0.5 * (1.0 + np.tanh(0.5 * slope * (x - midpoint)))
+
+
+@dataclass(frozen=True)
+class SigmoidFit:
+    """Result of :func:`fit_sigmoid` (a logistic curve in ``x``, usually ``log10`` compute).
+
+    Attributes
+    ----------
+    midpoint, slope, floor, ceiling : float
+        Parameters of :func:`sigmoid`; ``floor`` is fixed by the caller (chance level).
+    residuals : ndarray
+        ``y - prediction`` at the fitted points.
+    rmse : float
+        Root-mean-square residual.
+    success : bool
+        Whether the optimizer converged and the fit is identifiable.
+    message : str
+        What happened.
+    """
+
+    midpoint: float
+    slope: float
+    floor: float
+    ceiling: float
+    residuals: np.ndarray = field(repr=False)
+    rmse: float
+    success: bool
+    message: str
+
+    def predict(self, x):
+        """Evaluate the fitted curve at ``x``."""
+        return sigmoid(x, midpoint=self.midpoint, slope=self.slope, floor=self.floor,
+                       ceiling=self.ceiling)
+
+    @property
+    def width(self) -> float:
+        """Distance in ``x`` between 10 % and 90 % of the rise, ``2 ln 9 / slope``."""
+        return 2.0 * np.log(9.0) / self.slope
+
+    def x_at(self, level: float) -> float:
+        """The ``x`` where the curve reaches score ``level`` (strictly between floor and ceiling)."""
+        if not self.floor < level < self.ceiling:
+            raise ValueError(f"level must lie strictly between floor={self.floor:.3g} and "
+                             f"ceiling={self.ceiling:.3g}, got {level!r}")
+        frac = (level - self.floor) / (self.ceiling - self.floor)
+        return float(self.midpoint + np.log(frac / (1.0 - frac)) / self.slope)
+
+
+def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
+                slope_bounds=(0.05, 20.0)) -> SigmoidFit:
+    """Fit ``y = floor + (ceiling - floor) * logistic(slope * (x - midpoint))`` by least squares.
+
+    ``floor`` is fixed (the chance score of the task: 0 for exact match, about 0.25 for a
+    four-way multiple choice); ``ceiling`` is fitted within ``(floor, 1]`` unless given.
+    Several starting midpoints across the range of ``x`` are tried and the best kept.
+
+    Parameters
+    ----------
+    x : array_like
+        Scale variable, usually ``log10(compute)``; finite.
+    y : array_like
+        Scores in [0, 1], same length as ``x``; at least four points.
+    floor : float
+        Score of a model with no ability (chance).
+    ceiling : float, optional
+        Fix the upper plateau (for example 1.0); fitted if None.
+    slope_bounds : (float, float)
+        Bounds on ``slope`` (per unit of ``x``).
+
+    Returns
+    -------
+    SigmoidFit
+
+    Raises
+    ------
+    ValueError
+        For non-finite ``x``, ``y`` outside [0, 1], different lengths, fewer than four points,
+        or ``floor``/``ceiling`` outside [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.linspace(20, 25, 30)
+    >>> fit = fit_sigmoid(x, sigmoid(x, midpoint=22.5, slope=2.0, ceiling=0.9))
+    >>> round(fit.midpoint, 3), round(fit.slope, 3), round(fit.ceiling, 3)
+    (22.5, 2.0, 0.9)
+    """
+    x = as_float_array(x, "x").ravel()
+    y = as_probability_array(y, "y").ravel()
+    check_same_shape(x=x, y=y)
+    check_min_length(x, "x", 4)
+    floor = float(as_probability_array(floor, "floor"))
+    if ceiling is not None:
+        ceiling = float(as_probability_array(ceiling, "ceiling"))
+        if ceiling <= floor:
+            raise ValueError(f"ceiling must be > floor={floor!r}, got {ceiling!r}")
+    lo_s, hi_s = slope_bounds
+    if not 0 < lo_s < hi_s:
+        raise ValueError(f"slope_bounds must satisfy 0 < low < high, got {slope_bounds!r}")
+    if np.ptp(x) == 0:
+        nan = float("nan")
+        return SigmoidFit(nan, nan, floor, nan, np.full_like(y, nan), nan, False,
+                          "all x are equal: midpoint and slope are not identifiable")
+    span = np.ptp(x)
+    lo_m, hi_m = x.min() - span, x.max() + span
+    free_ceiling = ceiling is None
+    c_lo = min(floor + 1e-3, 1.0 - 1e-9)   # not max(y): noise can lift a point above the plateau
+    c_start = min(max(float(y.max()), c_lo), 1.0)
+
+    def unpack(theta):
+        m, s = theta[0], theta[1]
+        c = theta[2] if free_ceiling else ceiling
+        return m, s, c
+
+    def resid(theta):
+        m, s, c = unpack(theta)
+        return sigmoid(x, midpoint=m, slope=s, floor=floor, ceiling=c) - y
+
+    lower = [lo_m, lo_s] + ([c_lo] if free_ceiling else [])
+    upper = [hi_m, hi_s] + ([1.0] if free_ceiling else [])
+    best = None
+    for m0 in np.linspace(x.min(), x.max(), 7):
+        for s0 in (0.5, 2.0, 5.0):
+            start = [m0, np.clip(s0, lo_s, hi_s)] + ([c_start] if free_ceiling else [])
+            start = np.clip(start, lower, upper)
+            res = optimize.least_squares(resid, start, bounds=(lower, upper), method="trf",
+                                         xtol=1e-12, ftol=1e-12, gtol=1e-12)
+            if best is None or res.cost < best.cost:
+                best = res
+    m, s, c = unpack(best.x)
+    r = best.fun.copy()
+    at_bound = np.isclose(s, lo_s) or np.isclose(s, hi_s)
+    ok = bool(best.success) and not at_bound
+    msg = f"least squares on {x.size} points, best of 21 starts"
+    if at_bound:
+        msg += f"; slope hit its bound ({s:.3g}), the rise is not resolved by the data"
+    return SigmoidFit(float(m), float(s), floor, float(c), r, float(np.sqrt(np.mean(r**2))),
+                      ok, msg)
+
+
+@dataclass(frozen=True)
+class HoldoutPrediction:
+    """Result of :func:`holdout_prediction`.
+
+    Attributes
+    ----------
+    fit : SigmoidFit
+        Fitted on the points with ``x < cutoff``.
+    cutoff : float
+        The cut-off in ``x``.
+    train : ndarray of bool
+        Which points were used to fit.
+    predicted : ndarray
+        The fit's prediction at every point.
+    errors : ndarray
+        ``predicted - y`` at every point.
+    test_mae, test_rmse : float
+        Mean absolute and root-mean-square error on the held-out points (``x >= cutoff``).
+    """
+
+    fit: SigmoidFit
+    cutoff: float
+    train: np.ndarray = field(repr=False)
+    predicted: np.ndarray = field(repr=False)
+    errors: np.ndarray = field(repr=False)
+    test_mae: float
+    test_rmse: float
+
+
+def holdout_prediction(x, y, cutoff: float | None = None, *, train=None,
+                       **fit_kwargs) -> HoldoutPrediction:
+    """Fit a sigmoid to the points with ``x < cutoff`` and score it on the points above.
+
+    This is the honest test of "can emergence be predicted from smaller models": the fit never
+    sees the models it is judged on.
+
+    Parameters
+    ----------
+    x, y : array_like
+        As in :func:`fit_sigmoid`.
+    cutoff : float, optional
+        Points with ``x < cutoff`` train, the others test.
+    train : array_like of bool, optional
+        Instead of ``cutoff``, say which points train (for example "compute below 1e23" while
+        ``x`` is another scale axis). Give exactly one of ``cutoff`` and ``train``.
+    **fit_kwargs
+        Passed to :func:`fit_sigmoid` (``floor``, ``ceiling``, ...).
+
+    Returns
+    -------
+    HoldoutPrediction
+        ``cutoff`` is NaN when ``train`` was given.
+
+    Raises
+    ------
+    ValueError
+        If both or neither of ``cutoff`` and ``train`` are given, if fewer than four points
+        train, or if none is left to test.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.linspace(20, 25, 21)
+    >>> y = sigmoid(x, midpoint=22.0, slope=3.0)
+    >>> res = holdout_prediction(x, y, cutoff=23.0)
+    >>> int(res.train.sum()), round(res.test_mae, 6)
+    (12, 0.0)
+    """
+    x = as_float_array(x, "x").ravel()
+    y = as_probability_array(y, "y").ravel()
+    check_same_shape(x=x, y=y)
+    if (cutoff is None) == (train is None):
+        raise ValueError(f"give exactly one of cutoff and train, got cutoff={cutoff!r} and "
+                         f"train={'None' if train is None else 'a mask'}")
+    if cutoff is not None:
+        cutoff = float(as_float_array(cutoff, "cutoff"))
+        mask = x < cutoff
+        where = f"cutoff={cutoff!r}"
+    else:
+        mask = np.asarray(train)
+        if mask.dtype != bool or mask.shape != x.shape:
+            raise ValueError(f"train must be a boolean mask of shape {x.shape}, got dtype "
+                             f"{mask.dtype} and shape {mask.shape}")
+        cutoff = float("nan")
+        where = "train"
+    if mask.sum() < 4:
+        raise ValueError(f"{where} leaves {int(mask.sum())} points to fit; need >= 4")
+    if (~mask).sum() < 1:
+        raise ValueError(f"{where} leaves no point to test (max x is {x.max():.4g})")
+    fit = fit_sigmoid(x[mask], y[mask], **fit_kwargs)
+    pred = fit.predict(x)
+    err = pred - y
+    test = err[~mask]
+    return HoldoutPrediction(fit, cutoff, mask, pred, err, float(np.mean(np.abs(test))),
+                             float(np.sqrt(np.mean(test**2))))
+
+
+def crossing_point(x, y, level: float):
+    """First ``x`` at which the curve ``y(x)`` rises through ``level``, by linear interpolation.
+
+    Points are sorted by ``x``; the crossing lies between the last point below ``level`` before
+    the first point at or above it. Used with ``x = log10(compute)`` to say where one family
+    "acquires" a task.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Finite values, same length, at least one point.
+    level : float
+        The score to cross.
+
+    Returns
+    -------
+    float or None
+        The interpolated ``x``; ``x[0]`` if the first point is already at or above ``level``;
+        None if the curve never reaches ``level``.
+
+    Examples
+    --------
+    >>> crossing_point([1.0, 2.0, 3.0], [0.1, 0.3, 0.9], 0.6)
+    2.5
+    >>> crossing_point([1.0, 2.0], [0.1, 0.2], 0.5) is None
+    True
+    """
+    x = as_float_array(x, "x").ravel()
+    y = as_float_array(y, "y").ravel()
+    check_same_shape(x=x, y=y)
+    check_min_length(x, "x", 1)
+    level = float(as_float_array(level, "level"))
+    order = np.argsort(x, kind="stable")
+    x, y = x[order], y[order]
+    above = np.nonzero(y >= level)[0]
+    if above.size == 0:
+        return None
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    x0, x1, y0, y1 = x[i - 1], x[i], y[i - 1], y[i]
+    return float(x0 + (level - y0) * (x1 - x0) / (y1 - y0))
+
+
+def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score",
+                     group: str = "family"):
+    """Where each family's curve first reaches ``level``, in ``log10`` of column ``x``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per model, with columns ``group``, ``x`` (> 0, e.g. compute in FLOPs) and ``y``.
+    level : float
+        Score to reach.
+    x, y, group : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per family: ``family, n_models, log10_first, log10_last, crossing, status``.
+        ``crossing`` is the interpolated ``log10 x`` (see :func:`crossing_point`); ``status`` is
+        ``"crossed"`` (bracketed by two models), ``"at or below smallest"`` (the family's
+        smallest model already reaches ``level``: ``crossing`` is only an upper bound) or
+        ``"not reached"`` (``crossing`` is NaN: the family never gets there).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"family": ["a", "a", "b"], "compute": [1e21, 1e23, 1e22],
+    ...                    "score": [0.0, 1.0, 0.1]})
+    >>> family_crossings(df, 0.5)[["family", "crossing", "status"]].values.tolist()
+    [['a', 22.0, 'crossed'], ['b', nan, 'not reached']]
+    """
+    import pandas as pd
+
+    for col in (x, y, group):
+        if col not in frame.columns:
+            raise ValueError(f"frame has no column {col!r}; columns are {list(frame.columns)}")
+    rows = []
+    for fam, g in frame.groupby(group, sort=True):
+        lx = np.log10(as_positive_array(g[x].to_numpy(float), x))
+        c = crossing_point(lx, g[y].to_numpy(float), level)
+        if c is None:
+            status, c = "not reached", float("nan")
+        elif c == lx.min() and g[y].to_numpy(float)[np.argmin(lx)] >= level:
+            status = "at or below smallest"
+        else:
+            status = "crossed"
+        rows.append({"family": fam, "n_models": len(g), "log10_first": float(lx.min()),
+                     "log10_last": float(lx.max()), "crossing": c, "status": status})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- capability space
+
+@dataclass(frozen=True)
+class CapabilityPCA:
+    """Principal components of a models-by-benchmarks score matrix.
+
+    Attributes
+    ----------
+    scores : ndarray, shape (n_models, n_components)
+        Each model's coordinates ("PC-1", "PC-2", ...).
+    loadings : ndarray, shape (n_components, n_benchmarks)
+        Unit vectors; PC-1 is oriented so that its loadings sum to a positive number (higher =
+        more capable).
+    explained_variance_ratio : ndarray
+        Share of the total variance captured by each component.
+    mean : ndarray
+        Column means that were subtracted.
+    """
+
+    scores: np.ndarray
+    loadings: np.ndarray
+    explained_variance_ratio: np.ndarray
+    mean: np.ndarray
+
+    def transform(self, matrix):
+        """Coordinates of new models (rows of ``matrix``, same benchmark columns)."""
+        m = as_float_array(matrix, "matrix")
+        if m.ndim != 2 or m.shape[1] != self.mean.size:
+            raise ValueError(f"matrix must have shape (n, {self.mean.size}), got {m.shape}")
+        return (m - self.mean) @ self.loadings.T
+
+
+def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
+    """PCA of benchmark scores: the low-dimensional capability axis of Ruan et al. (2024).
+
+    Ruan et al. (2024) find that a few principal components of standard benchmark scores
+    explain most of their variation across many model families, and use them as a common scale
+    axis in place of compute. This is the plain version: centre each column, take
+    the singular value decomposition, keep ``n_components``. Rows with a missing value must be
+    removed (or imputed) by the caller.
+
+    Parameters
+    ----------
+    matrix : array_like, shape (n_models, n_benchmarks)
+        Finite scores.
+    n_components : int
+        How many components to keep (<= number of benchmarks).
+
+    Returns
+    -------
+    CapabilityPCA
+
+    Raises
+    ------
+    ValueError
+        If ``matrix`` is not 2-D, has NaN, or has fewer rows than two.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.linspace(0, 1, 6)
+    >>> pca = capability_components(np.column_stack([t, 2 * t, 0.5 * t]))
+    >>> round(float(pca.explained_variance_ratio[0]), 6)
+    1.0
+    >>> bool(np.all(np.diff(pca.scores[:, 0]) > 0))
+    True
+    """
+    m = as_float_array(matrix, "matrix")
+    if m.ndim != 2:
+        raise ValueError(f"matrix must be 2-D (models x benchmarks), got shape {m.shape}")
+    check_min_length(m[:, 0] if m.shape[1] else m, "matrix", 2)
+    k = as_positive_int(n_components, "n_components")
+    if k > m.shape[1]:
+        raise ValueError(f"n_components must be <= {m.shape[1]} benchmarks, got {k}")
+    mean = m.mean(axis=0)
+    centred = m - mean
+    _, sing, vt = np.linalg.svd(centred, full_matrices=False)
+    total = float((sing**2).sum())
+    ratio = sing**2 / total if total > 0 else np.zeros_like(sing)
+    loadings = vt[:k].copy()
+    for i in range(k):
+        if loadings[i].sum() < 0:
+            loadings[i] *= -1.0
+    return CapabilityPCA(centred @ loadings.T, loadings, ratio[:k], mean)
