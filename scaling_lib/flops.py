@@ -1,0 +1,835 @@
+"""Counting the parameters, FLOPs, memory and wall-clock time of a decoder-only Transformer.
+
+Everything here is arithmetic on the shape of the network, and every formula cites the paper,
+table or equation it implements:
+
+* parameters: Kaplan et al. (2020), section 2.1 and Table 1 (``N ~ 12 n_layers d_model^2``), the
+  exact count of a GPT-2/GPT-3 style decoder, and the count used by Gopher/Chinchilla (Rae et al.
+  2021; Hoffmann et al. 2022, Table A9), which has relative-position projections instead of
+  learned absolute positions;
+* forward FLOPs: Kaplan et al. (2020), Table 1 (per token) and Hoffmann et al. (2022),
+  Appendix F (per sequence, operation by operation);
+* training FLOPs: ``C ~ 6 N D`` (Kaplan et al. 2020, section 2.1);
+* memory: mixed-precision Adam model states (Rajbhandari et al. 2020, section 3.1 and Figure 1)
+  and activations (Korthikanti et al. 2023, Table 2);
+* time: compute / (devices x peak FLOP/s x MFU), with MFU as defined by Chowdhery et al. (2023,
+  Appendix B).
+
+A FLOP is one floating-point addition or multiplication, so one multiply-accumulate is 2 FLOPs
+(Hoffmann et al. 2022, Appendix F: "a factor of 2 to describe the multiply accumulate cost").
+
+The last part of the module is a tiny NumPy Transformer whose matrix multiplications are
+counted as they run (:class:`FlopCounter`, :func:`counted_forward`), so the analytic counts can
+be checked against a measured one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import as_nonnegative_array, as_positive_array, as_positive_int
+
+__all__ = [
+    "TransformerShape",
+    "GPT3_175B", "GOPHER_280B", "CHINCHILLA_70B", "GPT2_SMALL",
+    "PublishedRun", "PUBLISHED_RUNS",
+    "TableA4Row", "HOFFMANN_TABLE_A4",
+    "kaplan_n_params", "n_params", "gopher_n_params",
+    "kaplan_flops_breakdown", "forward_flops_per_token",
+    "chinchilla_forward_flops", "chinchilla_training_flops", "ratio_to_6nd",
+    "table_a4_ratios",
+    "attention_flops_share",
+    "training_flops",
+    "BYTES_PER_PARAM_MIXED_ADAM", "training_memory", "activation_memory_per_layer",
+    "PEAK_FLOPS", "training_time",
+    "FlopCounter", "counted_forward",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TransformerShape:
+    """The shape of a decoder-only Transformer language model.
+
+    Parameters
+    ----------
+    n_layers : int
+        Number of Transformer blocks.
+    d_model : int
+        Width of the residual stream.
+    n_heads : int
+        Number of attention heads; must divide ``d_model``.
+    n_ctx : int
+        Context length (tokens per training sequence).
+    vocab_size : int
+        Number of tokens in the vocabulary.
+    d_ff : int, optional
+        Width of the feed-forward hidden layer; ``4 * d_model`` by default (as in GPT-3 and in
+        Hoffmann et al. 2022, Table 4).
+
+    Attributes
+    ----------
+    d_head : int
+        ``d_model // n_heads`` (the "key/value size" of Rae et al. 2021, Table 1).
+    d_attn : int
+        ``n_heads * d_head``, the total width of the attention projections (= ``d_model``).
+
+    Raises
+    ------
+    ValueError
+        If a size is not a positive integer, or ``d_model`` is not divisible by ``n_heads``.
+
+    Examples
+    --------
+    >>> s = TransformerShape(n_layers=2, d_model=64, n_heads=4, n_ctx=128, vocab_size=1000)
+    >>> s.d_ff, s.d_head
+    (256, 16)
+    >>> TransformerShape(2, 65, 4, 128, 1000)
+    Traceback (most recent call last):
+    ...
+    ValueError: d_model must be divisible by n_heads, got d_model=65 and n_heads=4
+    """
+
+    n_layers: int
+    d_model: int
+    n_heads: int
+    n_ctx: int
+    vocab_size: int
+    d_ff: int | None = None
+
+    def __post_init__(self):
+        for name in ("n_layers", "d_model", "n_heads", "n_ctx", "vocab_size"):
+            object.__setattr__(self, name, as_positive_int(getattr(self, name), name))
+        d_ff = 4 * self.d_model if self.d_ff is None else as_positive_int(self.d_ff, "d_ff")
+        object.__setattr__(self, "d_ff", d_ff)
+        if self.d_model % self.n_heads:
+            raise ValueError(f"d_model must be divisible by n_heads, got d_model={self.d_model} "
+                             f"and n_heads={self.n_heads}")
+
+    @property
+    def d_head(self) -> int:
+        return self.d_model // self.n_heads
+
+    @property
+    def d_attn(self) -> int:
+        return self.n_heads * self.d_head
+
+
+#: GPT-3 175B: Brown et al. (2020), Table 2.1 (96 layers, d_model 12288, 96 heads of size 128,
+#: context 2048) with the GPT-2 byte-level BPE vocabulary of 50,257 tokens.
+GPT3_175B = TransformerShape(n_layers=96, d_model=12288, n_heads=96, n_ctx=2048, vocab_size=50257)
+#: Gopher 280B: Rae et al. (2021), Table 1 and Hoffmann et al. (2022), Table 4 (80 layers,
+#: 128 heads, key/value size 128, d_model 16384, d_ff = 4 d_model); 32,000-token vocabulary and
+#: 2048-token sequences (Rae et al. 2021, section 3).
+GOPHER_280B = TransformerShape(n_layers=80, d_model=16384, n_heads=128, n_ctx=2048,
+                               vocab_size=32000)
+#: Chinchilla 70B: Hoffmann et al. (2022), Table 4 (80 layers, 64 heads, key/value size 128,
+#: d_model 8192, d_ff = 4 d_model), same vocabulary and sequence length as Gopher.
+CHINCHILLA_70B = TransformerShape(n_layers=80, d_model=8192, n_heads=64, n_ctx=2048,
+                                  vocab_size=32000)
+#: GPT-2 small (Radford et al. 2019): 12 layers, d_model 768, 12 heads, context 1024.
+GPT2_SMALL = TransformerShape(n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257)
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    """A published training run: its shape, size, data and the compute its authors report."""
+
+    name: str
+    shape: TransformerShape
+    n_params_reported: float
+    n_tokens: float
+    compute_reported: float
+    source: str
+
+
+#: Three runs whose compute the chapter recomputes from the shape.
+PUBLISHED_RUNS = (
+    PublishedRun("GPT-3 175B", GPT3_175B, 175.0e9, 300e9, 3.14e23,
+                 "Brown et al. 2020, Table 2.1 (shape, 175.0B) and Table D.1 (3.14e23 FLOPs, "
+                 "300B tokens)"),
+    PublishedRun("Gopher 280B", GOPHER_280B, 280e9, 300e9, 5.76e23,
+                 "Rae et al. 2021, Table 1 (shape, 280B, 300B tokens); Hoffmann et al. 2022, "
+                 "Figure 2 caption (Gopher budget 5.76e23 FLOPs)"),
+    PublishedRun("Chinchilla 70B", CHINCHILLA_70B, 70e9, 1.4e12, 5.76e23,
+                 "Hoffmann et al. 2022, Table 4 (shape) and section 4 (70B, 1.4T tokens, the "
+                 "same FLOPs as Gopher)"),
+)
+
+
+@dataclass(frozen=True)
+class TableA4Row:
+    """One row of Hoffmann et al. (2022), Table A4: a shape and its FLOP ratio to 6ND."""
+
+    label: str
+    shape: TransformerShape
+    ratio_published: float
+
+
+def _a4(label, n_layers, d_model, d_ff, n_heads, ratio):
+    # Table A4 gives the sequence length (2048) and vocabulary (32,000) in the text of Appendix F
+    # and section 4.1; every row has d_model = n_heads * kv_size.
+    return TableA4Row(label, TransformerShape(n_layers, d_model, n_heads, 2048, 32000, d_ff),
+                      ratio)
+
+
+#: Hoffmann et al. (2022), Table A4: "FLOP Ratio (Ours/6ND)" for six shapes.
+HOFFMANN_TABLE_A4 = (
+    _a4("73M", 10, 640, 2560, 10, 1.03),
+    _a4("305M", 20, 1024, 4096, 16, 1.10),
+    _a4("552M", 24, 1280, 5120, 10, 1.08),
+    _a4("1.1B", 26, 1792, 7168, 14, 1.04),
+    _a4("1.6B", 28, 2048, 8192, 16, 1.03),
+    _a4("6.8B", 40, 3584, 14336, 28, 0.99),
+)
+
+
+def _check_shape(shape) -> TransformerShape:
+    if not isinstance(shape, TransformerShape):
+        raise ValueError(f"shape must be a TransformerShape, got {shape!r}")
+    return shape
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------------
+
+def kaplan_n_params(shape: TransformerShape) -> int:
+    """Kaplan et al.'s non-embedding parameter count, ``2 d_model n_layers (2 d_attn + d_ff)``.
+
+    With ``d_attn = d_model`` and ``d_ff = 4 d_model`` this is ``12 n_layers d_model**2``.
+    Biases, layer norms and all embeddings are left out.
+
+    References
+    ----------
+    Kaplan et al. (2020), section 2.1, eq. (2.1) and Table 1.
+
+    Examples
+    --------
+    >>> kaplan_n_params(GPT3_175B) == 12 * 96 * 12288**2
+    True
+    """
+    s = _check_shape(shape)
+    # Kaplan et al. 2020, eq. (2.1): N ~ 2 d_model n_layer (2 d_attn + d_ff)
+    return 2 * s.d_model * s.n_layers * (2 * s.d_attn + s.d_ff)
+
+
+def n_params(shape: TransformerShape, embeddings: bool = False) -> int:
+    """Exact parameter count of a GPT-2/GPT-3 style decoder.
+
+    Each block has a LayerNorm (gain and bias) before attention and before the MLP, the Q, K, V
+    and output projections with biases, and a two-layer MLP with biases; a final LayerNorm
+    follows the last block. The output (unembedding) matrix is tied to the token embedding, as
+    in GPT-2 and GPT-3.
+
+    Parameters
+    ----------
+    shape : TransformerShape
+    embeddings : bool, default False
+        If True, add the token embedding (``vocab_size x d_model``) and the learned position
+        embedding (``n_ctx x d_model``). False gives the non-embedding count of Kaplan et al.
+        (2020), which is the convention of the course.
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    Kaplan et al. (2020), Table 1 (what counts as embedding); Radford et al. (2019) and Brown
+    et al. (2020), section 2.1 (the architecture).
+
+    Examples
+    --------
+    >>> n_params(GPT2_SMALL, embeddings=True)  # the released GPT-2 small checkpoint
+    124439808
+    >>> round(n_params(GPT3_175B, embeddings=True) / 1e9, 1)  # Brown et al. Table D.1: 174,600M
+    174.6
+    """
+    s = _check_shape(shape)
+    d, a, f = s.d_model, s.d_attn, s.d_ff
+    attention = 3 * (d * a + a) + (a * d + d)      # Q, K, V and output projections with biases
+    mlp = (d * f + f) + (f * d + d)                # two dense layers with biases
+    layer_norms = 2 * 2 * d                        # two LayerNorms (gain + bias) per block
+    total = s.n_layers * (attention + mlp + layer_norms) + 2 * d   # + final LayerNorm
+    if embeddings:
+        total += s.vocab_size * d + s.n_ctx * d   # tied token embedding + learned positions
+    return int(total)
+
+
+_exact_n_params = n_params  # an alias for functions whose argument is called n_params
+
+
+def gopher_n_params(shape: TransformerShape) -> int:
+    """Parameter count in the convention of Gopher and Chinchilla (Hoffmann et al. 2022).
+
+    Per block: Q, K, V and output projections (``4 d_model d_attn``), the MLP
+    (``2 d_model d_ff``) and the relative-position key projection of Transformer-XL
+    (``d_model d_attn``), i.e. ``13 d_model**2`` per block for ``d_ff = 4 d_model``; plus one
+    ``vocab_size x d_model`` embedding matrix. There are no learned absolute positions. Norm
+    gains and biases (under 0.01 % here) are left out.
+
+    This reproduces the "Parameters" column of Hoffmann et al. (2022), Table A9, within 1M or
+    0.05 % (for example 73.7M for the row printed 74M, 16,181M for 16,183M).
+
+    References
+    ----------
+    Rae et al. (2021), section 3 (relative positional encodings, 32k vocabulary); Hoffmann et al.
+    (2022), Appendix F ("we also count embeddings matrices in the total parameter count") and
+    Table A9.
+
+    Examples
+    --------
+    >>> round(gopher_n_params(CHINCHILLA_70B) / 1e9, 2)
+    70.06
+    >>> round(gopher_n_params(GOPHER_280B) / 1e9, 1)
+    279.7
+    """
+    s = _check_shape(shape)
+    per_layer = 4 * s.d_model * s.d_attn + 2 * s.d_model * s.d_ff + s.d_model * s.d_attn
+    return int(s.n_layers * per_layer + s.vocab_size * s.d_model)
+
+
+# --------------------------------------------------------------------------------------------
+# Forward FLOPs
+# --------------------------------------------------------------------------------------------
+
+def kaplan_flops_breakdown(shape: TransformerShape) -> dict[str, int]:
+    """Forward FLOPs per token, row by row, as in Kaplan et al. (2020), Table 1.
+
+    Returns
+    -------
+    dict
+        ``embed`` (4 d_model), ``attention_qkv`` (2 n_layers d_model 3 d_attn),
+        ``attention_mask`` (2 n_layers n_ctx d_attn), ``attention_project``
+        (2 n_layers d_attn d_model), ``feedforward`` (2 n_layers 2 d_model d_ff) and
+        ``de_embed`` (2 d_model vocab_size). Kaplan's ``C_forward`` is the sum of the four
+        non-embedding rows; see :func:`forward_flops_per_token`.
+
+    Examples
+    --------
+    >>> b = kaplan_flops_breakdown(TransformerShape(1, 8, 2, 4, 10))
+    >>> b["attention_mask"], b["feedforward"]
+    (64, 1024)
+    """
+    s = _check_shape(shape)
+    L, d, a, f, n = s.n_layers, s.d_model, s.d_attn, s.d_ff, s.n_ctx
+    return {  # Kaplan et al. 2020, Table 1, column "FLOPs per Token"
+        "embed": 4 * d,
+        "attention_qkv": 2 * L * d * 3 * a,
+        "attention_mask": 2 * L * n * a,
+        "attention_project": 2 * L * a * d,
+        "feedforward": 2 * L * 2 * d * f,
+        "de_embed": 2 * d * s.vocab_size,
+    }
+
+
+def forward_flops_per_token(shape: TransformerShape) -> int:
+    """Kaplan et al.'s forward-pass FLOPs per token, ``C_forward = 2N + 2 n_layers n_ctx d_attn``.
+
+    ``N`` is the non-embedding count of :func:`kaplan_n_params`; embedding and de-embedding
+    FLOPs are left out, as in the paper.
+
+    References
+    ----------
+    Kaplan et al. (2020), Table 1 and eq. (2.2).
+
+    Examples
+    --------
+    >>> s = GPT3_175B
+    >>> forward_flops_per_token(s) == 2 * kaplan_n_params(s) + 2 * 96 * 2048 * 12288
+    True
+    """
+    s = _check_shape(shape)
+    # Kaplan et al. 2020, eq. (2.2): C_forward ~ 2N + 2 n_layer n_ctx d_attn
+    return 2 * kaplan_n_params(s) + 2 * s.n_layers * s.n_ctx * s.d_attn
+
+
+def chinchilla_forward_flops(shape: TransformerShape) -> dict[str, int]:
+    """Forward FLOPs for one sequence of ``n_ctx`` tokens, by operation (Hoffmann et al. 2022).
+
+    The count of Appendix F, with ``seq_len = n_ctx``, ``key_size x num_heads = d_attn`` and
+    ``ffw_size = d_ff``; per-layer terms are already multiplied by ``n_layers``.
+
+    Returns
+    -------
+    dict
+        ``embeddings``, ``attention_qkv``, ``attention_logits``, ``attention_softmax``,
+        ``attention_reduction``, ``attention_projection``, ``feedforward``, ``logits`` and
+        ``total`` (the sum of the others), in FLOPs per sequence.
+
+    References
+    ----------
+    Hoffmann et al. (2022), Appendix F.
+
+    Examples
+    --------
+    >>> f = chinchilla_forward_flops(TransformerShape(1, 8, 2, 4, 10))
+    >>> f["attention_logits"], f["attention_softmax"], f["total"]
+    (256, 96, 8032)
+    """
+    s = _check_shape(shape)
+    L, S, d, a, f, V, h = (s.n_layers, s.n_ctx, s.d_model, s.d_attn, s.d_ff, s.vocab_size,
+                           s.n_heads)
+    out = {  # Hoffmann et al. 2022, Appendix F, term by term
+        "embeddings": 2 * S * V * d,                  # 2 x seq_len x vocab_size x d_model
+        "attention_qkv": L * 2 * 3 * S * d * a,       # 2 x 3 x seq_len x d_model x (key x heads)
+        "attention_logits": L * 2 * S * S * a,        # 2 x seq_len x seq_len x (key x heads)
+        "attention_softmax": L * 3 * h * S * S,       # 3 x num_heads x seq_len x seq_len
+        "attention_reduction": L * 2 * S * S * a,     # 2 x seq_len x seq_len x (key x heads)
+        "attention_projection": L * 2 * S * a * d,    # 2 x seq_len x (key x heads) x d_model
+        "feedforward": L * 2 * S * (d * f + d * f),   # 2 x seq_len x (d_model x ffw x 2)
+        "logits": 2 * S * d * V,                      # 2 x seq_len x d_model x vocab_size
+    }
+    out["total"] = sum(out.values())
+    return out
+
+
+def chinchilla_training_flops(shape: TransformerShape, n_tokens) -> np.ndarray:
+    """Training FLOPs from the full count: forward (Appendix F) plus a backward pass of 2x.
+
+    ``3 x total forward FLOPs per sequence x n_tokens / n_ctx`` (Hoffmann et al. 2022,
+    Appendix F: "we assume that the backward pass has twice the FLOPs of the forward pass").
+
+    Examples
+    --------
+    >>> float(chinchilla_training_flops(CHINCHILLA_70B, 1.4e12)) > 5e23
+    True
+    """
+    s = _check_shape(shape)
+    d_tokens = as_nonnegative_array(n_tokens, "n_tokens")
+    return 3.0 * chinchilla_forward_flops(s)["total"] * d_tokens / s.n_ctx
+
+
+def ratio_to_6nd(shape: TransformerShape, *, count_embeddings: bool = True,
+                 count_logits: bool = True, n_params_6nd: float | None = None) -> float:
+    """Ratio of the full training count (Appendix F, backward = 2 x forward) to ``6 N D``.
+
+    Parameters
+    ----------
+    shape : TransformerShape
+    count_embeddings, count_logits : bool, default True
+        Whether the numerator includes the embedding and final-logits terms of Appendix F. The
+        text of Appendix F says both are included; Table A4 is reproduced only without them
+        (see the chapter).
+    n_params_6nd : float, optional
+        The ``N`` of ``6 N D``; defaults to :func:`gopher_n_params` (the paper's own count,
+        which includes one embedding matrix).
+
+    Returns
+    -------
+    float
+        The ratio, independent of ``D``.
+
+    Examples
+    --------
+    >>> row = HOFFMANN_TABLE_A4[0]
+    >>> round(ratio_to_6nd(row.shape, count_embeddings=False, count_logits=False), 2)
+    1.03
+    """
+    s = _check_shape(shape)
+    f = chinchilla_forward_flops(s)
+    forward = f["total"] - (0 if count_embeddings else f["embeddings"]) \
+        - (0 if count_logits else f["logits"])
+    n = gopher_n_params(s) if n_params_6nd is None else float(
+        as_positive_array(n_params_6nd, "n_params_6nd"))
+    # Hoffmann et al. 2022, Appendix F and Table A4: (3 x forward per sequence) / (6 N seq_len)
+    return float(3 * forward / (6 * n * s.n_ctx))
+
+
+_N_CONVENTIONS = {
+    "gopher": gopher_n_params,                                         # Table A9 convention
+    "gopher_untied": lambda s: gopher_n_params(s) + s.vocab_size * s.d_model,  # + unembedding
+    "non_embedding": lambda s: gopher_n_params(s) - s.vocab_size * s.d_model,
+    "kaplan": kaplan_n_params,                                         # 12 n_layers d_model^2
+}
+
+
+def table_a4_ratios(*, count_embeddings: bool, count_logits: bool,
+                    n_params_convention: str = "gopher") -> np.ndarray:
+    """The six ratios of Hoffmann et al. (2022), Table A4, under a stated counting convention.
+
+    Parameters
+    ----------
+    count_embeddings, count_logits : bool
+        Whether the full count includes the embedding and final-logits FLOPs of Appendix F.
+    n_params_convention : {"gopher", "gopher_untied", "non_embedding", "kaplan"}
+        What ``N`` means in ``6ND``: :func:`gopher_n_params` (one embedding matrix), the same
+        plus a separate output matrix, the same minus the embedding matrix, or
+        :func:`kaplan_n_params`.
+
+    Returns
+    -------
+    ndarray of shape (6,)
+        In the order of :data:`HOFFMANN_TABLE_A4`.
+
+    Examples
+    --------
+    >>> np.round(table_a4_ratios(count_embeddings=False, count_logits=False), 2)
+    array([1.03, 1.1 , 1.08, 1.04, 1.03, 0.99])
+    """
+    if n_params_convention not in _N_CONVENTIONS:
+        raise ValueError(f"n_params_convention must be one of {tuple(_N_CONVENTIONS)}, got "
+                         f"{n_params_convention!r}")
+    n_of = _N_CONVENTIONS[n_params_convention]
+    return np.array([ratio_to_6nd(r.shape, count_embeddings=count_embeddings,
+                                  count_logits=count_logits, n_params_6nd=n_of(r.shape))
+                     for r in HOFFMANN_TABLE_A4])
+
+
+def attention_flops_share(shape: TransformerShape) -> float:
+    """Share of the forward FLOPs (Appendix F count) spent on the context-dependent part.
+
+    That part is the ``QK^T`` logits, the softmax and the softmax-times-values reduction: the
+    terms that grow with ``n_ctx`` per token and that ``6ND`` ignores.
+
+    Examples
+    --------
+    >>> round(attention_flops_share(GPT3_175B), 3)
+    0.027
+    """
+    f = chinchilla_forward_flops(shape)
+    ctx = f["attention_logits"] + f["attention_softmax"] + f["attention_reduction"]
+    return float(ctx / f["total"])
+
+
+# --------------------------------------------------------------------------------------------
+# Training compute
+# --------------------------------------------------------------------------------------------
+
+def training_flops(n_params, n_tokens) -> np.ndarray:
+    """The training-compute approximation ``C = 6 N D`` (FLOPs).
+
+    2 FLOPs per parameter per token in the forward pass (one multiply-accumulate) and 4 in the
+    backward pass (gradients with respect to the activations and to the weights, one
+    multiply-accumulate each).
+
+    Parameters
+    ----------
+    n_params : array_like
+        N, number of parameters (> 0).
+    n_tokens : array_like
+        D, number of training tokens (>= 0).
+
+    References
+    ----------
+    Kaplan et al. (2020), section 2.1 ("C ~ 6NE"); Hoffmann et al. (2022), Appendix F.
+
+    Examples
+    --------
+    >>> float(training_flops(174.6e9, 300e9))  # Brown et al. 2020, Table D.1: 3.14e23
+    3.1428e+23
+    """
+    n = as_positive_array(n_params, "n_params")
+    d = as_nonnegative_array(n_tokens, "n_tokens")
+    return 6.0 * n * d  # Kaplan et al. 2020, section 2.1: C ~ 6 N per training token
+
+
+# --------------------------------------------------------------------------------------------
+# Memory
+# --------------------------------------------------------------------------------------------
+
+#: Bytes per parameter for mixed-precision Adam: fp16 weights (2) + fp16 gradients (2) + fp32
+#: master weights, momentum and variance (4 + 4 + 4). Rajbhandari et al. (2020), section 3.1.
+BYTES_PER_PARAM_MIXED_ADAM = {"weights": 2, "gradients": 2, "optimizer_states": 12}
+
+_RECOMPUTE = ("none", "selective", "full")
+
+
+def activation_memory_per_layer(shape: TransformerShape, micro_batch_size: int = 1, *,
+                                tensor_parallel: int = 1, sequence_parallel: bool = False,
+                                recompute: str = "none") -> float:
+    """Bytes of activations one Transformer layer keeps for the backward pass (16-bit).
+
+    Implements Korthikanti et al. (2023), Table 2, with ``s = n_ctx``, ``b`` the micro-batch
+    size, ``h = d_model``, ``a = n_heads`` and ``t`` the tensor-parallel degree:
+
+    ========================================  ===============================
+    no recomputation, no sequence parallel    ``s b h (10 + 24/t + 5 a s/(h t))``
+    no recomputation, sequence parallel       ``s b h (34/t + 5 a s/(h t))``
+    selective recomputation                   ``s b h (10 + 24/t)`` (``34/t`` with sequence par.)
+    full recomputation                        ``2 s b h`` (only the layer input is kept)
+    ========================================  ===============================
+
+    With ``t = 1`` the first line is eq. (1) of the paper, ``s b h (34 + 5 a s / h)``.
+
+    Examples
+    --------
+    >>> s = TransformerShape(1, 1024, 16, 2048, 50257)
+    >>> activation_memory_per_layer(s) == 2048 * 1024 * (34 + 5 * 16 * 2048 / 1024)
+    True
+    """
+    s = _check_shape(shape)
+    b = as_positive_int(micro_batch_size, "micro_batch_size")
+    t = as_positive_int(tensor_parallel, "tensor_parallel")
+    if recompute not in _RECOMPUTE:
+        raise ValueError(f"recompute must be one of {_RECOMPUTE}, got {recompute!r}")
+    sbh = s.n_ctx * b * s.d_model
+    attn = 5 * s.n_heads * s.n_ctx / (s.d_model * t)   # softmax input/output and dropout mask
+    if recompute == "full":
+        return float(2 * sbh)                           # Korthikanti et al. 2023, Table 2
+    linear = 34 / t if sequence_parallel else 10 + 24 / t
+    if recompute == "selective":
+        return float(sbh * linear)                      # Table 2, "selective recompute"
+    return float(sbh * (linear + attn))                 # Table 2 / eq. (1)
+
+
+def training_memory(shape: TransformerShape, *, n_params: float | None = None,
+                    micro_batch_size: int = 1, data_parallel: int = 1,
+                    tensor_parallel: int = 1, pipeline_parallel: int = 1, zero_stage: int = 0,
+                    recompute: str = "none", sequence_parallel: bool = False) -> dict:
+    """Memory per device for training with mixed-precision Adam, in bytes.
+
+    Model states use :data:`BYTES_PER_PARAM_MIXED_ADAM` (16 bytes per parameter), divided by
+    ``tensor_parallel x pipeline_parallel`` (each device holds that share of the weights) and,
+    with ZeRO (Rajbhandari et al. 2020, Figure 1), by ``data_parallel`` for the optimizer states
+    (stage 1), also the gradients (stage 2), and also the weights (stage 3).
+
+    Activations follow :func:`activation_memory_per_layer`. With pipeline parallelism and the
+    1F1B schedule the first stage holds ``n_layers / p`` layers for ``p`` micro-batches in
+    flight, i.e. ``n_layers`` layers' worth whatever ``p`` is (Korthikanti et al. 2023,
+    section 4.2.3). Buffers, fragmentation, the logits and the embeddings' activations are
+    ignored.
+
+    Parameters
+    ----------
+    shape : TransformerShape
+    n_params : float, optional
+        Parameters to store; defaults to ``n_params(shape, embeddings=True)``.
+    micro_batch_size, data_parallel, tensor_parallel, pipeline_parallel : int
+    zero_stage : {0, 1, 2, 3}
+    recompute : {"none", "selective", "full"}
+    sequence_parallel : bool
+
+    Returns
+    -------
+    dict
+        ``weights``, ``gradients``, ``optimizer_states``, ``activations`` and ``total``,
+        in bytes per device.
+
+    Examples
+    --------
+    >>> m = training_memory(GPT3_175B, n_params=175e9)
+    >>> round(m["weights"] + m["gradients"] + m["optimizer_states"]) == 16 * 175e9
+    True
+    >>> training_memory(GPT3_175B, zero_stage=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: zero_stage must be 0, 1, 2 or 3, got 4
+    """
+    s = _check_shape(shape)
+    n = float(_exact_n_params(s, embeddings=True)) if n_params is None else float(
+        as_positive_array(n_params, "n_params"))
+    dp = as_positive_int(data_parallel, "data_parallel")
+    tp = as_positive_int(tensor_parallel, "tensor_parallel")
+    pp = as_positive_int(pipeline_parallel, "pipeline_parallel")
+    if zero_stage not in (0, 1, 2, 3):
+        raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}")
+    if s.n_layers % pp:
+        raise ValueError(f"pipeline_parallel must divide n_layers, got pipeline_parallel={pp} "
+                         f"and n_layers={s.n_layers}")
+    if s.n_heads % tp:
+        raise ValueError(f"tensor_parallel must divide n_heads, got tensor_parallel={tp} and "
+                         f"n_heads={s.n_heads}")
+    per_device = n / (tp * pp)
+    b = BYTES_PER_PARAM_MIXED_ADAM
+    # Rajbhandari et al. 2020, Figure 1: P_os (stage 1), P_os+g (stage 2), P_os+g+p (stage 3)
+    out = {
+        "weights": b["weights"] * per_device / (dp if zero_stage >= 3 else 1),
+        "gradients": b["gradients"] * per_device / (dp if zero_stage >= 2 else 1),
+        "optimizer_states": b["optimizer_states"] * per_device / (dp if zero_stage >= 1 else 1),
+    }
+    layer = activation_memory_per_layer(s, micro_batch_size, tensor_parallel=tp,
+                                        sequence_parallel=sequence_parallel, recompute=recompute)
+    # Korthikanti et al. 2023, section 4.2.3: 1F1B keeps (L/p layers) x (p micro-batches)
+    out["activations"] = layer * s.n_layers
+    out["total"] = sum(out.values())
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Time
+# --------------------------------------------------------------------------------------------
+
+#: Dense peak throughput per device in FLOP/s for 16-bit matrix multiplication, from the
+#: vendors' datasheets: NVIDIA V100 SXM2 (125 TFLOP/s FP16 Tensor Core), A100 (312 TFLOP/s
+#: BF16/FP16 Tensor Core, dense), H100 SXM (989 TFLOP/s BF16 Tensor Core, dense) and Google
+#: TPU v4 (275 TFLOP/s BF16).
+PEAK_FLOPS = {"V100": 125e12, "A100": 312e12, "H100": 989e12, "TPUv4": 275e12}
+
+
+def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
+    """Wall-clock seconds to spend ``compute`` FLOPs: ``C / (n_devices x peak_flops x mfu)``.
+
+    Parameters
+    ----------
+    compute : array_like
+        Training FLOPs (>= 0), e.g. from :func:`training_flops`.
+    n_devices : array_like
+        Number of accelerators (> 0).
+    peak_flops : array_like
+        Peak FLOP/s of one device (> 0), e.g. ``PEAK_FLOPS["A100"]``.
+    mfu : array_like
+        Model FLOPs utilization in (0, 1]: the fraction of peak spent on the model's FLOPs
+        (Chowdhery et al. 2023, Appendix B).
+
+    Returns
+    -------
+    ndarray
+        Seconds.
+
+    Examples
+    --------
+    >>> days = training_time(3.14e23, 1024, PEAK_FLOPS["A100"], 0.4) / 86400
+    >>> round(float(days), 1)
+    28.4
+    """
+    c = as_nonnegative_array(compute, "compute")
+    n = as_positive_array(n_devices, "n_devices")
+    p = as_positive_array(peak_flops, "peak_flops")
+    u = as_positive_array(mfu, "mfu")
+    if np.any(u > 1):
+        raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
+    return c / (n * p * u)   # Chowdhery et al. 2023, Appendix B: MFU = achieved / peak FLOP/s
+
+
+# --------------------------------------------------------------------------------------------
+# A tiny NumPy Transformer whose FLOPs are counted as they run
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class FlopCounter:
+    """Counts FLOPs by operation name while a computation runs.
+
+    :meth:`matmul` multiplies two arrays with ``@`` and adds ``2 x m x k x n`` FLOPs per
+    (batched) product, read from the shapes of the arrays actually multiplied. :meth:`add`
+    records element-wise work whose count the caller states.
+
+    Examples
+    --------
+    >>> c = FlopCounter()
+    >>> _ = c.matmul("demo", np.ones((3, 4)), np.ones((4, 5)))
+    >>> c.counts["demo"]
+    120
+    """
+
+    counts: dict = field(default_factory=dict)
+
+    def add(self, name: str, flops: int) -> None:
+        self.counts[name] = self.counts.get(name, 0) + int(flops)
+
+    def matmul(self, name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = a @ b
+        k = a.shape[-1]
+        # out has shape (..., m, n); each entry is k multiplies and k adds: 2 k FLOPs
+        self.add(name, 2 * k * out.size)
+        return out
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _layer_norm(x, c: FlopCounter, eps: float = 1e-5):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    c.add("other", 6 * x.size)  # mean, subtract, square, mean, subtract, divide (no gain/bias)
+    return (x - mu) / np.sqrt(var + eps)
+
+
+def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator | None = None,
+                    counter: FlopCounter | None = None):
+    """Run a tiny GPT-style forward pass in NumPy and count its FLOPs by operation.
+
+    The embedding is a one-hot matrix times the embedding table (so it costs the FLOPs that
+    Hoffmann et al. 2022, Appendix F charges it), attention uses the full ``n x n`` score
+    matrix with a causal mask, and every matrix multiplication goes through
+    :meth:`FlopCounter.matmul`, which reads the FLOPs off the shapes it actually multiplies.
+    The softmax is counted element by element as performed (subtract max, exponentiate,
+    divide: 3 per score, plus the max and sum reductions); layer norms, GELU and residual adds
+    go to ``"other"``, which Appendix F does not count.
+
+    Parameters
+    ----------
+    shape : TransformerShape
+        Keep it tiny (the weights are random and dense).
+    tokens : array_like of int
+        One sequence of token ids, length ``<= n_ctx``; each in ``[0, vocab_size)``.
+    rng : numpy.random.Generator, optional
+        Source of the random weights (default ``np.random.default_rng(0)``).
+    counter : FlopCounter, optional
+        Where to count; a new one is made if omitted.
+
+    Returns
+    -------
+    logits : ndarray, shape (len(tokens), vocab_size)
+    counter : FlopCounter
+        Counts keyed like :func:`chinchilla_forward_flops` (``embeddings``, ``attention_qkv``,
+        ``attention_logits``, ``attention_softmax``, ``attention_reduction``,
+        ``attention_projection``, ``feedforward``, ``logits``) plus ``softmax_reductions`` and
+        ``other``.
+
+    Examples
+    --------
+    >>> s = TransformerShape(2, 16, 4, 8, 11)
+    >>> logits, c = counted_forward(s, np.arange(8))
+    >>> logits.shape
+    (8, 11)
+    >>> c.counts["attention_qkv"] == chinchilla_forward_flops(s)["attention_qkv"]
+    True
+    """
+    s = _check_shape(shape)
+    tok = np.asarray(tokens)
+    if tok.ndim != 1 or tok.size == 0 or not np.issubdtype(tok.dtype, np.integer):
+        raise ValueError(f"tokens must be a non-empty 1-D array of integer ids, got {tokens!r}")
+    if tok.size > s.n_ctx:
+        raise ValueError(f"tokens must have at most n_ctx={s.n_ctx} entries, got {tok.size}")
+    if tok.min() < 0 or tok.max() >= s.vocab_size:
+        raise ValueError(f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
+                         f"min {tok.min()} and max {tok.max()}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    c = FlopCounter() if counter is None else counter
+    n, d, h, dh, f, V = tok.size, s.d_model, s.n_heads, s.d_head, s.d_ff, s.vocab_size
+    w = lambda *shp: rng.standard_normal(shp) / math.sqrt(shp[0])  # noqa: E731
+
+    wte = w(V, d)
+    wpe = w(s.n_ctx, d)
+    x = c.matmul("embeddings", np.eye(V)[tok], wte)          # one-hot (n, V) @ (V, d)
+    x = x + wpe[:n]
+    c.add("other", x.size)
+    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
+    for _ in range(s.n_layers):
+        # attention block
+        y = _layer_norm(x, c)
+        q = c.matmul("attention_qkv", y, w(d, d))
+        k = c.matmul("attention_qkv", y, w(d, d))
+        v = c.matmul("attention_qkv", y, w(d, d))
+        q, k, v = (t.reshape(n, h, dh).transpose(1, 0, 2) for t in (q, k, v))  # (h, n, dh)
+        scores = c.matmul("attention_logits", q, k.transpose(0, 2, 1))      # (h, n, n)
+        scores = np.where(mask, -np.inf, scores / math.sqrt(dh))
+        c.add("other", scores.size)                                           # the 1/sqrt(dh)
+        m = scores.max(-1, keepdims=True)
+        e = np.exp(scores - m)
+        p = e / e.sum(-1, keepdims=True)
+        c.add("attention_softmax", 3 * scores.size)          # subtract, exp, divide per score
+        c.add("softmax_reductions", 2 * h * n * (n - 1))    # row max and row sum
+        z = c.matmul("attention_reduction", p, v)                             # (h, n, dh)
+        z = z.transpose(1, 0, 2).reshape(n, d)
+        x = x + c.matmul("attention_projection", z, w(d, d))
+        c.add("other", x.size)
+        # MLP block
+        y = _layer_norm(x, c)
+        u = c.matmul("feedforward", y, w(d, f))
+        u = 0.5 * u * (1 + np.tanh(0.7978845608 * (u + 0.044715 * u**3)))   # GELU (tanh form)
+        c.add("other", 9 * u.size)                   # 9 element-wise operations above
+        x = x + c.matmul("feedforward", u, w(f, d))
+        c.add("other", x.size)
+    x = _layer_norm(x, c)
+    logits = c.matmul("logits", x, wte.T)                                     # tied unembedding
+    return logits, c
