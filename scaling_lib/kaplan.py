@@ -1,0 +1,682 @@
+"""The scaling laws of Kaplan et al. (2020), and a Kaplan-like frontier fitted to real runs.
+
+Everything here follows "Scaling Laws for Neural Language Models" (Kaplan, McCandlish, Henighan,
+Brown, Chess, Child, Gray, Radford, Wu & Amodei 2020, arXiv:2001.08361). Units, as in the paper:
+
+- ``n_params`` (N) counts **non-embedding** parameters (Section 2.1);
+- ``n_tokens`` (D) counts tokens of WebText2 under the GPT-2 byte-pair encoding;
+- ``loss`` is the cross-entropy in **nats per token**;
+- ``compute`` (C) is given in **FLOPs** everywhere in this module, as in the rest of the course.
+  The paper states its compute laws in PF-days; we convert with :data:`PF_DAY` (1 PF-day =
+  1e15 FLOP/s x 86,400 s = 8.64e19 FLOPs, Section 1.2);
+- ``steps`` (S) are optimizer steps, ``batch_size`` (B) is in tokens.
+
+The constants live in one frozen dataclass, :data:`KAPLAN_2020`, each field carrying the equation
+or table it comes from (``KAPLAN_2020.source("alpha_n")``). The joint fit of L(N, D) in Section 4
+(Table 2) has slightly different constants; it is :data:`KAPLAN_2020_LND` and it is the one behind
+the overfitting rule D >~ 5e3 N^0.74 (eq. 4.4).
+
+The second half of the module fits a compute-efficient frontier to IsoFLOP runs: for each compute
+budget, the model size with the lowest loss (refined by a parabola in log N), then a power law
+N_opt = k C^a through those minima, with an ordinary-least-squares and a bootstrap interval for
+``a`` (Kaplan reports a = 0.73, Table 6; Porian et al. 2024 reproduce a Kaplan-like 0.88).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+from scipy import optimize
+
+from ._validation import (as_positive_array, as_positive_int, check_min_length,
+                          check_same_shape)
+from .fitting import PowerLawFit, fit_power_law
+
+__all__ = [
+    "PF_DAY",
+    "KaplanConstants",
+    "KAPLAN_2020",
+    "KAPLAN_2020_LND",
+    "flops_to_pf_days",
+    "pf_days_to_flops",
+    "loss_from_params",
+    "loss_from_tokens",
+    "loss_from_compute",
+    "loss_from_params_tokens",
+    "loss_from_params_steps",
+    "critical_batch_size",
+    "optimal_params",
+    "optimal_tokens",
+    "optimal_batch_size",
+    "optimal_steps",
+    "overfitting_ratio",
+    "overfitting_tokens",
+    "tokens_to_reach_loss",
+    "KaplanLossFit",
+    "fit_kaplan_loss",
+    "IsoFlopFrontier",
+    "compute_efficient_frontier",
+    "BootstrapExponent",
+    "bootstrap_exponent",
+]
+
+#: FLOPs in one PF-day: 1e15 FLOP/s for 24 x 3600 s (Kaplan et al. 2020, Section 1.2).
+PF_DAY = 1e15 * 24 * 3600
+
+
+def _const(value: float, source: str, unit: str):
+    return field(default=value, metadata={"source": source, "unit": unit})
+
+
+@dataclass(frozen=True)
+class KaplanConstants:
+    """Published constants of Kaplan et al. (2020); each field records its equation and unit.
+
+    The defaults are the values of Section 1.2 (eq. 1.1-1.6) and Tables 5-6. Use
+    :meth:`source` and :meth:`unit` to read the provenance of a field, and :meth:`rows` for a
+    printable table.
+
+    Examples
+    --------
+    >>> KAPLAN_2020.alpha_n, KAPLAN_2020.n_c
+    (0.076, 88000000000000.0)
+    >>> KAPLAN_2020.source("alpha_n")
+    'Kaplan et al. 2020, eq. 1.1 and Table 5'
+    >>> KAPLAN_2020.unit("c_c_min")
+    'PF-days'
+    """
+
+    alpha_n: float = _const(0.076, "Kaplan et al. 2020, eq. 1.1 and Table 5", "")
+    n_c: float = _const(8.8e13, "Kaplan et al. 2020, eq. 1.1 and Table 5", "non-embedding params")
+    alpha_d: float = _const(0.095, "Kaplan et al. 2020, eq. 1.2 and Table 5", "")
+    d_c: float = _const(5.4e13, "Kaplan et al. 2020, eq. 1.2 and Table 5", "tokens")
+    alpha_c_min: float = _const(0.050, "Kaplan et al. 2020, eq. 1.3 and Table 5", "")
+    c_c_min: float = _const(3.1e8, "Kaplan et al. 2020, eq. 1.3 and Table 5", "PF-days")
+    alpha_c: float = _const(0.057, "Kaplan et al. 2020, Table 5 (L(C), fixed batch size)", "")
+    c_c: float = _const(1.6e7, "Kaplan et al. 2020, Table 5 (L(C), fixed batch size)", "PF-days")
+    alpha_b: float = _const(0.21, "Kaplan et al. 2020, eq. 1.4 and Table 5", "")
+    b_star: float = _const(2e8, "Kaplan et al. 2020, eq. 1.4 (Table 5 gives 2.1e8)", "tokens")
+    alpha_s: float = _const(0.76, "Kaplan et al. 2020, eq. 1.6 and Table 5", "")
+    s_c: float = _const(2.1e3, "Kaplan et al. 2020, eq. 1.6 and Table 5", "steps")
+    p_n: float = _const(0.73, "Kaplan et al. 2020, eq. 6.1 and Table 6", "")
+    n_e: float = _const(1.3e9, "Kaplan et al. 2020, Table 6", "non-embedding params")
+    p_b: float = _const(0.24, "Kaplan et al. 2020, Table 6", "")
+    b_e: float = _const(2.0e6, "Kaplan et al. 2020, Table 6", "tokens")
+    p_s: float = _const(0.03, "Kaplan et al. 2020, eq. 6.2 and Table 6", "")
+    s_e: float = _const(5.4e3, "Kaplan et al. 2020, Table 6", "steps")
+    p_d: float = _const(0.27, "Kaplan et al. 2020, Table 6 (1 epoch)", "")
+    d_e: float = _const(2e10, "Kaplan et al. 2020, Table 6 (1 epoch)", "tokens")
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"{f.name} must be a finite number > 0, got {value!r}")
+
+    def source(self, name: str) -> str:
+        """The equation or table of Kaplan et al. (2020) that a field comes from."""
+        return self._field(name).metadata["source"]
+
+    def unit(self, name: str) -> str:
+        """The unit of a field (empty for dimensionless exponents)."""
+        return self._field(name).metadata["unit"]
+
+    def rows(self) -> list[tuple[str, float, str, str]]:
+        """``(name, value, unit, source)`` for every constant, in declaration order."""
+        return [(f.name, getattr(self, f.name), self.unit(f.name), self.source(f.name))
+                for f in fields(self)]
+
+    def _field(self, name: str):
+        for f in fields(self):
+            if f.name == name:
+                return f
+        raise ValueError(f"name must be a field of KaplanConstants, got {name!r}")
+
+
+#: Section 1.2 / Tables 5-6 of Kaplan et al. (2020).
+KAPLAN_2020 = KaplanConstants()
+
+#: The joint fit of eq. 1.5 in Section 4 (Kaplan et al. 2020, Table 2): alpha_N = 0.076,
+#: alpha_D = 0.103, N_c = 6.4e13, D_c = 1.8e13. Its ratio alpha_N/alpha_D = 0.74 is the exponent
+#: of the overfitting rule D >~ 5e3 N^0.74 (eq. 4.4).
+KAPLAN_2020_LND = replace(KAPLAN_2020, alpha_n=0.076, alpha_d=0.103, n_c=6.4e13, d_c=1.8e13)
+
+
+def flops_to_pf_days(compute):
+    """Convert FLOPs to PF-days (divide by :data:`PF_DAY` = 8.64e19).
+
+    Examples
+    --------
+    >>> round(float(flops_to_pf_days(8.64e19)), 12)
+    1.0
+    """
+    return as_positive_array(compute, "compute") / PF_DAY
+
+
+def pf_days_to_flops(pf_days):
+    """Convert PF-days to FLOPs (multiply by :data:`PF_DAY`).
+
+    Examples
+    --------
+    >>> f"{pf_days_to_flops(3640):.4g}"   # GPT-3's budget, Brown et al. 2020, Table D.1
+    '3.145e+23'
+    """
+    return as_positive_array(pf_days, "pf_days") * PF_DAY
+
+
+def _maybe_scalar(value):
+    arr = np.asarray(value, dtype=float)
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def loss_from_params(n_params, constants: KaplanConstants = KAPLAN_2020):
+    """L(N): loss of a model with ``n_params`` non-embedding parameters trained to convergence
+    on enough data, L = (N_c / N)^alpha_N (Kaplan et al. 2020, eq. 1.1).
+
+    Parameters
+    ----------
+    n_params : array_like
+        Non-embedding parameter count N (> 0).
+    constants : KaplanConstants
+        Defaults to :data:`KAPLAN_2020`.
+
+    Returns
+    -------
+    float or ndarray
+        Loss in nats per token.
+
+    Raises
+    ------
+    ValueError
+        If ``n_params`` is not positive and finite.
+
+    Examples
+    --------
+    >>> round(loss_from_params(1e9), 3)
+    2.376
+    """
+    n = as_positive_array(n_params, "n_params")
+    return _maybe_scalar((constants.n_c / n) ** constants.alpha_n)  # eq. 1.1
+
+
+def loss_from_tokens(n_tokens, constants: KaplanConstants = KAPLAN_2020):
+    """L(D): loss of a large model trained on ``n_tokens`` tokens with early stopping,
+    L = (D_c / D)^alpha_D (Kaplan et al. 2020, eq. 1.2).
+
+    Examples
+    --------
+    >>> round(loss_from_tokens(2.3e10), 3)   # about the size of WebText2 (Section 2.3)
+    2.09
+    """
+    d = as_positive_array(n_tokens, "n_tokens")
+    return _maybe_scalar((constants.d_c / d) ** constants.alpha_d)  # eq. 1.2
+
+
+def loss_from_compute(compute, constants: KaplanConstants = KAPLAN_2020):
+    """L(C_min): loss reachable with ``compute`` FLOPs spent compute-efficiently (model size
+    chosen optimally, batch size well below the critical batch size),
+    L = (C_c^min / C_min)^alpha_C^min (Kaplan et al. 2020, eq. 1.3).
+
+    ``compute`` is in FLOPs; the paper's C_c^min = 3.1e8 is in PF-days and is converted with
+    :data:`PF_DAY`.
+
+    Examples
+    --------
+    >>> round(loss_from_compute(8.64e19), 3)   # one PF-day
+    2.658
+    """
+    c = flops_to_pf_days(compute)
+    return _maybe_scalar((constants.c_c_min / c) ** constants.alpha_c_min)  # eq. 1.3
+
+
+def loss_from_params_tokens(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020):
+    """L(N, D) = [(N_c / N)^(alpha_N / alpha_D) + D_c / D]^alpha_D (Kaplan et al. 2020, eq. 1.5).
+
+    It tends to L(N) (eq. 1.1) as D grows and to L(D) (eq. 1.2) as N grows. With the defaults
+    it uses the constants of eq. 1.1-1.2; pass ``constants=KAPLAN_2020_LND`` for the joint fit of
+    Table 2.
+
+    Parameters
+    ----------
+    n_params, n_tokens : array_like
+        N (non-embedding) and D (tokens), both > 0; they broadcast against each other.
+    constants : KaplanConstants
+
+    Returns
+    -------
+    float or ndarray
+        Loss in nats per token.
+
+    Raises
+    ------
+    ValueError
+        If either argument is not positive and finite (the message names it).
+
+    Examples
+    --------
+    >>> round(loss_from_params_tokens(1e9, 1e20), 3), round(loss_from_params(1e9), 3)
+    (2.376, 2.376)
+    >>> round(loss_from_params_tokens(1e9, 2e10), 3)
+    2.435
+    """
+    n = as_positive_array(n_params, "n_params")
+    d = as_positive_array(n_tokens, "n_tokens")
+    a_n, a_d = constants.alpha_n, constants.alpha_d
+    # eq. 1.5, evaluated in log space so that huge N or D cannot overflow
+    log_terms = np.logaddexp((a_n / a_d) * (np.log(constants.n_c) - np.log(n)),
+                             np.log(constants.d_c) - np.log(d))
+    return _maybe_scalar(np.exp(a_d * log_terms))
+
+
+def loss_from_params_steps(n_params, steps, constants: KaplanConstants = KAPLAN_2020):
+    """L(N, S_min) = (N_c / N)^alpha_N + (S_c / S_min)^alpha_S (Kaplan et al. 2020, eq. 1.6).
+
+    ``steps`` is S_min, the number of steps the run would need at a batch size much larger than
+    the critical batch size (eq. 5.4). The fit of Table 3 has N_c = 6.5e13 and alpha_N = 0.077;
+    eq. 1.6 in Section 1.2 is written with the constants of eq. 1.1, which we use.
+
+    Examples
+    --------
+    >>> round(loss_from_params_steps(1e9, 1e5), 3)
+    2.429
+    """
+    n = as_positive_array(n_params, "n_params")
+    s = as_positive_array(steps, "steps")
+    return _maybe_scalar((constants.n_c / n) ** constants.alpha_n
+                         + (constants.s_c / s) ** constants.alpha_s)  # eq. 1.6
+
+
+def critical_batch_size(loss, constants: KaplanConstants = KAPLAN_2020):
+    """B_crit(L) = B_* / L^(1/alpha_B), in tokens (Kaplan et al. 2020, eq. 1.4 and 5.3).
+
+    The batch size at which training trades time against compute evenly: it doubles for every
+    13 % decrease in loss (Section 1.1).
+
+    Examples
+    --------
+    >>> round(critical_batch_size(3.0) / 1e6, 3)   # million tokens
+    1.069
+    """
+    loss = as_positive_array(loss, "loss")
+    return _maybe_scalar(constants.b_star / loss ** (1 / constants.alpha_b))  # eq. 1.4
+
+
+def _table6(compute, prefactor: float, exponent: float):
+    c = flops_to_pf_days(compute)
+    return _maybe_scalar(prefactor * c**exponent)
+
+
+def optimal_params(compute, constants: KaplanConstants = KAPLAN_2020):
+    """Compute-efficient model size N_opt = N_e C_min^0.73 (Kaplan et al. 2020, eq. 6.1 and
+    Table 6, N_e = 1.3e9 non-embedding parameters, C_min in PF-days).
+
+    ``compute`` is in FLOPs.
+
+    Examples
+    --------
+    >>> f"{optimal_params(8.64e19):.3g}"   # one PF-day
+    '1.3e+09'
+    >>> f"{optimal_params(10 * 8.64e19) / optimal_params(8.64e19):.3f}"   # 10x compute
+    '5.370'
+    """
+    return _table6(compute, constants.n_e, constants.p_n)
+
+
+def optimal_tokens(compute, constants: KaplanConstants = KAPLAN_2020):
+    """Tokens processed by a compute-efficient run, D_opt = D_e C_min^0.27 (Kaplan et al. 2020,
+    Table 6, D_e = 2e10 tokens, C_min in PF-days). ``compute`` is in FLOPs.
+
+    Examples
+    --------
+    >>> f"{optimal_tokens(8.64e19):.3g}"
+    '2e+10'
+    """
+    return _table6(compute, constants.d_e, constants.p_d)
+
+
+def optimal_batch_size(compute, constants: KaplanConstants = KAPLAN_2020):
+    """Batch size (tokens) of a compute-efficient run, B = B_e C_min^0.24 (Kaplan et al. 2020,
+    Table 6, B_e = 2e6 tokens). ``compute`` is in FLOPs.
+
+    Examples
+    --------
+    >>> f"{optimal_batch_size(8.64e19):.3g}"
+    '2e+06'
+    """
+    return _table6(compute, constants.b_e, constants.p_b)
+
+
+def optimal_steps(compute, constants: KaplanConstants = KAPLAN_2020):
+    """Minimum number of steps of a compute-efficient run, S_min = S_e C_min^0.03 (Kaplan et al.
+    2020, Table 6, S_e = 5.4e3 steps; a lower bound). ``compute`` is in FLOPs.
+
+    Examples
+    --------
+    >>> f"{optimal_steps(8.64e19):.3g}"
+    '5.4e+03'
+    """
+    return _table6(compute, constants.s_e, constants.p_s)
+
+
+def overfitting_ratio(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020_LND):
+    """N^(alpha_N/alpha_D) / D, the single variable that controls overfitting in L(N, D)
+    (Kaplan et al. 2020, eq. 4.3; with Table 2 constants the exponent is 0.74).
+
+    Examples
+    --------
+    >>> f"{overfitting_ratio(1e9, 2e10):.3g}"
+    '0.000219'
+    """
+    n = as_positive_array(n_params, "n_params")
+    d = as_positive_array(n_tokens, "n_tokens")
+    return _maybe_scalar(n ** (constants.alpha_n / constants.alpha_d) / d)
+
+
+def overfitting_tokens(n_params, threshold: float = 0.02,
+                       constants: KaplanConstants = KAPLAN_2020_LND):
+    """Tokens needed to keep the overfitting penalty dL = L(N, D)/L(N, inf) - 1 below
+    ``threshold`` (Kaplan et al. 2020, eq. 4.2-4.4).
+
+    Solving eq. 4.3 exactly, [1 + (N/N_c)^(alpha_N/alpha_D) D_c/D]^alpha_D = 1 + threshold, gives
+    D = D_c (N/N_c)^(alpha_N/alpha_D) / ((1 + threshold)^(1/alpha_D) - 1). With the Table 2
+    constants and the paper's threshold of 0.02 (the run-to-run spread) this is about
+    5.5e3 N^0.74, the "D >~ 5e3 N^0.74" of eq. 4.4.
+
+    Examples
+    --------
+    >>> f"{overfitting_tokens(1e9):.3g}"
+    '2.41e+10'
+    >>> f"{5e3 * 1e9**0.74:.3g}"   # eq. 4.4 as printed
+    '2.29e+10'
+    """
+    n = as_positive_array(n_params, "n_params")
+    threshold = float(as_positive_array(threshold, "threshold"))
+    a_n, a_d = constants.alpha_n, constants.alpha_d
+    # eq. 4.3 solved for D at dL = threshold
+    return _maybe_scalar(constants.d_c * (n / constants.n_c) ** (a_n / a_d)
+                         / ((1 + threshold) ** (1 / a_d) - 1))
+
+
+def tokens_to_reach_loss(loss, n_params, constants: KaplanConstants = KAPLAN_2020):
+    """Tokens a model of ``n_params`` needs to reach ``loss``, by inverting eq. 1.5:
+    D = D_c / (L^(1/alpha_D) - (N_c/N)^(alpha_N/alpha_D)). This is Kaplan's "sample efficiency":
+    bigger models need fewer tokens for the same loss (Section 1.1, Figure 2).
+
+    Returns ``inf`` where the target is unreachable, i.e. ``loss <= L(N)`` (eq. 1.1): no amount
+    of data takes a model below its own converged loss.
+
+    Examples
+    --------
+    >>> f"{tokens_to_reach_loss(3.0, 1e8):.3g}", f"{tokens_to_reach_loss(3.0, 1e9):.3g}"
+    ('1.12e+09', '5.61e+08')
+    >>> float(tokens_to_reach_loss(2.0, 1e9))   # below L(N = 1e9) = 2.38
+    inf
+    """
+    loss = as_positive_array(loss, "loss")
+    n = as_positive_array(n_params, "n_params")
+    a_n, a_d = constants.alpha_n, constants.alpha_d
+    gap = loss ** (1 / a_d) - (constants.n_c / n) ** (a_n / a_d)  # eq. 1.5 rearranged
+    with np.errstate(divide="ignore"):
+        out = np.where(gap > 0, constants.d_c / np.where(gap > 0, gap, 1.0), np.inf)
+    return _maybe_scalar(out)
+
+
+# --- fitting Kaplan's L(N, D) to measurements -------------------------------------------------
+
+@dataclass(frozen=True)
+class KaplanLossFit:
+    """Result of :func:`fit_kaplan_loss`: the four constants of eq. 1.5 fitted to data.
+
+    Attributes
+    ----------
+    alpha_n, alpha_d, n_c, d_c : float
+        The fitted constants of L(N, D) = [(n_c/N)^(alpha_n/alpha_d) + d_c/D]^alpha_d.
+    residuals : ndarray
+        ``log(loss) - log(prediction)`` at each point.
+    success : bool
+    message : str
+    """
+
+    alpha_n: float
+    alpha_d: float
+    n_c: float
+    d_c: float
+    residuals: np.ndarray = field(repr=False)
+    success: bool
+    message: str
+
+    def predict(self, n_params, n_tokens):
+        """Evaluate the fitted L(N, D)."""
+        consts = replace(KAPLAN_2020, alpha_n=self.alpha_n, alpha_d=self.alpha_d, n_c=self.n_c,
+                         d_c=self.d_c)
+        return loss_from_params_tokens(n_params, n_tokens, consts)
+
+
+def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
+                    rng: np.random.Generator | None = None) -> KaplanLossFit:
+    """Fit Kaplan's L(N, D) (eq. 1.5) by least squares on log-loss, from several starts.
+
+    The parameters are (alpha_N, alpha_D, log N_c, log D_c); the model is evaluated in log space
+    with ``logaddexp``. The best of ``n_starts`` trust-region fits is returned.
+
+    Parameters
+    ----------
+    n_params, n_tokens, loss : array_like
+        Positive, finite and of the same length (at least five points).
+    n_starts : int
+        Number of random starting points (plus one deterministic start).
+    rng : numpy.random.Generator, optional
+        Source of the starting points; defaults to ``np.random.default_rng(0)``.
+
+    Returns
+    -------
+    KaplanLossFit
+
+    Raises
+    ------
+    ValueError
+        Non-positive or NaN input, mismatched lengths, fewer than five points.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n, d = np.meshgrid(np.logspace(6, 9, 6), np.logspace(8, 11, 6))
+    >>> true = loss_from_params_tokens(n, d)
+    >>> fit = fit_kaplan_loss(n.ravel(), d.ravel(), true.ravel())
+    >>> round(fit.alpha_n, 3), round(fit.alpha_d, 3)
+    (0.076, 0.095)
+    """
+    n = as_positive_array(n_params, "n_params").ravel()
+    d = as_positive_array(n_tokens, "n_tokens").ravel()
+    y = as_positive_array(loss, "loss").ravel()
+    check_same_shape(n_params=n, n_tokens=d, loss=y)
+    check_min_length(y, "loss", 5)
+    n_starts = as_positive_int(n_starts, "n_starts")
+    rng = np.random.default_rng(0) if rng is None else rng
+    ln, ld, ly = np.log(n), np.log(d), np.log(y)
+
+    def resid(p):
+        a_n, a_d, log_nc, log_dc = p
+        # eq. 1.5 in log space
+        return a_d * np.logaddexp((a_n / a_d) * (log_nc - ln), log_dc - ld) - ly
+
+    lo = [1e-4, 1e-4, -50.0, -50.0]
+    hi = [10.0, 10.0, 200.0, 200.0]
+    starts = [[0.1, 0.1, ln.max() + 5, ld.max() + 5]]
+    for _ in range(n_starts):
+        starts.append([rng.uniform(0.02, 1.5), rng.uniform(0.02, 1.5),
+                       rng.uniform(ln.min(), ln.max() + 20), rng.uniform(ld.min(), ld.max() + 20)])
+    best = None
+    for p0 in starts:
+        try:
+            res = optimize.least_squares(resid, p0, bounds=(lo, hi), method="trf",
+                                         x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12)
+        except (ValueError, FloatingPointError):
+            continue
+        if best is None or res.cost < best.cost:
+            best = res
+    if best is None:
+        nan = float("nan")
+        return KaplanLossFit(nan, nan, nan, nan, np.full_like(ly, nan), False,
+                             "no start converged")
+    a_n, a_d, log_nc, log_dc = best.x
+    return KaplanLossFit(float(a_n), float(a_d), float(np.exp(log_nc)), float(np.exp(log_dc)),
+                         best.fun.copy(), bool(best.success),
+                         f"best of {len(starts)} starts: {best.message}")
+
+
+# --- a compute-efficient frontier from IsoFLOP runs ------------------------------------------
+
+@dataclass(frozen=True)
+class IsoFlopFrontier:
+    """Result of :func:`compute_efficient_frontier`.
+
+    Attributes
+    ----------
+    compute : ndarray
+        The distinct budgets, in increasing order (FLOPs).
+    n_opt, loss_opt : ndarray
+        Loss-minimizing model size and the loss there, one per budget.
+    refined : ndarray of bool
+        True where a convex parabola refined the grid minimum; False where the grid point itself
+        is used (minimum at the edge of the grid, or too few points).
+    fit : PowerLawFit
+        ``n_opt = prefactor * compute**exponent``, least squares in log space.
+    """
+
+    compute: np.ndarray
+    n_opt: np.ndarray
+    loss_opt: np.ndarray
+    refined: np.ndarray
+    fit: PowerLawFit
+
+
+def _vertex(log_n, loss, i, window):
+    lo, hi = max(0, i - window), min(log_n.size, i + window + 1)
+    if i == 0 or i == log_n.size - 1 or hi - lo < 3:
+        return log_n[i], loss[i], False
+    a, b, c = np.polyfit(log_n[lo:hi], loss[lo:hi], 2)
+    if a <= 0:
+        return log_n[i], loss[i], False
+    x = -b / (2 * a)
+    if not log_n[lo] <= x <= log_n[hi - 1]:
+        return log_n[i], loss[i], False
+    return x, c - b * b / (4 * a), True
+
+
+def compute_efficient_frontier(compute, n_params, loss, *, window: int = 1) -> IsoFlopFrontier:
+    """Loss-minimizing model size for each compute budget, and a power law through them.
+
+    Method: group the runs by budget; sort each group by N; take the run with the lowest loss;
+    fit a parabola in log N to it and its ``window`` neighbours on each side; use the vertex if
+    the parabola is convex and its vertex lies inside those points, otherwise keep the grid
+    point. Then fit ``N_opt = k C^a`` by least squares in log space
+    (:func:`scaling_lib.fitting.fit_power_law`). This is the idea of Kaplan et al. (2020),
+    Section 6.1 (the model size that reaches the lowest loss for each compute), applied to
+    IsoFLOP slices as in Porian et al. (2024), Section 2.
+
+    Parameters
+    ----------
+    compute, n_params, loss : array_like
+        One entry per run: budget C (FLOPs), model size N, final loss; positive and finite.
+    window : int
+        Neighbours on each side used by the parabola (1 = three points).
+
+    Returns
+    -------
+    IsoFlopFrontier
+
+    Raises
+    ------
+    ValueError
+        Bad input (named), or fewer than two budgets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = np.repeat([1e18, 1e19, 1e20], 7)
+    >>> n = np.tile(np.logspace(7, 10, 7), 3)
+    >>> n_star = 0.1 * c**0.5                       # a known frontier
+    >>> loss = 2 + 0.1 * np.log(n / n_star) ** 2    # parabolic IsoFLOP slices
+    >>> fr = compute_efficient_frontier(c, n, loss)
+    >>> round(fr.fit.exponent, 6), bool(fr.refined.all())
+    (0.5, True)
+    """
+    c = as_positive_array(compute, "compute").ravel()
+    n = as_positive_array(n_params, "n_params").ravel()
+    y = as_positive_array(loss, "loss").ravel()
+    check_same_shape(compute=c, n_params=n, loss=y)
+    window = as_positive_int(window, "window")
+    budgets = np.unique(c)
+    if budgets.size < 2:
+        raise ValueError(f"compute needs at least 2 distinct budgets, got {budgets.size}")
+    n_opt, l_opt, refined = [], [], []
+    for budget in budgets:
+        sel = c == budget
+        order = np.argsort(n[sel])
+        log_n, yy = np.log(n[sel][order]), y[sel][order]
+        x, lmin, ok = _vertex(log_n, yy, int(np.argmin(yy)), window)
+        n_opt.append(np.exp(x))
+        l_opt.append(lmin)
+        refined.append(ok)
+    n_opt, l_opt = np.array(n_opt), np.array(l_opt)
+    return IsoFlopFrontier(budgets, n_opt, l_opt, np.array(refined), fit_power_law(budgets, n_opt))
+
+
+@dataclass(frozen=True)
+class BootstrapExponent:
+    """Result of :func:`bootstrap_exponent`: exponents of power laws refitted to resamples."""
+
+    exponent: float
+    samples: np.ndarray = field(repr=False)
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Percentile interval of the bootstrap exponents."""
+        if not 0 < level < 1:
+            raise ValueError(f"level must lie in (0, 1), got {level!r}")
+        lo, hi = np.quantile(self.samples, [0.5 - level / 2, 0.5 + level / 2])
+        return float(lo), float(hi)
+
+
+def bootstrap_exponent(x, y, *, n_boot: int = 2000,
+                       rng: np.random.Generator | None = None) -> BootstrapExponent:
+    """Pairs bootstrap of the exponent of ``y = k x^a``: resample the points with replacement,
+    refit in log space, keep the exponents (resamples with a single distinct ``x`` are redrawn).
+
+    Parameters
+    ----------
+    x, y : array_like
+        Positive, finite, same length, at least three points.
+    n_boot : int
+        Number of resamples.
+    rng : numpy.random.Generator, optional
+        Defaults to ``np.random.default_rng(0)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> x = np.logspace(0, 3, 12)
+    >>> y = 2 * x**0.7 * np.exp(0.05 * rng.standard_normal(12))
+    >>> lo, hi = bootstrap_exponent(x, y, rng=rng).interval()
+    >>> bool(lo < 0.7 < hi)
+    True
+    """
+    x = as_positive_array(x, "x").ravel()
+    y = as_positive_array(y, "y").ravel()
+    check_same_shape(x=x, y=y)
+    check_min_length(x, "x", 3)
+    n_boot = as_positive_int(n_boot, "n_boot")
+    rng = np.random.default_rng(0) if rng is None else rng
+    lx, ly = np.log(x), np.log(y)
+    out = np.empty(n_boot)
+    k = 0
+    while k < n_boot:
+        idx = rng.integers(0, x.size, x.size)
+        xs = lx[idx]
+        if np.ptp(xs) == 0:
+            continue
+        out[k] = np.polyfit(xs, ly[idx], 1)[0]  # slope of log y on log x
+        k += 1
+    return BootstrapExponent(fit_power_law(x, y).exponent, out)

@@ -1,0 +1,173 @@
+"""Watching a scaling law happen: random-feature regression on data with a power-law spectrum.
+
+This is the linear random-feature model of Maloney, Roberts & Sully (2022), "A solvable model of
+neural scaling laws" (arXiv:2210.16859), small enough to run in a couple of seconds in NumPy:
+
+1. **Data.** A latent vector x in R^M has independent Gaussian coordinates with variances
+   lambda_i = i^-(1+alpha), i = 1..M: a power-law spectrum, like the spectra of natural data
+   (MRS, Section 2). The target is linear in the latent space, y = w . x, with teacher weights
+   w_i ~ N(0, 1) and no label noise.
+2. **Model.** N random features phi = U x, with U an N x M matrix of N(0, 1) entries that is
+   never trained (the random-feature map of MRS, Section 3, in its linear version).
+3. **Training.** Ridge regression of y on phi over D samples, with a small ridge ``ridge`` times
+   the mean eigenvalue of the feature covariance (to tame the interpolation peak at N = D).
+4. **Test loss.** Computed exactly, not on a test sample: with v = U^T beta the learned map in
+   latent space, L = sum_i lambda_i (v_i - w_i)^2 / sum_i lambda_i w_i^2, the mean squared error
+   on fresh data divided by the variance of y (so a model that predicts 0 has L = 1).
+
+MRS show that when N, D << M the test loss scales as L ~ N^-alpha when the features are the
+bottleneck (N << D) and as L ~ D^-alpha when the data is (D << N): the exponent of the loss is the
+exponent of the spectrum minus one. :func:`random_feature_experiment` measures L over a grid of
+N and D; :meth:`RandomFeatureResult.params_law` and :meth:`RandomFeatureResult.data_law` fit the
+two exponents in those regimes, to compare with ``alpha``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import as_positive_array, as_positive_int
+from .fitting import PowerLawFit, fit_power_law
+
+__all__ = ["power_law_spectrum", "RandomFeatureResult", "random_feature_experiment"]
+
+
+def power_law_spectrum(latent_dim: int, alpha: float) -> np.ndarray:
+    """Variances lambda_i = i^-(1+alpha), i = 1..latent_dim (Maloney et al. 2022, Section 2).
+
+    Examples
+    --------
+    >>> power_law_spectrum(4, 1.0).round(4)
+    array([1.    , 0.25  , 0.1111, 0.0625])
+    """
+    latent_dim = as_positive_int(latent_dim, "latent_dim")
+    alpha = float(as_positive_array(alpha, "alpha"))
+    return np.arange(1, latent_dim + 1, dtype=float) ** -(1.0 + alpha)
+
+
+@dataclass(frozen=True)
+class RandomFeatureResult:
+    """Losses measured by :func:`random_feature_experiment`.
+
+    Attributes
+    ----------
+    n_features : ndarray of int, shape (n_N,)
+        The model sizes N.
+    n_samples : ndarray of int, shape (n_D,)
+        The training-set sizes D.
+    losses : ndarray, shape (n_seeds, n_N, n_D)
+        Normalized test loss of every run.
+    alpha, latent_dim, ridge : float, int, float
+        The settings of the experiment.
+    """
+
+    n_features: np.ndarray
+    n_samples: np.ndarray
+    losses: np.ndarray = field(repr=False)
+    alpha: float
+    latent_dim: int
+    ridge: float
+
+    @property
+    def loss(self) -> np.ndarray:
+        """Geometric mean of the loss over seeds, shape (n_N, n_D)."""
+        return np.exp(np.log(self.losses).mean(axis=0))
+
+    def grid(self):
+        """``(N, D, L)`` as three flat arrays, one entry per grid point (for fitting)."""
+        n, d = np.meshgrid(self.n_features, self.n_samples, indexing="ij")
+        return n.ravel().astype(float), d.ravel().astype(float), self.loss.ravel()
+
+    def params_law(self, ratio: float = 4.0) -> PowerLawFit:
+        """Power law L(N) at the largest D, through the N with N <= D_max / ``ratio``
+        (the regime where the features, not the data, are the bottleneck)."""
+        d_max = self.n_samples.max()
+        sel = self.n_features <= d_max / ratio
+        return fit_power_law(self.n_features[sel], self.loss[sel, -1])
+
+    def data_law(self, ratio: float = 4.0) -> PowerLawFit:
+        """Power law L(D) at the largest N, through the D with D <= N_max / ``ratio``
+        (the regime where the data, not the features, are the bottleneck)."""
+        n_max = self.n_features.max()
+        sel = self.n_samples <= n_max / ratio
+        return fit_power_law(self.n_samples[sel], self.loss[-1, sel])
+
+
+def _sizes(values, name):
+    arr = as_positive_array(values, name).ravel()
+    if np.any(arr != np.round(arr)):
+        raise ValueError(f"{name} must hold whole numbers, got {values!r}")
+    arr = np.unique(arr.astype(int))
+    return arr
+
+
+def random_feature_experiment(n_features, n_samples, *, alpha: float = 1.0,
+                              latent_dim: int = 4096, ridge: float = 1e-3, n_seeds: int = 4,
+                              rng: np.random.Generator | None = None) -> RandomFeatureResult:
+    """Train random-feature ridge regressions over a grid of model and data sizes.
+
+    For each seed, one teacher, one feature matrix U (N_max x M) and one training set
+    (D_max samples) are drawn; smaller models use the first N features and smaller data sets the
+    first D samples, so that the grid varies one thing at a time.
+
+    Parameters
+    ----------
+    n_features, n_samples : array_like of int
+        The grid of N and D (positive whole numbers; sorted and de-duplicated).
+    alpha : float
+        Spectral exponent: lambda_i = i^-(1+alpha). The theory predicts loss exponents ``alpha``.
+    latent_dim : int
+        M; keep it several times larger than the largest N and D (MRS show the power law
+        ends, and the loss plateaus, when N or D approaches M).
+    ridge : float
+        Ridge strength relative to the mean eigenvalue of the empirical feature covariance.
+    n_seeds : int
+        Independent repetitions (teacher, features and data all redrawn).
+    rng : numpy.random.Generator, optional
+        Defaults to ``np.random.default_rng(0)``.
+
+    Returns
+    -------
+    RandomFeatureResult
+
+    Raises
+    ------
+    ValueError
+        If a size is not a positive whole number, or ``alpha``, ``ridge`` are not positive.
+
+    Examples
+    --------
+    >>> res = random_feature_experiment([8, 16, 32], [64, 128], latent_dim=512, n_seeds=2)
+    >>> res.loss.shape
+    (3, 2)
+    >>> bool(res.loss[-1, -1] < res.loss[0, -1])   # more features, lower loss
+    True
+    """
+    ns = _sizes(n_features, "n_features")
+    ds = _sizes(n_samples, "n_samples")
+    latent_dim = as_positive_int(latent_dim, "latent_dim")
+    ridge = float(as_positive_array(ridge, "ridge"))
+    n_seeds = as_positive_int(n_seeds, "n_seeds")
+    rng = np.random.default_rng(0) if rng is None else rng
+    lam = power_law_spectrum(latent_dim, alpha)
+    sqrt_lam = np.sqrt(lam)
+    n_max, d_max = int(ns.max()), int(ds.max())
+    losses = np.empty((n_seeds, ns.size, ds.size))
+    for s in range(n_seeds):
+        w = rng.standard_normal(latent_dim)                  # teacher, y = w . x
+        u = rng.standard_normal((n_max, latent_dim))         # random feature map, phi = U x
+        z = rng.standard_normal((d_max, latent_dim))         # x = sqrt(lambda) * z
+        feats = z @ (sqrt_lam[:, None] * u.T)                # phi for every sample, (D, N)
+        y = z @ (sqrt_lam * w)
+        signal = float(lam @ w**2)                           # variance of y
+        for i, n in enumerate(ns):
+            for j, d in enumerate(ds):
+                phi = feats[:d, :n]
+                gram = phi.T @ phi / d
+                reg = ridge * np.trace(gram) / n
+                beta = np.linalg.solve(gram + reg * np.eye(n), phi.T @ y[:d] / d)
+                err = u[:n].T @ beta - w                     # learned minus true latent weights
+                losses[s, i, j] = float(lam @ err**2) / signal
+    return RandomFeatureResult(ns, ds, losses, float(alpha), latent_dim, ridge)

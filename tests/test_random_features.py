@@ -1,0 +1,56 @@
+"""Tests of scaling_lib.random_features: the solvable model of Maloney, Roberts & Sully (2022)."""
+
+import numpy as np
+import pytest
+
+from scaling_lib.random_features import power_law_spectrum, random_feature_experiment
+
+# The grid and seed used in notebooks/02_kaplan.ipynb.
+N_GRID = 2 ** np.arange(4, 10)   # 16 ... 512 features
+D_GRID = 2 ** np.arange(4, 12)   # 16 ... 2048 samples
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    return random_feature_experiment(N_GRID, D_GRID, alpha=1.0, rng=np.random.default_rng(0))
+
+
+def test_spectrum_is_a_power_law():
+    lam = power_law_spectrum(1000, 0.5)
+    slope = np.polyfit(np.log(np.arange(1, 1001)), np.log(lam), 1)[0]
+    assert slope == pytest.approx(-1.5)
+
+
+def test_measured_exponents_match_theory(experiment):
+    # Maloney, Roberts & Sully (2022): for lambda_i ~ i^-(1+alpha) and N, D << M the test loss
+    # scales as N^-alpha (features the bottleneck) and D^-alpha (data the bottleneck).
+    # Stated tolerance for this seed and grid: 0.15 in the exponent (alpha = 1).
+    assert experiment.params_law().exponent == pytest.approx(-1.0, abs=0.15)
+    assert experiment.data_law().exponent == pytest.approx(-1.0, abs=0.15)
+
+
+def test_loss_falls_with_features_and_with_data(experiment):
+    loss = experiment.loss
+    assert np.all(np.diff(loss[:, -1]) < 0)     # more features at the largest D
+    assert np.all(np.diff(loss[-1, :]) < 0)     # more data at the largest N
+    assert np.all(loss < 1.5)
+
+
+def test_reproducible():
+    a = random_feature_experiment([8, 16], [32, 64], latent_dim=256, n_seeds=2,
+                                  rng=np.random.default_rng(5))
+    b = random_feature_experiment([8, 16], [32, 64], latent_dim=256, n_seeds=2,
+                                  rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.losses, b.losses)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(n_features=[0, 8], n_samples=[16]), "n_features"),
+    (dict(n_features=[8.5], n_samples=[16]), "n_features"),
+    (dict(n_features=[8], n_samples=[np.nan]), "n_samples"),
+    (dict(n_features=[8], n_samples=[16], alpha=-1.0), "alpha"),
+    (dict(n_features=[8], n_samples=[16], ridge=0.0), "ridge"),
+])
+def test_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        random_feature_experiment(**kwargs)
