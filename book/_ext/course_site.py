@@ -1,8 +1,11 @@
-"""Serve MathJax 3 from the built site instead of a CDN.
+"""Site fixes for the course's Jupyter Book build.
 
-The Python package ``django-static-mathjax`` ships MathJax 3.2.2 (Apache-2.0). This extension
+1. Serve MathJax 3 from the built site instead of a CDN. The Python package ``django-static-mathjax`` ships MathJax 3.2.2 (Apache-2.0). This extension
 copies its ``es5`` build into ``_build/html/_static/mathjax`` and points Sphinx's ``mathjax_path``
 there, so equations render in a classroom with a poor connection and in offline tests.
+2. Drop repeated inline scripts. sphinx-thebe 0.3.1 registers its configuration script on every
+   ``env-before-read-docs`` event, which fires more than once in a Jupyter Book build; the page
+   then declares ``const THEBE_JS_URL`` twice and the browser raises a SyntaxError.
 """
 
 from __future__ import annotations
@@ -37,9 +40,22 @@ def _set_path(app, config):
     config.mathjax_path = "mathjax/tex-chtml.js"
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        attributes = getattr(script, "attributes", {})
+        key = (getattr(script, "filename", None) or "", tuple(sorted(attributes.items())))
+        if key not in seen:  # the same script at another priority is still the same script
+            seen.add(key)
+            unique.append(script)
+    context["script_files"][:] = unique
+
+
 def setup(app):
     if not (MATHJAX_ES5 / "tex-chtml.js").is_file():
         raise RuntimeError(f"MathJax not found at {MATHJAX_ES5}; install django-static-mathjax")
     app.connect("config-inited", _set_path, priority=900)
     app.connect("build-finished", _copy_mathjax)
+    # early: a later handler may return a template name, which stops the event (emit_firstresult)
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

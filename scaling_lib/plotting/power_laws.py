@@ -1,0 +1,83 @@
+"""Figures of the chapter "Power laws in a few minutes" (notebooks/00_power_laws)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..fitting import fit_power_law, fit_power_law_offset, synthetic_power_law
+from . import COLORS, log_axes, new_figure
+
+__all__ = ["plot_linear_vs_loglog", "plot_fit_with_residuals", "plot_extrapolation",
+           "plot_exponent_spread", "plot_power_law_explorer"]
+
+
+def plot_linear_vs_loglog(x, y, *, xlabel="x", ylabel="y"):
+    """The same power law on linear axes (a curve) and on log-log axes (a straight line)."""
+    fig, (ax1, ax2) = new_figure(2, width=9, height=3.4)
+    ax1.plot(x, y, "o-", ms=3)
+    log_axes(ax1, xlabel, ylabel, logx=False, logy=False, title="linear axes")
+    ax2.plot(x, y, "o-", ms=3)
+    log_axes(ax2, xlabel + " (log scale)", ylabel + " (log scale)", title="log-log axes")
+    return fig
+
+
+def plot_fit_with_residuals(x, y, fit, *, xlabel="x", ylabel="y"):
+    """Data, fitted power law, and the residuals in log space (which should look like noise)."""
+    fig, (ax, axr) = new_figure(1, 2, width=6.4, height=5.0, sharex=True,
+                                gridspec_kw={"height_ratios": [3, 1]})
+    grid = np.logspace(np.log10(np.min(x)), np.log10(np.max(x)), 100)
+    ax.plot(x, y, "o", label="data")
+    ax.plot(grid, fit.predict(grid), "-",
+            label=f"fit: exponent {fit.exponent:.3f} ± {fit.exponent_stderr:.3f}")
+    log_axes(ax, "", ylabel)
+    ax.legend()
+    axr.axhline(0, color="0.5", lw=1)
+    axr.plot(x, fit.residuals, "o", color=COLORS[1])
+    log_axes(axr, xlabel, "residual\n(log y)", logy=False)
+    return fig
+
+
+def plot_extrapolation(x_fit, y_fit, x_true, y_true, *, xlabel="x", ylabel="y"):
+    """Fit on small ``x`` only, then compare two extrapolations with the truth at large ``x``.
+
+    A pure power law (straight line in log-log) and a power law plus constant are both fitted
+    to ``(x_fit, y_fit)``; the shaded band marks where no data were used.
+    """
+    pure = fit_power_law(x_fit, y_fit)
+    offset = fit_power_law_offset(x_fit, y_fit)
+    fig, ax = new_figure()
+    ax.axvspan(np.max(x_fit), np.max(x_true), color="0.92", label="extrapolation")
+    ax.plot(x_true, y_true, "-", color="0.2", lw=2, label="truth")
+    ax.plot(x_fit, y_fit, "o", color=COLORS[0], label="data used for the fits")
+    ax.plot(x_true, pure.predict(x_true), "--", color=COLORS[1],
+            label=f"pure power law (exponent {pure.exponent:.2f})")
+    ax.plot(x_true, offset.predict(x_true), ":", color=COLORS[2], lw=2,
+            label=f"power law + constant ({offset.offset:.2f})")
+    log_axes(ax, xlabel, ylabel)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def plot_exponent_spread(decades, spread, *, noise):
+    """Spread of the fitted exponent against the range of ``x`` covered by the data."""
+    fig, ax = new_figure(height=3.4)
+    ax.plot(decades, spread, "o-", label="simulated")
+    ax.plot(decades, spread[0] * decades[0] / np.asarray(decades), "--", color="0.5",
+            label=r"$\propto 1/\mathrm{decades}$")
+    log_axes(ax, "range of x covered by the data (decades)",
+             "std. dev. of fitted exponent", title=f"{noise:.0%} multiplicative noise")
+    ax.legend()
+    return fig
+
+
+def plot_power_law_explorer(noise=0.05, decades_fit=2.0, offset=1.0, *, seed=0):
+    """Widget body: data from ``offset + 10 x^-0.3`` with noise, fitted on ``decades_fit``
+    decades and extrapolated to 6 decades."""
+    rng = np.random.default_rng(seed)
+    x_fit = np.logspace(0, decades_fit, 12)
+    y_fit = synthetic_power_law(x_fit, exponent=-0.3, prefactor=10.0, offset=offset,
+                                noise=noise, rng=rng)
+    x_true = np.logspace(0, 6, 200)
+    y_true = synthetic_power_law(x_true, exponent=-0.3, prefactor=10.0, offset=offset)
+    return plot_extrapolation(x_fit, y_fit, x_true, y_true, xlabel="scale x (e.g. compute)",
+                              ylabel="loss")
