@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..inverse import TREND_LABELS
+from ..inverse import TREND_LABELS, classify_trend, endpoint_change
 from . import Feedback, check_close
 
-__all__ = ["check_label", "check_labels", "check_z_score", "check_turning_point",
-           "check_value"]
+__all__ = ["check_label", "check_labels", "check_z_score", "check_endpoint_z",
+           "check_turning_point", "check_value"]
 
 
 def check_label(answer, expected: str, *, name: str) -> Feedback:
@@ -52,9 +52,29 @@ def check_z_score(answer, expected: float) -> Feedback:
                             "is negative when accuracy falls.")
 
 
-def check_turning_point(answer, expected: float) -> Feedback:
-    """Check a turning point given in parameters (within 5 %)."""
-    return check_close(answer, expected, name="turning point", rtol=0.05, unit="parameters",
+def _final_task(frame, task):
+    g = frame[(frame.task == task) & frame.final].sort_values("n_params")
+    if g.empty:
+        raise ValueError(f"task {task!r} is not in frame")
+    return g
+
+
+def check_endpoint_z(answer, frame, task: str) -> Feedback:
+    """Check the z score of the change from the smallest to the largest model at the final
+    checkpoint of ``task`` (``frame`` from ``load_inverse_scaling()``)."""
+    g = _final_task(frame, task)
+    _, _, z = endpoint_change(g.accuracy.iloc[0], g.accuracy_se.iloc[0], g.accuracy.iloc[-1],
+                              g.accuracy_se.iloc[-1])
+    return check_z_score(answer, z)
+
+
+def check_turning_point(answer, frame, task: str) -> Feedback:
+    """Check the turning point, in parameters, of the fitted parabola of ``task`` across model
+    sizes at the final checkpoint (within 5 %)."""
+    g = _final_task(frame, task)
+    res = classify_trend(g.n_params, g.accuracy, g.accuracy_se)
+    return check_close(answer, 10**res.turning_x, name="turning point", rtol=0.05,
+                       unit="parameters",
                        hint="turning_x is log10 of the scale: take 10**turning_x.")
 
 

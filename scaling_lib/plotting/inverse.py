@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["plot_size_heatmap", "plot_size_curves", "plot_training_curves", "plot_trend_fit",
-           "plot_verdict_grid", "plot_distractor_toy", "VERDICT_COLORS"]
+           "plot_verdict_grid", "plot_distractor_toy", "plot_loss_vs_accuracy", "VERDICT_COLORS"]
 
 #: Colour of each verdict of :func:`scaling_lib.inverse.classify_trend`.
 VERDICT_COLORS = {"positive": COLORS[2], "inverse": COLORS[1], "U-shaped": COLORS[0],
@@ -148,4 +148,25 @@ def plot_distractor_toy(n_params, loss, accuracy):
     log_axes(ax2, "parameters", "task accuracy", logy=False,
              title="Same models: task accuracy is U-shaped")
     ax2.legend(fontsize=8)
+    return fig
+
+
+def plot_loss_vs_accuracy(loss, frame: pd.DataFrame, task: str):
+    """Task accuracy of every (size, checkpoint) point against a loss assigned to it, coloured
+    by model size: does lower loss mean a better score on this task?"""
+    g = frame[frame.task == task]
+    loss = np.asarray(loss, float)
+    if loss.shape != (len(g),):
+        raise ValueError(f"loss must have one value per row of the task, got shape {loss.shape}")
+    fig, ax = new_figure(width=6.4, height=4.0)
+    cmap = plt.get_cmap("viridis")
+    sizes = list(g["size"].cat.categories)
+    for k, size in enumerate(sizes):
+        mask = (g["size"] == size).to_numpy()
+        ax.errorbar(loss[mask], g.accuracy[mask], yerr=_Z95 * g.accuracy_se[mask], fmt="o",
+                    ms=4, capsize=2, color=cmap(k / max(1, len(sizes) - 1)), label=size)
+    log_axes(ax, "loss predicted by the Chinchilla law (nats/token)", "accuracy", logx=False,
+             logy=False, title=g.task_name.iloc[0])
+    ax.invert_xaxis()
+    ax.legend(title="model", fontsize=8, ncol=2)
     return fig
