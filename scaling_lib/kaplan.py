@@ -553,6 +553,8 @@ class IsoFlopFrontier:
 
 
 def _vertex(log_n, loss, i, window):
+    if window == 0:
+        return log_n[i], loss[i], False
     lo, hi = max(0, i - window), min(log_n.size, i + window + 1)
     if i == 0 or i == log_n.size - 1 or hi - lo < 3:
         return log_n[i], loss[i], False
@@ -581,7 +583,8 @@ def compute_efficient_frontier(compute, n_params, loss, *, window: int = 1) -> I
     compute, n_params, loss : array_like
         One entry per run: budget C (FLOPs), model size N, final loss; positive and finite.
     window : int
-        Neighbours on each side used by the parabola (1 = three points).
+        Neighbours on each side used by the parabola (1 = three points); 0 keeps the grid
+        point with the lowest loss, without refinement.
 
     Returns
     -------
@@ -607,7 +610,8 @@ def compute_efficient_frontier(compute, n_params, loss, *, window: int = 1) -> I
     n = as_positive_array(n_params, "n_params").ravel()
     y = as_positive_array(loss, "loss").ravel()
     check_same_shape(compute=c, n_params=n, loss=y)
-    window = as_positive_int(window, "window")
+    if window != 0:
+        window = as_positive_int(window, "window")
     budgets = np.unique(c)
     if budgets.size < 2:
         raise ValueError(f"compute needs at least 2 distinct budgets, got {budgets.size}")

@@ -220,3 +220,5 @@ def test_bad_input_two_arguments():
         K.compute_efficient_frontier([1e18, 1e19], [1e8, 1e9], [3.0, np.nan])
     with pytest.raises(ValueError, match="compute"):
         K.compute_efficient_frontier([1e18, 1e18], [1e8, 1e9], [3.0, 2.9])
+    with pytest.raises(ValueError, match="window"):
+        K.compute_efficient_frontier([1e18, 1e19], [1e8, 1e9], [3.0, 2.9], window=-1)

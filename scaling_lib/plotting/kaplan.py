@@ -1,0 +1,204 @@
+"""Figures of Chapter 2 (the Kaplan scaling laws). Every function returns the ``Figure``."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import LogNorm
+
+from .. import kaplan as K
+from . import COLORS, log_axes, new_figure
+
+__all__ = [
+    "plot_kaplan_laws",
+    "plot_lnd_curves",
+    "plot_lnd_point",
+    "plot_sample_efficiency",
+    "plot_isoflop_frontier",
+    "plot_fit_with_residuals",
+    "plot_extrapolation",
+    "plot_random_features",
+]
+
+_LOSS = "loss L (nats/token)"
+
+
+def plot_kaplan_laws(constants: K.KaplanConstants = K.KAPLAN_2020):
+    """The three single-variable laws of Kaplan et al. (2020), eq. 1.1-1.3 (their Figure 1)."""
+    fig, axes = new_figure(3, width=9.6, height=3.3, sharey=True)
+    c = np.logspace(15, 25, 100)
+    d = np.logspace(7, 12, 100)
+    n = np.logspace(5, 11, 100)
+    axes[0].plot(c, K.loss_from_compute(c, constants), color=COLORS[0])
+    axes[1].plot(d, K.loss_from_tokens(d, constants), color=COLORS[1])
+    axes[2].plot(n, K.loss_from_params(n, constants), color=COLORS[2])
+    log_axes(axes[0], "compute C_min (FLOPs)", _LOSS,
+             title=rf"$L = (C_c/C)^{{{constants.alpha_c_min}}}$ (eq. 1.3)")
+    log_axes(axes[1], "dataset size D (tokens)", "",
+             title=rf"$L = (D_c/D)^{{{constants.alpha_d}}}$ (eq. 1.2)")
+    log_axes(axes[2], "non-embedding parameters N", "",
+             title=rf"$L = (N_c/N)^{{{constants.alpha_n}}}$ (eq. 1.1)")
+    for ax in axes:
+        ax.yaxis.set_minor_formatter("{x:.1f}")
+        ax.yaxis.set_major_formatter("{x:.1f}")
+    return fig
+
+
+def plot_lnd_curves(n_params=(1e6, 1e7, 1e8, 1e9, 1e10), *,
+                    constants: K.KaplanConstants = K.KAPLAN_2020):
+    """L(N, D) against D for several N (eq. 1.5), with each model's L(N) floor (eq. 1.1) dashed
+    and the L(D) envelope (eq. 1.2) dotted: the shape of Kaplan et al.'s Figure 4 (left)."""
+    fig, ax = new_figure()
+    d = np.logspace(7, 13, 200)
+    for k, n in enumerate(n_params):
+        color = COLORS[k % len(COLORS)]
+        ax.plot(d, K.loss_from_params_tokens(n, d, constants), color=color,
+                label=f"N = {n:.0e}")
+        ax.axhline(K.loss_from_params(n, constants), color=color, ls="--", lw=0.8)
+    ax.plot(d, K.loss_from_tokens(d, constants), color="k", ls=":", label="L(D), N → ∞")
+    log_axes(ax, "dataset size D (tokens)", _LOSS)
+    ax.yaxis.set_major_formatter("{x:.1f}")
+    ax.yaxis.set_minor_formatter("{x:.1f}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_lnd_point(n_params: float, n_tokens: float, *,
+                   constants: K.KaplanConstants = K.KAPLAN_2020):
+    """Where a model of ``n_params`` trained on ``n_tokens`` sits on L(N, D) (eq. 1.5): loss
+    against D at this N, and loss against N at this D. Used by the chapter's sliders."""
+    fig, (ax_d, ax_n) = new_figure(2, width=9.0, height=3.4, sharey=True)
+    d = np.logspace(7, 13, 200)
+    n = np.logspace(5, 12, 200)
+    here = K.loss_from_params_tokens(n_params, n_tokens, constants)
+    ax_d.plot(d, K.loss_from_params_tokens(n_params, d, constants), color=COLORS[0])
+    ax_d.axhline(K.loss_from_params(n_params, constants), color=COLORS[0], ls="--", lw=0.8,
+                 label="L(N): floor of this model")
+    ax_n.plot(n, K.loss_from_params_tokens(n, n_tokens, constants), color=COLORS[1])
+    ax_n.axhline(K.loss_from_tokens(n_tokens, constants), color=COLORS[1], ls="--", lw=0.8,
+                 label="L(D): floor of this data")
+    for ax in (ax_d, ax_n):
+        ax.legend(fontsize=8)
+    ax_d.plot([n_tokens], [here], "o", color="k")
+    ax_n.plot([n_params], [here], "o", color="k")
+    log_axes(ax_d, "dataset size D (tokens)", _LOSS, title=f"N = {n_params:.2g} parameters")
+    log_axes(ax_n, "non-embedding parameters N", "", title=f"D = {n_tokens:.2g} tokens")
+    ax_d.yaxis.set_major_formatter("{x:.1f}")
+    ax_d.yaxis.set_minor_formatter("{x:.1f}")
+    ratio = K.overfitting_ratio(n_params, n_tokens)
+    fig.suptitle(f"L(N, D) = {here:.3f} nats/token;  N^0.74/D = {ratio:.2g}", fontsize=10)
+    return fig
+
+
+def plot_sample_efficiency(targets=(4.0, 3.5, 3.0, 2.7), *,
+                           constants: K.KaplanConstants = K.KAPLAN_2020):
+    """Tokens needed to reach a target loss against model size (eq. 1.5 inverted): bigger models
+    need fewer tokens for the same loss, until the data term dominates."""
+    fig, ax = new_figure()
+    n = np.logspace(6, 12, 300)
+    for k, target in enumerate(targets):
+        d = K.tokens_to_reach_loss(target, n, constants)
+        ok = np.isfinite(d)
+        ax.plot(n[ok], d[ok], color=COLORS[k % len(COLORS)], label=f"L = {target} nats/token")
+    log_axes(ax, "non-embedding parameters N", "tokens needed D")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_isoflop_frontier(compute, n_params, loss, frontier: K.IsoFlopFrontier, *,
+                          reference=(("Kaplan 2020: 0.73", 0.73), ("Chinchilla: 0.5", 0.5))):
+    """IsoFLOP curves of real runs with their minima (left) and the fitted frontier
+    N_opt = k C^a with reference slopes (right)."""
+    compute, n_params, loss = (np.asarray(a, dtype=float) for a in (compute, n_params, loss))
+    fig, (ax_l, ax_r) = new_figure(2, width=9.6, height=3.8)
+    cmap = colormaps["viridis"]
+    norm = LogNorm(frontier.compute.min(), frontier.compute.max())
+    for c, n_opt, l_opt in zip(frontier.compute, frontier.n_opt, frontier.loss_opt):
+        sel = compute == c
+        order = np.argsort(n_params[sel])
+        ax_l.plot(n_params[sel][order], loss[sel][order], "o-", ms=3, lw=1, color=cmap(norm(c)))
+        ax_l.plot([n_opt], [l_opt], "*", ms=10, color="k", mec="w", zorder=5)
+    cbar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax_l)
+    cbar.set_label("compute C (FLOPs)")
+    log_axes(ax_l, "parameters N", _LOSS, logy=False, title="IsoFLOP curves, ★ = minimum")
+    fit = frontier.fit
+    lo, hi = fit.exponent_interval()
+    c_line = np.logspace(np.log10(frontier.compute.min()) - 0.2,
+                         np.log10(frontier.compute.max()) + 0.2, 50)
+    ax_r.plot(frontier.compute, frontier.n_opt, "*", ms=10, color="k", label="minima")
+    ax_r.plot(c_line, fit.predict(c_line), color=COLORS[0],
+              label=f"fit: a = {fit.exponent:.2f} [{lo:.2f}, {hi:.2f}]")
+    c_mid = np.exp(np.log(frontier.compute).mean())
+    n_mid = fit.predict(c_mid)
+    for k, (label, slope) in enumerate(reference):
+        ax_r.plot(c_line, n_mid * (c_line / c_mid) ** slope, ls="--", lw=1,
+                  color=COLORS[(k + 1) % len(COLORS)], label=label)
+    log_axes(ax_r, "compute C (FLOPs)", "loss-minimizing N_opt",
+             title=r"$N_{opt} = k\,C^{a}$")
+    ax_r.legend(fontsize=8)
+    return fig
+
+
+def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str = "fit"):
+    """Data and a fitted power law on log-log axes (top) and the residuals in log space
+    (bottom): a good fit leaves residuals without a trend."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    fig, (ax, ax_res) = new_figure(1, 2, width=6.4, height=5.0, sharex=True,
+                                   gridspec_kw={"height_ratios": [3, 1.3]})
+    xs = np.logspace(np.log10(x.min()), np.log10(x.max()), 100)
+    ax.plot(x, y, "o", color="k", ms=4, label="data")
+    ax.plot(xs, fit.predict(xs), color=COLORS[0], label=label)
+    ax.legend(fontsize=8)
+    log_axes(ax, "", ylabel)
+    ax_res.axhline(0, color="k", lw=0.8)
+    ax_res.plot(x, np.log(y) - np.log(fit.predict(x)), "o-", color=COLORS[1], ms=4)
+    log_axes(ax_res, xlabel, "residual\n(log y - log fit)", logy=False)
+    return fig
+
+
+def plot_extrapolation(x, y, n_fit: int, fits: dict, *, xlabel: str, ylabel: str):
+    """Fit on the first ``n_fit`` points, extrapolate to the rest: ``fits`` maps a label to a
+    fitted object with ``predict``. The held-out region is shaded."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    fig, ax = new_figure()
+    xs = np.logspace(np.log10(x.min()), np.log10(x.max()) + 0.3, 200)
+    ax.axvspan(x[n_fit - 1] * 1.2, xs.max(), color="0.9", label="held out")
+    ax.plot(x[:n_fit], y[:n_fit], "o", color="k", ms=5, label="used for the fit")
+    ax.plot(x[n_fit:], y[n_fit:], "o", mfc="w", color="k", ms=5, label="held-out runs")
+    for k, (label, fit) in enumerate(fits.items()):
+        ax.plot(xs, fit.predict(xs), color=COLORS[k % len(COLORS)], label=label)
+    log_axes(ax, xlabel, ylabel)
+    ax.yaxis.set_major_formatter("{x:.1f}")
+    ax.yaxis.set_minor_formatter("{x:.1f}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_random_features(result, fit: K.KaplanLossFit | None = None):
+    """Test loss of the random-feature model against N for each D (left) and against D for each
+    N (right), with the fitted Kaplan L(N, D) dashed and a slope -alpha for reference."""
+    fig, (ax_n, ax_d) = new_figure(2, width=9.6, height=3.8, sharey=True)
+    ns, ds, loss = result.n_features, result.n_samples, result.loss
+    cmap = colormaps["viridis"]
+    for j, d in enumerate(ds):
+        color = cmap(j / max(len(ds) - 1, 1))
+        ax_n.plot(ns, loss[:, j], "o-", ms=3, color=color, label=f"D = {d}")
+        if fit is not None:
+            ax_n.plot(ns, fit.predict(ns, float(d)), "--", lw=0.8, color=color)
+    for i, n in enumerate(ns):
+        color = cmap(i / max(len(ns) - 1, 1))
+        ax_d.plot(ds, loss[i, :], "o-", ms=3, color=color, label=f"N = {n}")
+        if fit is not None:
+            ax_d.plot(ds, fit.predict(float(n), ds), "--", lw=0.8, color=color)
+    log_axes(ax_n, "random features N", "test loss (fraction of var y)")
+    log_axes(ax_d, "training samples D", "")
+    for ax, x, edge in ((ax_n, ns, loss[:, -1]), (ax_d, ds, loss[-1, :])):
+        # a line of slope -alpha through the middle of the best-resourced curve, shifted down
+        mid = x.size // 2
+        ref = 0.5 * edge[mid] * (x / x[mid]) ** -result.alpha
+        ax.plot(x, ref, color="k", lw=1.5, ls=":", label=rf"slope $-\alpha$ = {-result.alpha:g}")
+        ax.set_xticks(x, [str(v) for v in x])
+        ax.minorticks_off()
+        ax.legend(fontsize=7, ncol=2)
+    return fig
