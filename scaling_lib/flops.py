@@ -13,7 +13,7 @@ table or equation it implements:
 * memory: mixed-precision Adam model states (Rajbhandari et al. 2020, section 3.1 and Figure 1)
   and activations (Korthikanti et al. 2023, Table 2);
 * time: compute / (devices x peak FLOP/s x MFU), with MFU as defined by Chowdhery et al. (2023,
-  Appendix B).
+  section 4.1).
 
 A FLOP is one floating-point addition or multiplication, so one multiply-accumulate is 2 FLOPs
 (Hoffmann et al. 2022, Appendix F: "a factor of 2 to describe the multiply accumulate cost").
@@ -173,8 +173,8 @@ class TableA4Row:
 
 
 def _a4(label, n_layers, d_model, d_ff, n_heads, ratio):
-    # Table A4 gives the sequence length (2048) and vocabulary (32,000) in the text of Appendix F
-    # and section 4.1; every row has d_model = n_heads * kv_size.
+    # sequence length 2048 and the 32,000-token vocabulary of Gopher (Rae et al. 2021,
+    # section 3); every row of Table A4 has d_model = n_heads * kv_size.
     return TableA4Row(label, TransformerShape(n_layers, d_model, n_heads, 2048, 32000, d_ff),
                       ratio)
 
@@ -677,7 +677,7 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
         Peak FLOP/s of one device (> 0), e.g. ``PEAK_FLOPS["A100"]``.
     mfu : array_like
         Model FLOPs utilization in (0, 1]: the fraction of peak spent on the model's FLOPs
-        (Chowdhery et al. 2023, Appendix B).
+        (Chowdhery et al. 2023, section 4.1).
 
     Returns
     -------
@@ -696,7 +696,7 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     u = as_positive_array(mfu, "mfu")
     if np.any(u > 1):
         raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
-    return c / (n * p * u)   # Chowdhery et al. 2023, Appendix B: MFU = achieved / peak FLOP/s
+    return c / (n * p * u)   # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
 
 
 # --------------------------------------------------------------------------------------------
