@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from matplotlib.colors import LogNorm
 
 from .. import flops as F
 from . import COLORS, log_axes, new_figure
@@ -67,8 +66,8 @@ def plot_ratio_to_6nd(shapes, n_ctx_values=(2048, 8192, 32768)):
     for i, n_ctx in enumerate(n_ctx_values):
         ss = [dataclasses.replace(s, n_ctx=n_ctx) for s in shapes]
         n = np.array([F.kaplan_n_params(s) for s in ss], dtype=float)
-        r = np.array([3 * F.chinchilla_forward_flops(s)["total"] / s.n_ctx / (6 * F.kaplan_n_params(s))
-                      for s in ss])
+        full = np.array([3 * F.chinchilla_forward_flops(s)["total"] / s.n_ctx for s in ss])
+        r = full / (6 * n)
         ax.plot(n, r, "o-", color=COLORS[i], label=f"n_ctx = {n_ctx:,}")
     ax.axhline(1, color="k", lw=0.8)
     log_axes(ax, "non-embedding parameters N", "full count / 6ND", logy=False)
