@@ -43,8 +43,10 @@ __all__ = [
     "holdout_prediction",
     "crossing_point",
     "family_crossings",
+    "holdout_table",
     "CapabilityPCA",
     "capability_components",
+    "observational_capability",
 ]
 
 
@@ -593,6 +595,57 @@ def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score
     return pd.DataFrame(rows)
 
 
+def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=None,
+                  ceiling: float | None = 1.0):
+    """Hold-out sigmoid predictions for several tasks and compute cut-offs, as a table.
+
+    For every task and cut-off, the models with ``log10(compute) < cutoff`` train a sigmoid in
+    column ``x`` (by default ``log10`` compute itself; any other scale axis such as a
+    capability score can be given) and the others are predicted (:func:`holdout_prediction`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Long format with columns ``task, compute, score`` and ``x`` (``"log10_compute"`` is
+        computed if absent).
+    tasks : sequence of str
+    cutoffs : sequence of float
+        Cut-offs in ``log10`` FLOPs.
+    floors : dict, optional
+        ``{task: chance score}``; default 0.
+    ceiling : float or None
+        Passed to :func:`fit_sigmoid` (default 1.0: a perfect model scores 1; None fits it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``task, cutoff, x, n_train, n_test, midpoint, slope, test_mae, success``.
+    """
+    import pandas as pd
+
+    frame = frame.copy()
+    if "log10_compute" not in frame.columns:
+        frame["log10_compute"] = np.log10(as_positive_array(frame["compute"].to_numpy(float),
+                                                            "compute"))
+    if x not in frame.columns:
+        raise ValueError(f"frame has no column x={x!r}; columns are {list(frame.columns)}")
+    floors = floors or {}
+    rows = []
+    for task in tasks:
+        d = frame[frame["task"] == task]
+        if d.empty:
+            raise ValueError(f"tasks contains {task!r}, which is not in frame")
+        for cut in cutoffs:
+            train = (d["log10_compute"] < cut).to_numpy()
+            res = holdout_prediction(d[x].to_numpy(float), d["score"].to_numpy(float),
+                                     train=train, floor=floors.get(task, 0.0), ceiling=ceiling)
+            rows.append({"task": task, "cutoff": float(cut), "x": x,
+                         "n_train": int(train.sum()), "n_test": int((~train).sum()),
+                         "midpoint": res.fit.midpoint, "slope": res.fit.slope,
+                         "test_mae": res.test_mae, "success": res.fit.success})
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- capability space
 
 @dataclass(frozen=True)
@@ -677,3 +730,44 @@ def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
         if loadings[i].sum() < 0:
             loadings[i] *= -1.0
     return CapabilityPCA(centred @ loadings.T, loadings, ratio[:k], mean)
+
+
+def observational_capability(bench, columns=("mmlu", "arc_c", "hellaswag", "winogrande",
+                                             "truthfulqa"), *, n_components: int = 2):
+    """Capability coordinates of every model with all ``columns`` scored (Ruan et al. 2024).
+
+    Parameters
+    ----------
+    bench : pandas.DataFrame
+        :func:`scaling_lib.data.load_emergence_benchmarks` (or a subset of its rows).
+    columns : sequence of str
+        Benchmarks to use. The default leaves out GSM8K (arithmetic word problems, too close to
+        the arithmetic tasks being predicted; Ruan et al. also drop it for arithmetic) and the
+        two benchmarks with many missing values (XWinograd, HumanEval).
+    n_components : int
+        Components to keep.
+
+    Returns
+    -------
+    (pandas.DataFrame, CapabilityPCA)
+        ``model`` and ``pc1, pc2, ...`` for the rows with complete scores, and the PCA itself.
+
+    Examples
+    --------
+    >>> from scaling_lib.data import load_emergence_benchmarks
+    >>> coords, pca = observational_capability(load_emergence_benchmarks())
+    >>> len(coords), round(float(pca.explained_variance_ratio[0]), 2)
+    (145, 0.87)
+    """
+    import pandas as pd
+
+    columns = list(columns)
+    missing = [c for c in columns if c not in bench.columns]
+    if missing:
+        raise ValueError(f"columns={missing!r} not in bench; columns are {list(bench.columns)}")
+    rows = bench[bench[columns].notna().all(axis=1)]
+    pca = capability_components(rows[columns].to_numpy(float), n_components)
+    coords = pd.DataFrame({"model": rows["model"].to_numpy()})
+    for i in range(n_components):
+        coords[f"pc{i + 1}"] = pca.scores[:, i]
+    return coords, pca

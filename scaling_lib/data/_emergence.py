@@ -212,15 +212,16 @@ def load_emergence_benchmarks(*, path: Path | None = None) -> pd.DataFrame:
     return pd.concat([meta, scores.reset_index(drop=True)], axis=1)
 
 
-def load_emergence_evals(*, path: Path | None = None,
+def load_emergence_evals(*, drop_flagged: bool = False, path: Path | None = None,
                          benchmark_path: Path | None = None) -> pd.DataFrame:
     """Scores of 84 base models on the tasks Wei et al. (2022) called emergent, one row per model.
 
-    The raw values are kept (including those listed in :data:`EMERGENCE_FLAGS`); use
-    :func:`load_emergence_long` for analysis-ready data.
+    By default the raw values are kept (including those listed in :data:`EMERGENCE_FLAGS`).
 
     Parameters
     ----------
+    drop_flagged : bool
+        Replace the values listed in :data:`EMERGENCE_FLAGS` by NaN (default False).
     path : Path, optional
         Read another copy of ``obsscaling_emergent_capability_eval.csv`` (tests).
     benchmark_path : Path, optional
@@ -267,6 +268,10 @@ def load_emergence_evals(*, path: Path | None = None,
     others = scores[[t.name for t in EMERGENCE_TASKS]]
     if np.any((others < 0) | (others > 1)):
         raise ValueError(f"{_EVAL_FILE[1]}: a score lies outside [0, 1]")
+    if drop_flagged:
+        for (model, task) in EMERGENCE_FLAGS:
+            cols = [task, "ipa_bleu_100"] if task == "ipa_bleu" else [task]
+            scores.loc[scores["model"] == model, cols] = np.nan
     return meta.merge(scores, on="model", how="right", validate="one_to_one")
 
 

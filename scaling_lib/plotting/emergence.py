@@ -1,0 +1,218 @@
+"""Figures of Chapter 4 (emergence): task scores against training compute coloured by family,
+the same IPA outputs under exact match and BLEU, the per-token toy model of sharp jumps, and the
+hold-out test of a sigmoid fitted below a compute cut-off."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..emergence import simulate_metrics
+from . import COLORS, log_axes, new_figure
+
+__all__ = ["HIGHLIGHT_FAMILIES", "family_colors", "plot_tasks_vs_compute",
+           "plot_metric_comparison", "plot_exact_match_vs_scale", "plot_exact_match_length",
+           "plot_holdout", "plot_family_crossings"]
+
+#: Families drawn in colour (others in grey): the ones with at least three models that bracket
+#: the jumps, plus the largest recent families.
+HIGHLIGHT_FAMILIES = ("Pythia", "OPT", "BLOOM", "GPT-Neo/J", "StarCoder", "Llama", "Llama-2",
+                      "Qwen1.5")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def family_colors(families=HIGHLIGHT_FAMILIES) -> dict:
+    """Colour and marker of each highlighted family: ``{family: (color, marker)}``."""
+    return {f: (COLORS[i % len(COLORS)], _MARKERS[i % len(_MARKERS)])
+            for i, f in enumerate(families)}
+
+
+def _scatter_families(ax, frame: pd.DataFrame, *, y: str = "score", x: str = "compute",
+                      highlight=HIGHLIGHT_FAMILIES, scale: float = 1.0, label: bool = True):
+    styles = family_colors(highlight)
+    others = frame[~frame.family.isin(highlight)]
+    ax.scatter(others[x], scale * others[y], s=14, color="#BBBBBB", zorder=1,
+               label="other families" if label else None)
+    for fam in highlight:
+        g = frame[frame.family == fam].sort_values(x)
+        if g.empty:
+            continue
+        color, marker = styles[fam]
+        ax.plot(g[x], scale * g[y], "-", color=color, lw=1, alpha=0.7, zorder=2)
+        ax.scatter(g[x], scale * g[y], s=22, color=color, marker=marker, zorder=3,
+                   label=fam if label else None)
+
+
+def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=None,
+                          highlight=HIGHLIGHT_FAMILIES):
+    """Score against training compute (log axis), one panel per task, coloured by family.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`scaling_lib.data.load_emergence_long`.
+    tasks : sequence of str
+        Task names to draw, one panel each.
+    marks : dict, optional
+        ``{task: (compute, text)}``: a vertical dashed line, e.g. the emergence scale reported
+        by Wei et al. (2022), Table 1.
+    highlight : sequence of str
+        Families drawn in colour and joined by lines; the rest are grey.
+    """
+    tasks = list(tasks)
+    nrows = int(np.ceil(len(tasks) / ncols))
+    fig, axes = new_figure(ncols, nrows, width=3.3 * ncols, height=2.8 * nrows + 0.6,
+                           sharex=True, squeeze=False)
+    for ax, task in zip(axes.ravel(), tasks):
+        sub = frame[frame.task == task]
+        _scatter_families(ax, sub, highlight=highlight, label=ax is axes.ravel()[0])
+        metric = sub.metric.iloc[0] if len(sub) else ""
+        log_axes(ax, "training compute 6ND (FLOPs)", f"{metric} (fraction)", logy=False,
+                 title=sub.label.iloc[0] + (" (BLEU)" if metric == "BLEU" else "")
+                 if len(sub) else task)
+        ax.set_ylim(-0.03, 1.03)
+        if marks and task in marks:
+            c, text = marks[task]
+            ax.axvline(c, color="k", ls="--", lw=1)
+            ax.text(c, 0.5, " " + text, fontsize=7, va="center", rotation=90, ha="right")
+    for ax in axes.ravel()[len(tasks):]:
+        ax.set_visible(False)
+    fig.legend(loc="outside lower center", ncols=5, fontsize=8)
+    return fig
+
+
+def plot_metric_comparison(wide: pd.DataFrame, *, highlight=HIGHLIGHT_FAMILIES):
+    """The same IPA-transliteration outputs scored two ways: exact match and BLEU against
+    compute (linear and log score axes), and BLEU against exact match.
+
+    ``wide`` is :func:`scaling_lib.data.load_emergence_evals` restricted to rows with compute
+    and both IPA scores (the caller drops flagged values).
+    """
+    fig, axes = new_figure(3, 2, width=11.0, height=6.6)
+    for col, (metric, name) in enumerate([("ipa_exact_match", "exact match"),
+                                          ("ipa_bleu", "BLEU")]):
+        for row, logy in enumerate([False, True]):
+            ax = axes[row, col]
+            d = wide.rename(columns={metric: "score"})
+            if logy:
+                d = d[d.score > 0]
+            _scatter_families(ax, d, highlight=highlight, label=(row == 0 and col == 0))
+            log_axes(ax, "training compute 6ND (FLOPs)", f"IPA {name} (fraction)", logy=logy,
+                     title=f"IPA transliterate, {name}" + (" (log scale)" if logy else ""))
+            if logy:
+                ax.set_ylim(1e-4, 1.5)
+            else:
+                ax.set_ylim(-0.02, 0.7)
+    ax = axes[0, 2]
+    _scatter_families(ax, wide, x="ipa_exact_match", y="ipa_bleu", highlight=highlight,
+                      label=False)
+    log_axes(ax, "IPA exact match (fraction)", "IPA BLEU (fraction)", logx=False, logy=False,
+             title="the same outputs, two metrics")
+    ax = axes[1, 2]
+    d = wide[(wide.ipa_exact_match > 0)]
+    _scatter_families(ax, d, x="ipa_exact_match", y="ipa_bleu", highlight=highlight,
+                      label=False)
+    log_axes(ax, "IPA exact match (fraction, log)", "IPA BLEU (fraction, log)",
+             title="same, log-log (models with exact match > 0)")
+    fig.legend(loc="outside lower center", ncols=5, fontsize=8)
+    return fig
+
+
+def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float = -0.3,
+                              lengths=(1, 5, 20), n_questions: int | None = None, rng=None):
+    """Toy model of Schaeffer et al. (2023): per-token loss and accuracy fall/rise smoothly,
+    exact match ``p**L`` rises late and fast, token errors ``L(1-p)`` fall smoothly."""
+    n_params = np.asarray(n_params, dtype=float)
+    fig, axes = new_figure(3, 1, width=11.0, height=3.5)
+    base = simulate_metrics(n_params, scale=scale, exponent=exponent, length=1)
+    ax = axes[0]
+    ax.plot(n_params, base["loss"], color=COLORS[0])
+    log_axes(ax, "parameters N", "per-token loss (nats)", title="smooth: loss = (N/c)^α")
+    for i, length in enumerate(lengths):
+        out = simulate_metrics(n_params, scale=scale, exponent=exponent, length=length,
+                               n_questions=n_questions, rng=rng)
+        color = COLORS[(i + 1) % len(COLORS)]
+        axes[1].plot(n_params, out["exact_match"], color=color, label=f"exact match, L={length}")
+        if n_questions is not None:
+            axes[1].plot(n_params, out["measured_exact_match"], ".", color=color, ms=4)
+        axes[2].plot(n_params, out["token_errors"], color=color, label=f"L={length}")
+    axes[1].plot(n_params, base["p_token"], "k--", lw=1, label="per-token accuracy p")
+    log_axes(axes[1], "parameters N", "probability", logy=False,
+             title="sharp: exact match p^L")
+    axes[1].legend(fontsize=8)
+    log_axes(axes[2], "parameters N", "expected wrong tokens L(1-p)", logy=False,
+             title="smooth again: token errors")
+    axes[2].legend(fontsize=8)
+    return fig
+
+
+def plot_exact_match_length(length: int = 5, *, scale: float = 1e8, exponent: float = -0.3):
+    """One curve of exact match ``p**length`` against N, with the per-token accuracy; the
+    function a slider for ``length`` calls."""
+    n = np.logspace(6, 13, 300)
+    out = simulate_metrics(n, scale=scale, exponent=exponent, length=length)
+    fig, ax = new_figure(width=6.0, height=3.6)
+    ax.plot(n, out["p_token"], "k--", lw=1, label="per-token accuracy p")
+    ax.plot(n, out["exact_match"], color=COLORS[1], lw=2, label=f"exact match p^{length}")
+    i = int(np.argmax(out["exact_match"] >= 0.5))
+    ax.axvline(n[i], color=COLORS[1], ls=":", lw=1)
+    log_axes(ax, "parameters N", "probability", logy=False,
+             title=f"answers of L = {length} tokens: 50 % exact match at N = {n[i]:.2g}")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_holdout(x, y, result, *, xlabel: str = "training compute 6ND (FLOPs)",
+                 ylabel: str = "score (fraction)", title: str = "", log10_x: bool = True,
+                 reference=None):
+    """Points used to fit (filled), held-out points (open), the fitted sigmoid and its
+    extrapolation, and optionally a ``reference`` :class:`~scaling_lib.emergence.SigmoidFit`
+    (e.g. fitted on all points).
+
+    ``x`` is the variable the sigmoid was fitted on; with ``log10_x`` it is ``log10`` compute
+    and is drawn as compute on a log axis.
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    fig, ax = new_figure(width=6.4, height=4.0)
+    shown = 10**x if log10_x else x
+    train = result.train
+    ax.scatter(shown[train], y[train], s=22, color=COLORS[0], label="fitted (below cut-off)")
+    ax.scatter(shown[~train], y[~train], s=26, facecolors="none", edgecolors=COLORS[1],
+               label=f"held out: MAE {result.test_mae:.3f}")
+    grid = np.linspace(x.min() - 0.2, x.max() + 0.2, 300)
+    gshown = 10**grid if log10_x else grid
+    ax.plot(gshown, result.fit.predict(grid), color=COLORS[0], lw=2, label="sigmoid fit")
+    if reference is not None:
+        ax.plot(gshown, reference.predict(grid), color="k", ls=":", lw=1,
+                label="sigmoid fitted on all models")
+    if np.isfinite(result.cutoff):
+        ax.axvline(10**result.cutoff if log10_x else result.cutoff, color="k", ls="--", lw=1)
+    log_axes(ax, xlabel, ylabel, logx=log10_x, logy=False, title=title)
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+def plot_family_crossings(table: pd.DataFrame, *, reference=None, title: str = ""):
+    """Dot plot of :func:`scaling_lib.emergence.family_crossings`: for each family the compute
+    range of its models (grey bar) and where it crosses the level (dot; open triangle = only an
+    upper bound, its smallest model is already above)."""
+    t = table.sort_values(["crossing", "log10_first"], na_position="last").reset_index(drop=True)
+    fig, ax = new_figure(width=6.4, height=0.28 * len(t) + 1.2)
+    for i, r in t.iterrows():
+        ax.plot([10**r.log10_first, 10**r.log10_last], [i, i], color="#BBBBBB", lw=4,
+                solid_capstyle="round")
+        if r.status == "crossed":
+            ax.plot(10**r.crossing, i, "o", color=COLORS[0])
+        elif r.status == "at or below smallest":
+            ax.plot(10**r.crossing, i, "<", color=COLORS[1], mfc="none")
+    ax.set_yticks(range(len(t)), [f"{f} ({n})" for f, n in zip(t.family, t.n_models)])
+    ax.invert_yaxis()
+    if reference is not None:
+        ax.axvline(reference[0], color="k", ls="--", lw=1)
+        ax.text(reference[0], -0.8, " " + reference[1], fontsize=8, va="bottom")
+    log_axes(ax, "training compute 6ND (FLOPs)", "", logy=False, title=title)
+    ax.grid(axis="y", visible=False)
+    return fig
