@@ -8,7 +8,7 @@ file's header and row count, so a missing file or a changed column fails with a 
 from ._io import DATA_DIR, data_path, read_table, sha256
 from ._porian import (PORIAN_CONFIG_COLUMNS, PORIAN_FIGURE1_STEPS, load_porian_isoflops,
                       load_porian_optima)
-# chapter 3 loaders (Chinchilla, Besiroglu et al.) are imported here
+from ._chinchilla import load_chinchilla_runs
 from ._emergence import (EMERGENCE_BENCHMARK_COLUMNS, EMERGENCE_FLAGS, EMERGENCE_TASKS,
                          OBSSCALING_EVALUATED_FAMILIES, OBSSCALING_PREREGISTERED,
                          EmergenceTask, load_emergence_benchmarks, load_emergence_evals,
