@@ -1,0 +1,239 @@
+"""Figures of Chapter 3 (Chinchilla and IsoFLOP analysis). Every function returns the ``Figure``."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.colors import Normalize
+
+from .. import chinchilla as ch
+from . import COLORS, log_axes, new_figure
+
+__all__ = [
+    "plot_runs_and_frontiers",
+    "plot_envelope",
+    "plot_isoflop_profiles",
+    "plot_bootstrap",
+    "plot_tokens_per_param",
+    "plot_kaplan_vs_chinchilla",
+    "plot_porian_exponents",
+    "plot_inference_optimal",
+]
+
+_LOSS = "final loss (nats/token)"
+_C = "training compute C (FLOPs)"
+_N = "parameters N"
+
+
+def plot_runs_and_frontiers(runs: pd.DataFrame, fits: Mapping[str, ch.ParametricLoss]):
+    """The digitized runs in the (C, N) plane coloured by loss (as Hoffmann et al.'s Figure 4,
+    left) with the compute-optimal frontier ``N_opt(C)`` of each parametric fit."""
+    fig, ax = new_figure()
+    sc = ax.scatter(runs.compute, runs.n_params, c=runs.loss, cmap="viridis_r", s=14,
+                    norm=Normalize(runs.loss.min(), runs.loss.quantile(0.98)))
+    fig.colorbar(sc, ax=ax, label=_LOSS)
+    c = np.logspace(np.log10(runs.compute.min()) - 0.3, np.log10(runs.compute.max()) + 0.3, 100)
+    styles = ["-", "--", ":", "-."]
+    for i, (label, params) in enumerate(fits.items()):
+        n_opt, _ = params.compute_optimal(c)
+        ax.plot(c, n_opt, color=COLORS[(i + 1) % len(COLORS)], ls=styles[i % 4], lw=2,
+                label=f"{label}: a = {params.a:.3f}")
+    ax.legend(loc="upper left", fontsize=8)
+    log_axes(ax, _C, _N, title="Runs (colour = loss) and compute-optimal frontiers")
+    return fig
+
+
+def plot_envelope(runs: pd.DataFrame, envelope: ch.EnvelopeResult):
+    """Approach 1: the envelope of lowest loss against compute (left) and the model sizes on it
+    with the power law ``N_opt ∝ C^a`` (right)."""
+    fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.6)
+    ax0.scatter(runs.compute, runs.loss, s=8, color="0.7", label="all runs")
+    fr = envelope.frontier
+    ax0.step(fr.compute, fr.loss, where="post", color=COLORS[1], lw=1.5)
+    ax0.scatter(fr.compute, fr.loss, s=14, color=COLORS[1], label="envelope")
+    log_axes(ax0, _C, _LOSS, title="Lowest loss for each amount of compute")
+    ax0.legend()
+    ax1.scatter(fr.compute, fr.n_params, s=14, color=COLORS[1], label="runs on the envelope")
+    if envelope.n_fit is not None:
+        c = np.logspace(np.log10(fr.compute.min()), np.log10(fr.compute.max()), 50)
+        ax1.plot(c, envelope.n_fit.predict(c), color=COLORS[0],
+                 label=rf"fit: $N \propto C^{{{envelope.a:.2f}}}$")
+    log_axes(ax1, _C, _N, title="Model size on the envelope")
+    ax1.legend()
+    return fig
+
+
+def plot_isoflop_profiles(n_params, compute, loss, result: ch.IsoFLOPResult, *, budgets=None,
+                          rtol: float = 0.1, title: str = ""):
+    """Approach 2: loss against model size for each budget with its parabola and minimum (left),
+    and the minima with the power law ``N_opt ∝ C^a`` (right)."""
+    n = np.asarray(n_params, dtype=float)
+    c = np.asarray(compute, dtype=float)
+    ell = np.asarray(loss, dtype=float)
+    grid, group = ch._group_budgets(c, budgets, rtol)
+    fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.8)
+    cmap = colormaps["plasma"]
+    table = result.table
+    for k in range(grid.size):
+        sel = group == k
+        if not sel.any():
+            continue
+        cb = np.exp(np.mean(np.log(c[sel])))
+        color = cmap(0.85 * k / max(grid.size - 1, 1))
+        ax0.scatter(n[sel], ell[sel], s=10, color=color)
+        row = table[np.isclose(table.compute, cb, rtol=1e-9)]
+        if len(row) and np.isfinite(row.n_opt.iloc[0]):
+            r = row.iloc[0]
+            u = np.linspace(np.log(n[sel].min()), np.log(n[sel].max()), 60)
+            ax0.plot(np.exp(u), r.loss_opt + r.curvature * (u - np.log(r.n_opt)) ** 2,
+                     color=color, lw=1, label=f"{cb:.2g}")
+            if r.interior:
+                ax0.plot(r.n_opt, r.loss_opt, "k*", ms=7)
+    log_axes(ax0, _N, _LOSS, logy=False, title=title or "IsoFLOP profiles (star = minimum)")
+    ax0.legend(title="C (FLOPs)", fontsize=6, title_fontsize=7, ncol=2)
+    good = table[table.interior]
+    ax1.scatter(good.compute, good.n_opt, color=COLORS[0], zorder=3, label="parabola minima")
+    bad = table[~table.interior & np.isfinite(table.n_opt)]
+    if len(bad):
+        ax1.scatter(bad.compute, bad.n_opt, facecolor="none", edgecolor=COLORS[1],
+                    label="no interior minimum (left out)")
+    if result.n_fit is not None:
+        cc = np.logspace(np.log10(table.compute.min()), np.log10(table.compute.max()), 50)
+        ax1.plot(cc, result.n_fit.predict(cc), color=COLORS[0],
+                 label=rf"$N_{{opt}} \propto C^{{{result.a:.3f}}}$")
+    log_axes(ax1, _C, r"optimal parameters $N_{opt}$", title="Minima and power law")
+    ax1.legend(fontsize=8)
+    return fig
+
+
+def plot_bootstrap(boot: ch.BootstrapResult, references: Mapping[str, ch.ParametricLoss]):
+    """Bootstrap distributions of ``alpha, beta, E`` and ``a`` with published values marked."""
+    fig, axes = new_figure(4, width=10.5, height=3.0)
+    s = boot.samples[boot.converged]
+    p = boot.point.params
+    for ax, name in zip(axes, ["alpha", "beta", "E", "a"]):
+        ax.hist(s[name], bins=40, color="0.75")
+        ax.axvline(getattr(p, name), color="k", lw=1.5, label="fit to all runs")
+        for i, (label, ref) in enumerate(references.items()):
+            ax.axvline(getattr(ref, name), color=COLORS[(i + 1) % len(COLORS)],
+                       ls=["--", ":", "-."][i % 3], lw=2, label=label)
+        ax.set_xlabel({"alpha": r"$\alpha$", "beta": r"$\beta$", "E": "E (nats/token)",
+                       "a": r"$a = \beta/(\alpha+\beta)$"}[name])
+        ax.set_yticks([])
+    axes[0].set_ylabel(f"{len(s)} resamples")
+    axes[0].legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def plot_tokens_per_param(boot: ch.BootstrapResult, fits: Mapping[str, ch.ParametricLoss], *,
+                          compute=None, level: float = 0.95):
+    """Compute-optimal tokens per parameter against budget: bootstrap band of our fit, the
+    published fits, and Hoffmann et al.'s Table 3 (approach 1)."""
+    c = np.logspace(18, 26, 60) if compute is None else np.asarray(compute, dtype=float)
+    fig, ax = new_figure()
+    tpp = boot.tokens_per_param(c)
+    lo, hi = np.quantile(tpp, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    ax.fill_between(c, lo, hi, color=COLORS[0], alpha=0.25,
+                    label=f"our fit, {level:.0%} bootstrap band")
+    ax.plot(c, boot.point.params.tokens_per_param(c), color=COLORS[0], lw=2, label="our fit")
+    for i, (label, params) in enumerate(fits.items()):
+        ax.plot(c, params.tokens_per_param(c), color=COLORS[(i + 1) % len(COLORS)],
+                ls=["--", ":", "-."][i % 3], lw=2, label=label)
+    t3 = ch.HOFFMANN_2022_TABLE3
+    ax.scatter(t3.compute, t3.n_tokens / t3.n_params, color="k", marker="s", s=18, zorder=3,
+               label="Hoffmann et al. Table 3 (approach 1)")
+    log_axes(ax, _C, "tokens per parameter D/N", title="Compute-optimal tokens per parameter")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def plot_kaplan_vs_chinchilla(kaplan_optimal_params: Callable, fits: Mapping[str, ch.ParametricLoss],
+                              *, models: pd.DataFrame | None = None, compute=None):
+    """``N_opt(C)`` of Kaplan et al. (2020) and of Chinchilla fits on one figure, with GPT-3,
+    Gopher and Chinchilla placed at their own (N, C = 6ND)."""
+    c = np.logspace(18, 26, 60) if compute is None else np.asarray(compute, dtype=float)
+    models = ch.KNOWN_MODELS if models is None else models
+    fig, ax = new_figure()
+    ax.plot(c, kaplan_optimal_params(c), color=COLORS[1], lw=2,
+            label=r"Kaplan et al. 2020: $N \propto C^{0.73}$")
+    for i, (label, params) in enumerate(fits.items()):
+        ax.plot(c, params.compute_optimal(c)[0], color=[COLORS[0], COLORS[2], COLORS[3]][i % 3],
+                ls=["-", "--", ":"][i % 3], lw=2, label=f"{label}: $N \\propto C^{{{params.a:.2f}}}$")
+    offsets = {"GPT-3": (-95, -6), "Gopher": (-85, 8), "Chinchilla": (8, -14)}
+    for _, m in models.iterrows():
+        cm = 6 * m.n_params * m.n_tokens
+        ax.scatter(cm, m.n_params, color="k", zorder=3, s=25)
+        ax.annotate(f"{m.model}: {m.n_tokens / m.n_params:.1f} tokens/param", (cm, m.n_params),
+                    textcoords="offset points", xytext=offsets.get(m.model, (6, 4)), fontsize=7)
+    log_axes(ax, _C, r"compute-optimal parameters $N_{opt}$",
+             title="Two answers to the same question")
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def plot_porian_exponents(table: pd.DataFrame):
+    """Exponent ``a`` of ``N_opt ∝ C^a`` with bootstrap intervals, step by step from Kaplan's
+    set-up to Chinchilla's, for each data set (``table`` columns: ``step, dataset, a, lower,
+    upper`` and optionally ``authors``)."""
+    steps = list(dict.fromkeys(table.step))
+    fig, ax = new_figure(width=7.5, height=4.0)
+    x = np.arange(len(steps))
+    for i, (ds, sub) in enumerate(table.groupby("dataset", sort=False)):
+        sub = sub.set_index("step").loc[steps]
+        off = (i - 0.5) * 0.18
+        ax.errorbar(x + off, sub.a, yerr=[sub.a - sub.lower, sub.upper - sub.a], fmt="o",
+                    color=COLORS[i], capsize=3, label=f"{ds}: our parabola fit, 95% bootstrap")
+        if "authors" in sub:
+            ax.scatter(x + off, sub.authors, marker="x", color=COLORS[i], s=30,
+                       label=f"{ds}: through the authors' optima")
+    ax.axhline(0.73, color=COLORS[1], ls=":", lw=1)
+    ax.text(0.25, 0.735, "Kaplan et al. 0.73", fontsize=7, color=COLORS[1])
+    ax.axhline(0.5, color=COLORS[2], ls="--", lw=1)
+    ax.text(0.25, 0.505, "Chinchilla ≈ 0.5", fontsize=7, color=COLORS[2])
+    ax.set_xticks(x, [textwrap.fill(s, 14) for s in steps], fontsize=7)
+    ax.set_ylabel(r"exponent $a$ in $N_{opt} \propto C^a$")
+    ax.set_title("Porian et al. runs: one correction at a time")
+    ax.legend(fontsize=7, loc="upper right")
+    return fig
+
+
+def plot_inference_optimal(params: ch.ParametricLoss, target_loss: float, *,
+                           inference_tokens: Sequence[float] | None = None,
+                           highlight: float | None = None):
+    """Sardana et al. (2024): the model that reaches ``target_loss`` at the lowest total cost,
+    against lifetime inference tokens: size and training tokens (left), tokens per parameter and
+    the saving against the compute-optimal model (right)."""
+    d_inf = np.logspace(9, 14, 40) if inference_tokens is None else np.asarray(
+        inference_tokens, dtype=float)
+    res = ch.inference_optimal(params, target_loss, d_inf)
+    fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.6)
+    ax0.plot(d_inf, res.n_params, color=COLORS[0], lw=2, label="parameters N")
+    ax0.plot(d_inf, res.n_tokens, color=COLORS[1], lw=2, label="training tokens D")
+    ax0.axhline(res.chinchilla_n_params[0], color=COLORS[0], ls=":", lw=1,
+                label="compute-optimal N")
+    ax0.axhline(res.chinchilla_n_tokens[0], color=COLORS[1], ls=":", lw=1,
+                label="compute-optimal D")
+    log_axes(ax0, "lifetime inference tokens", "count",
+             title=f"Cheapest model reaching loss {target_loss:.3f}")
+    ax0.legend(fontsize=7)
+    ax1.plot(d_inf, res.tokens_per_param, color=COLORS[2], lw=2, label="tokens per parameter")
+    log_axes(ax1, "lifetime inference tokens", "training tokens per parameter D/N")
+    saving = 1 - res.total_flops / res.chinchilla_total_flops
+    ax1b = ax1.twinx()
+    ax1b.plot(d_inf, 100 * saving, color=COLORS[3], ls="--", lw=1.5, label="total FLOPs saved")
+    ax1b.set_ylabel("total FLOPs saved vs compute-optimal (%)")
+    ax1b.grid(False)
+    lines = ax1.get_lines() + ax1b.get_lines()
+    ax1.legend(lines, [ln.get_label() for ln in lines], fontsize=7, loc="upper left")
+    if highlight is not None:
+        one = ch.inference_optimal(params, target_loss, highlight)
+        for ax, ys in ((ax0, (one.n_params, one.n_tokens)), (ax1, (one.tokens_per_param,))):
+            for yv in ys:
+                ax.plot(highlight, float(yv), "ko", ms=6)
+        ax1.set_title(f"N = {float(one.n_params):.3g}, D = {float(one.n_tokens):.3g}, "
+                      f"D/N = {float(one.tokens_per_param):.0f}", fontsize=9)
+    return fig
