@@ -24,9 +24,13 @@ def test_spectrum_is_a_power_law():
 def test_measured_exponents_match_theory(experiment):
     # Maloney, Roberts & Sully (2022): for lambda_i ~ i^-(1+alpha) and N, D << M the test loss
     # scales as N^-alpha (features the bottleneck) and D^-alpha (data the bottleneck).
-    # Stated tolerance for this seed and grid: 0.15 in the exponent (alpha = 1).
-    assert experiment.params_law().exponent == pytest.approx(-1.0, abs=0.15)
-    assert experiment.data_law().exponent == pytest.approx(-1.0, abs=0.15)
+    # Stated tolerance for this seed and grid (alpha = 1): 0.1 for the feature exponent, fitted
+    # over 1.5 decades of N; 0.2 for the data exponent, fitted over less than one decade of D
+    # (16 to 128 samples), where the law has not yet reached its asymptotic slope.
+    assert -experiment.params_law().exponent == pytest.approx(1.0, abs=0.1)
+    assert -experiment.data_law().exponent == pytest.approx(1.0, abs=0.2)
+    # the data exponent is measured below the theory, never above it (pre-asymptotic)
+    assert -experiment.data_law().exponent < 1.0
 
 
 def test_loss_falls_with_features_and_with_data(experiment):
