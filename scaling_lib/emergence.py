@@ -14,9 +14,12 @@ long time and then shoots up. This module holds
   usual functional form for downstream accuracy against scale (Ruan et al. 2024 fit sigmoids of
   this kind), and :func:`holdout_prediction`, which fits it below a compute cut-off and scores
   the prediction on the larger models;
-* :func:`crossing_point`, where a family's curve first crosses a score level;
+* :func:`crossing_point` and :func:`family_crossings`, where a curve (or each family's)
+  first crosses a score level; :func:`holdout_table`, hold-out errors for many tasks and
+  cut-offs;
 * :func:`capability_components`, principal components of benchmark scores, the low-dimensional
-  "capability" axis of observational scaling laws (Ruan et al. 2024).
+  "capability" axis of observational scaling laws (Ruan et al. 2024), and
+  :func:`observational_capability`, which builds it from the shipped benchmark table.
 """
 
 from __future__ import annotations
