@@ -576,7 +576,7 @@ def compute_efficient_frontier(compute, n_params, loss, *, window: int = 1) -> I
     point. Then fit ``N_opt = k C^a`` by least squares in log space
     (:func:`scaling_lib.fitting.fit_power_law`). This is the idea of Kaplan et al. (2020),
     Section 6.1 (the model size that reaches the lowest loss for each compute), applied to
-    IsoFLOP slices as in Porian et al. (2024), Section 2.
+    IsoFLOP slices as in Porian et al. (2024).
 
     Parameters
     ----------

@@ -5,10 +5,10 @@ neural scaling laws" (arXiv:2210.16859), small enough to run in a couple of seco
 
 1. **Data.** A latent vector x in R^M has independent Gaussian coordinates with variances
    lambda_i = i^-(1+alpha), i = 1..M: a power-law spectrum, like the spectra of natural data
-   (MRS, Section 2). The target is linear in the latent space, y = w . x, with teacher weights
+   (MRS). The target is linear in the latent space, y = w . x, with teacher weights
    w_i ~ N(0, 1) and no label noise.
 2. **Model.** N random features phi = U x, with U an N x M matrix of N(0, 1) entries that is
-   never trained (the random-feature map of MRS, Section 3, in its linear version).
+   never trained (the random-feature map of MRS, in its linear version).
 3. **Training.** Ridge regression of y on phi over D samples, with a small ridge ``ridge`` times
    the mean eigenvalue of the feature covariance (to tame the interpolation peak at N = D).
 4. **Test loss.** Computed exactly, not on a test sample: with v = U^T beta the learned map in
@@ -35,7 +35,7 @@ __all__ = ["power_law_spectrum", "RandomFeatureResult", "random_feature_experime
 
 
 def power_law_spectrum(latent_dim: int, alpha: float) -> np.ndarray:
-    """Variances lambda_i = i^-(1+alpha), i = 1..latent_dim (Maloney et al. 2022, Section 2).
+    """Variances lambda_i = i^-(1+alpha), i = 1..latent_dim (the data model of Maloney et al. 2022).
 
     Examples
     --------
