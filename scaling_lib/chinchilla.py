@@ -93,7 +93,7 @@ class ParametricLoss:
     @classmethod
     def from_lse(cls, theta, source: str = "") -> "ParametricLoss":
         """Build from the log-sum-exp parameters ``(a, b, e, alpha, beta)`` with
-        ``A, B, E = exp(a), exp(b), exp(e)`` (Hoffmann et al., eq. 9)."""
+        ``A, B, E = exp(a), exp(b), exp(e)`` (Hoffmann et al., Appendix D.2)."""
         a, b, e, alpha, beta = (float(v) for v in np.asarray(theta, dtype=float))
         return cls(E=float(np.exp(e)), A=float(np.exp(a)), B=float(np.exp(b)), alpha=alpha,
                    beta=beta, source=source)
@@ -330,7 +330,8 @@ def _evaluate(theta, x, y, t, w, delta, jac=True):
 
 
 def _evaluate_block(theta, x, y, t, w, delta, jac=True):
-    """Huber objective of Hoffmann et al. (2022), eq. (9), for a batch of parameter vectors.
+    """Huber objective of Hoffmann et al. (2022), eq. (3) in the LSE form of Appendix D.2, for
+    a batch of parameter vectors.
 
     ``theta`` has shape (S, 5) with columns ``(a, b, e, alpha, beta)``; ``x, y, t`` are
     ``log N, log D, log L`` (n,); ``w`` are point weights, shape (n,) or (S, n).
@@ -380,7 +381,7 @@ def _evaluate_block(theta, x, y, t, w, delta, jac=True):
 
 
 def huber_objective(theta, n_params, n_tokens, loss, *, delta: float = HUBER_DELTA):
-    """The objective of approach 3 (Hoffmann et al. 2022, eq. 9, in the LSE form of Appendix D.2):
+    """The objective of approach 3 (Hoffmann et al. 2022, eq. 3, in the LSE form of Appendix D.2):
 
     ``sum_i Huber_delta( LSE(a - alpha log N_i, b - beta log D_i, e) - log L_i )``.
 
@@ -513,7 +514,7 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     """Fit ``L(N, D) = E + A/N**alpha + B/D**beta`` as in Hoffmann et al. (2022), approach 3.
 
     The objective is the sum of Huber losses (``delta = 1e-3``) between ``log L`` and the
-    log-sum-exp form ``LSE(a - alpha log N, b - beta log D, e)`` (eq. 9 and Appendix D.2),
+    log-sum-exp form ``LSE(a - alpha log N, b - beta log D, e)`` (eq. 3 and Appendix D.2),
     minimized from every start of a grid (by default the paper's 4,500 points,
     :func:`default_start_grid`), keeping the best.
 
@@ -521,8 +522,9 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     step with an iteratively reweighted Gauss-Newton matrix and an analytic gradient). After
     one step only the best fifteenth of the starts go on, after five steps the best 30, after
     twelve the best 8, which run to convergence (successive halving); the best ``n_polish``
-    distinct end points are finally polished with SciPy's L-BFGS-B, the optimizer of the paper. ``benchmarks/fit_speed.py`` checks that this finds
-    the same optimum as a plain loop of ``scipy.optimize.minimize`` over all 4,500 starts.
+    distinct end points are finally polished with SciPy's L-BFGS-B, the optimizer of the paper.
+    ``benchmarks/fit_speed.py`` checks that this finds the same optimum as a plain loop of
+    ``scipy.optimize.minimize`` over all 4,500 starts.
 
     Parameters
     ----------
@@ -611,11 +613,16 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
 
 
 def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
-                                  starts=None) -> ParametricLossFit:
+                                  starts=None, reduction: str = "sum") -> ParametricLossFit:
     """The straightforward approach 3: a Python loop of ``scipy.optimize.minimize``
     (L-BFGS-B, finite-difference gradients) over every start, keeping the best successful run,
     as Besiroglu et al. (2024) replicate Hoffmann et al. (2022). Slow (minutes for the 4,500
     default starts); used by ``benchmarks/fit_speed.py`` and, on small grids, by the tests.
+
+    ``reduction="mean"`` divides the objective by the number of runs. The minimum is the same,
+    but for an objective below 1 the default stopping tests of L-BFGS-B are in effect absolute,
+    and every change and gradient is now ``n`` times smaller, so the optimizer stops early, far
+    from the minimum: a small change of implementation that changes the answer.
 
     Examples
     --------
@@ -629,8 +636,10 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
     grid = default_start_grid() if starts is None else np.atleast_2d(as_float_array(starts,
                                                                                     "starts"))
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
     x, y, t = np.log(n), np.log(d), np.log(ell)
-    w = np.ones_like(x)
+    w = np.ones_like(x) / (x.size if reduction == "mean" else 1.0)
 
     def fun(th):
         return float(_evaluate(th[None, :], x, y, t, w, delta, jac=False)[0])
@@ -645,7 +654,9 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
         return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
                                  f"none of {len(grid)} starts converged", len(grid), n.size)
     params = ParametricLoss.from_lse(best.x, source="fit_parametric_loss_reference")
-    return ParametricLossFit(params, best.x, float(best.fun), t - np.log(params.loss(n, d)),
+    # report the objective as a sum in both cases, so that fits can be compared
+    total = float(best.fun) * (x.size if reduction == "mean" else 1.0)
+    return ParametricLossFit(params, best.x, total, t - np.log(params.loss(n, d)),
                              True, f"best of {len(grid)} L-BFGS-B runs ({best.message})",
                              len(grid), n.size)
 
@@ -701,7 +712,7 @@ class BootstrapResult:
 def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
               delta: float = HUBER_DELTA, fit: ParametricLossFit | None = None,
               max_iter: int = 300) -> BootstrapResult:
-    """Bootstrap confidence intervals for approach 3 (Hoffmann et al. 2022, eq. 2 and 9).
+    """Bootstrap confidence intervals for approach 3 (Hoffmann et al. 2022, eq. 2 and 3).
 
     Each resample draws the runs with replacement (as Besiroglu et al. 2024 do) and refits the
     Huber objective. All resamples are refitted together: a resample is a row of point

@@ -1,0 +1,88 @@
+"""Time approach 3 of Hoffmann et al. (2022) two ways on the digitized Chinchilla runs.
+
+1. the straightforward way: a Python loop of ``scipy.optimize.minimize`` (L-BFGS-B with
+   finite-difference gradients) from each of the paper's 4,500 starts, keeping the best
+   successful run (as Besiroglu et al. 2024 replicate Hoffmann et al.);
+2. ``scaling_lib.chinchilla.fit_parametric_loss``: all starts advanced together in NumPy,
+   successive halving, then L-BFGS-B polish of the best few.
+
+It checks both reach the same optimum (objective within 1e-9 relative, parameters within the
+tolerances below), prints the speed ratio, and times a bootstrap of 1,000 resamples.
+
+Run:  .venv/bin/python benchmarks/fit_speed.py          (the loop takes minutes)
+      .venv/bin/python benchmarks/fit_speed.py --quick  (loop over every 10th start only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+from scaling_lib import chinchilla as ch
+from scaling_lib.data import load_chinchilla_runs
+
+# Tolerances for "the same optimum": relative on E, A, B; absolute on alpha and beta.
+RTOL_OBJECTIVE = 1e-9
+RTOL_PREFACTORS = 1e-2
+ATOL_EXPONENTS = 1e-3
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="run the loop on every 10th start only (and scale its time by 10)")
+    args = parser.parse_args(argv)
+    runs = load_chinchilla_runs()
+    n, d, loss = runs.n_params.to_numpy(), runs.n_tokens.to_numpy(), runs.loss.to_numpy()
+    grid = ch.default_start_grid()
+    loop_grid = grid[::10] if args.quick else grid
+
+    ch.fit_parametric_loss(n, d, loss)                    # warm up caches and imports
+    fast_times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        fast = ch.fit_parametric_loss(n, d, loss, starts=grid)
+        fast_times.append(time.perf_counter() - t0)
+    t_fast = float(np.median(fast_times))
+
+    t0 = time.perf_counter()
+    slow = ch.fit_parametric_loss_reference(n, d, loss, starts=loop_grid)
+    t_slow = time.perf_counter() - t0
+    t_slow_full = t_slow * len(grid) / len(loop_grid)
+
+    t0 = time.perf_counter()
+    boot = ch.bootstrap(n, d, loss, n_resamples=1000, rng=np.random.default_rng(42), fit=fast)
+    t_boot = time.perf_counter() - t0
+
+    print(f"runs: {n.size}, starts: {len(grid)} (loop over {len(loop_grid)})")
+    print(f"{'':28s} {'objective':>14s} {'E':>8s} {'A':>9s} {'B':>9s} {'alpha':>8s} {'beta':>8s}")
+    for name, fit in [("batched (fit_parametric_loss)", fast), ("loop of scipy minimize", slow)]:
+        p = fit.params
+        print(f"{name:28s} {fit.objective:14.9g} {p.E:8.4f} {p.A:9.2f} {p.B:9.2f} "
+              f"{p.alpha:8.5f} {p.beta:8.5f}")
+    p, q = fast.params, slow.params
+    same_objective = fast.objective <= slow.objective * (1 + RTOL_OBJECTIVE)
+    same_params = (all(abs(getattr(p, k) / getattr(q, k) - 1) <= RTOL_PREFACTORS
+                       for k in ("E", "A", "B"))
+                   and all(abs(getattr(p, k) - getattr(q, k)) <= ATOL_EXPONENTS
+                           for k in ("alpha", "beta")))
+    print(f"same optimum: objective {'yes' if same_objective else 'NO'} "
+          f"(batched - loop = {fast.objective - slow.objective:.2e}), parameters "
+          f"{'yes' if same_params else 'NO'} (E, A, B within {RTOL_PREFACTORS:.0%}, "
+          f"alpha, beta within {ATOL_EXPONENTS})")
+    print(f"time, batched fit (median of 5): {t_fast:.3f} s")
+    loop_note = " (measured on 1/10 of the starts, x10)" if args.quick else ""
+    print(f"time, loop of scipy minimize: {t_slow_full:.1f} s{loop_note}")
+    print(f"speed-up: {t_slow_full / t_fast:.0f}x")
+    print(f"time, bootstrap of 1,000 resamples: {t_boot:.1f} s "
+          f"({boot.converged.sum()} converged)")
+    ok = same_objective and same_params and t_fast < 0.5 and t_boot < 30
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
