@@ -362,3 +362,12 @@ def test_loader_rejects_bad_arguments(tmp_path):
     bad.write_text("x,y,loss\n1,2,3\n")
     with pytest.raises(ValueError, match="columns"):
         load_chinchilla_runs(path=bad)
+
+
+def test_full_fit_is_fast(runs):
+    # benchmarks/fit_speed.py holds the real timing (about 0.25 s here for the 4,500 starts);
+    # this only catches a gross regression, with a margin for a busy machine.
+    import time
+    t0 = time.perf_counter()
+    ch.fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
+    assert time.perf_counter() - t0 < 5.0
