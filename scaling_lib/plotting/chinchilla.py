@@ -22,6 +22,7 @@ __all__ = [
     "plot_kaplan_vs_chinchilla",
     "plot_porian_exponents",
     "plot_inference_optimal",
+    "show_inference_optimal",
 ]
 
 _LOSS = "final loss (nats/token)"
@@ -237,3 +238,19 @@ def plot_inference_optimal(params: ch.ParametricLoss, target_loss: float, *,
         ax1.set_title(f"N = {float(one.n_params):.3g}, D = {float(one.n_tokens):.3g}, "
                       f"D/N = {float(one.tokens_per_param):.0f}", fontsize=9)
     return fig
+
+
+def show_inference_optimal(params: ch.ParametricLoss, log10_budget: float,
+                           log10_inference: float) -> None:
+    """Widget callback: the figure of :func:`plot_inference_optimal` for the loss that a
+    compute-optimal model reaches with ``10**log10_budget`` FLOPs, highlighting
+    ``10**log10_inference`` inference tokens; displayed, then closed so that moving a slider
+    does not accumulate open figures.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    target = float(params.optimal_loss(10.0 ** log10_budget))
+    fig = plot_inference_optimal(params, target, highlight=10.0 ** log10_inference)
+    display(fig)
+    plt.close(fig)
