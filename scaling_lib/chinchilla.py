@@ -46,7 +46,7 @@ __all__ = [
     "huber_objective", "ParametricLossFit", "fit_parametric_loss", "fit_parametric_loss_reference",
     "compute_optimal_numeric", "allocation_table", "BootstrapResult", "bootstrap",
     "IsoFLOPResult", "isoflop_minima", "IsoFLOPBootstrap", "bootstrap_isoflop",
-    "EnvelopeResult", "envelope_fit", "InferenceOptimum", "inference_optimal",
+    "EnvelopeResult", "envelope_fit", "InferenceOptimum", "compute_for_loss", "inference_optimal",
 ]
 
 
