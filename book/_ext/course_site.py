@@ -6,12 +6,18 @@ there, so equations render in a classroom with a poor connection and in offline 
 2. Drop repeated inline scripts. sphinx-thebe 0.3.1 registers its configuration script on every
    ``env-before-read-docs`` event, which fires more than once in a Jupyter Book build; the page
    then declares ``const THEBE_JS_URL`` twice and the browser raises a SyntaxError.
+3. Wait for kernel replies in short slices while notebooks execute. With ipywidgets, the
+   asynchronous client of jupyter_client (as used by nbclient, hence by myst-nb) sometimes misses
+   the wake-up for an ``execute_reply`` that has already arrived, and then sleeps for the whole
+   cell timeout (120 s) before reading it. Polling in slices of half a second bounds that stall.
 """
 
 from __future__ import annotations
 
+import queue
 import shutil
 from pathlib import Path
+from time import monotonic
 
 import mathjax  # the django-static-mathjax distribution
 
@@ -51,9 +57,31 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"][:] = unique
 
 
+def _patch_reply_polling() -> None:
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    original = AsyncZMQSocketChannel.get_msg
+    if getattr(original, "_sliced", False):
+        return
+
+    async def get_msg(self, timeout=None):
+        deadline = None if timeout is None else monotonic() + timeout
+        while True:
+            step = 0.5 if deadline is None else max(0.0, min(0.5, deadline - monotonic()))
+            try:
+                return await original(self, timeout=step)
+            except queue.Empty:
+                if deadline is not None and monotonic() >= deadline:
+                    raise
+
+    get_msg._sliced = True
+    AsyncZMQSocketChannel.get_msg = get_msg
+
+
 def setup(app):
     if not (MATHJAX_ES5 / "tex-chtml.js").is_file():
         raise RuntimeError(f"MathJax not found at {MATHJAX_ES5}; install django-static-mathjax")
+    _patch_reply_polling()
     app.connect("config-inited", _set_path, priority=900)
     app.connect("build-finished", _copy_mathjax)
     # early: a later handler may return a template name, which stops the event (emit_firstresult)
