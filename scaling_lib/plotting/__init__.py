@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 
-__all__ = ["COLORS", "new_figure", "log_axes", "use_course_style"]
+__all__ = ["COLORS", "new_figure", "log_axes", "use_course_style", "plot_fit_with_residuals"]
 
 #: A colour-blind-safe cycle (Okabe & Ito 2008) used by every figure.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -54,6 +55,31 @@ def log_axes(ax, xlabel: str, ylabel: str, *, logx: bool = True, logy: bool = Tr
     if title:
         ax.set_title(title)
     return ax
+
+
+def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str | None = None):
+    """Data and a fitted law on log-log axes (top) and the residuals ``log y - log fit`` (bottom).
+
+    ``fit`` is any result with a ``predict`` method (for example a
+    :class:`scaling_lib.fitting.PowerLawFit`). If the law is right the residuals scatter around
+    zero with no trend; a curve in them means the data are not that law.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if label is None:
+        label = "fit"
+        if hasattr(fit, "exponent_stderr"):
+            label = f"fit: exponent {fit.exponent:.3f} ± {fit.exponent_stderr:.3f}"
+    fig, (ax, ax_res) = new_figure(1, 2, width=6.4, height=5.0, sharex=True,
+                                   gridspec_kw={"height_ratios": [3, 1.3]})
+    grid = np.logspace(np.log10(x.min()), np.log10(x.max()), 100)
+    ax.plot(x, y, "o", color=COLORS[0], label="data")
+    ax.plot(grid, fit.predict(grid), "-", color=COLORS[1], label=label)
+    ax.legend(fontsize=8)
+    log_axes(ax, "", ylabel)
+    ax_res.axhline(0, color="0.5", lw=1)
+    ax_res.plot(x, np.log(y) - np.log(fit.predict(x)), "o", color=COLORS[1])
+    log_axes(ax_res, xlabel, "residual\n(log y − log fit)", logy=False)
+    return fig
 
 
 use_course_style()

@@ -8,7 +8,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
 
 from .. import kaplan as K
-from . import COLORS, log_axes, new_figure
+from . import COLORS, log_axes, new_figure, plot_fit_with_residuals
 
 __all__ = [
     "plot_kaplan_laws",
@@ -137,23 +137,6 @@ def plot_isoflop_frontier(compute, n_params, loss, frontier: K.IsoFlopFrontier, 
     log_axes(ax_r, "compute C (FLOPs)", "loss-minimizing N_opt",
              title=r"$N_{opt} = k\,C^{a}$")
     ax_r.legend(fontsize=8)
-    return fig
-
-
-def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str = "fit"):
-    """Data and a fitted power law on log-log axes (top) and the residuals in log space
-    (bottom): a good fit leaves residuals without a trend."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    fig, (ax, ax_res) = new_figure(1, 2, width=6.4, height=5.0, sharex=True,
-                                   gridspec_kw={"height_ratios": [3, 1.3]})
-    xs = np.logspace(np.log10(x.min()), np.log10(x.max()), 100)
-    ax.plot(x, y, "o", color="k", ms=4, label="data")
-    ax.plot(xs, fit.predict(xs), color=COLORS[0], label=label)
-    ax.legend(fontsize=8)
-    log_axes(ax, "", ylabel)
-    ax_res.axhline(0, color="k", lw=0.8)
-    ax_res.plot(x, np.log(y) - np.log(fit.predict(x)), "o-", color=COLORS[1], ms=4)
-    log_axes(ax_res, xlabel, "residual\n(log y - log fit)", logy=False)
     return fig
 
 

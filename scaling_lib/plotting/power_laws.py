@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..fitting import fit_power_law, fit_power_law_offset, synthetic_power_law
-from . import COLORS, log_axes, new_figure
+from . import COLORS, log_axes, new_figure, plot_fit_with_residuals
 
 __all__ = ["plot_linear_vs_loglog", "plot_fit_with_residuals", "plot_extrapolation",
            "plot_exponent_spread", "plot_power_law_explorer"]
@@ -18,22 +18,6 @@ def plot_linear_vs_loglog(x, y, *, xlabel="x", ylabel="y"):
     log_axes(ax1, xlabel, ylabel, logx=False, logy=False, title="linear axes")
     ax2.plot(x, y, "o-", ms=3)
     log_axes(ax2, xlabel + " (log scale)", ylabel + " (log scale)", title="log-log axes")
-    return fig
-
-
-def plot_fit_with_residuals(x, y, fit, *, xlabel="x", ylabel="y"):
-    """Data, fitted power law, and the residuals in log space (which should look like noise)."""
-    fig, (ax, axr) = new_figure(1, 2, width=6.4, height=5.0, sharex=True,
-                                gridspec_kw={"height_ratios": [3, 1]})
-    grid = np.logspace(np.log10(np.min(x)), np.log10(np.max(x)), 100)
-    ax.plot(x, y, "o", label="data")
-    ax.plot(grid, fit.predict(grid), "-",
-            label=f"fit: exponent {fit.exponent:.3f} ± {fit.exponent_stderr:.3f}")
-    log_axes(ax, "", ylabel)
-    ax.legend()
-    axr.axhline(0, color="0.5", lw=1)
-    axr.plot(x, fit.residuals, "o", color=COLORS[1])
-    log_axes(axr, xlabel, "residual\n(log y)", logy=False)
     return fig
 
 
