@@ -37,7 +37,7 @@ from scipy import optimize
 
 from ._validation import (as_float_array, as_positive_array, as_positive_int, check_min_length,
                           check_same_shape)
-from .fitting import PowerLawFit, fit_power_law
+from .fitting import PowerLawFit, fit_power_law, percentile_interval
 
 __all__ = [
     "ParametricLoss", "HOFFMANN_2022", "HOFFMANN_2022_UNROUNDED", "BESIROGLU_2024",
@@ -939,11 +939,7 @@ class IsoFLOPBootstrap:
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Percentile interval of ``a`` (``b = 1 - a`` because ``D_opt = C / (6 N_opt)``)."""
-        if not 0 < level < 1:
-            raise ValueError(f"level must lie in (0, 1), got {level!r}")
-        ok = self.a_samples[np.isfinite(self.a_samples)]
-        lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
-        return float(lo), float(hi)
+        return percentile_interval(self.a_samples, level)
 
 
 def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=None,

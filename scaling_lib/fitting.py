@@ -21,7 +21,7 @@ from scipy import optimize, stats
 from ._validation import as_positive_array, check_min_length, check_same_shape
 
 __all__ = ["PowerLawFit", "OffsetPowerLawFit", "fit_power_law", "fit_power_law_offset",
-           "synthetic_power_law", "exponent_spread"]
+           "synthetic_power_law", "exponent_spread", "percentile_interval"]
 
 
 @dataclass(frozen=True)
@@ -250,3 +250,22 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
         slopes /= ((lx - lx.mean()) ** 2).sum()
         out[i] = slopes.std(ddof=1)
     return out
+
+
+def percentile_interval(samples, level: float = 0.95) -> tuple[float, float]:
+    """Two-sided percentile interval of bootstrap ``samples`` (non-finite samples are dropped).
+
+    Examples
+    --------
+    >>> lo, hi = percentile_interval(np.arange(101.0), 0.9)
+    >>> round(lo, 6), round(hi, 6)
+    (5.0, 95.0)
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level!r}")
+    samples = np.asarray(samples, dtype=float)
+    ok = samples[np.isfinite(samples)]
+    if ok.size == 0:
+        raise ValueError("samples has no finite value")
+    lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)

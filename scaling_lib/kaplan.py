@@ -31,7 +31,7 @@ from scipy import optimize
 
 from ._validation import (as_positive_array, as_positive_int, check_min_length,
                           check_same_shape)
-from .fitting import PowerLawFit, fit_power_law
+from .fitting import PowerLawFit, fit_power_law, percentile_interval
 
 __all__ = [
     "PF_DAY",
@@ -637,10 +637,7 @@ class BootstrapExponent:
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Percentile interval of the bootstrap exponents."""
-        if not 0 < level < 1:
-            raise ValueError(f"level must lie in (0, 1), got {level!r}")
-        lo, hi = np.quantile(self.samples, [0.5 - level / 2, 0.5 + level / 2])
-        return float(lo), float(hi)
+        return percentile_interval(self.samples, level)
 
 
 def bootstrap_exponent(x, y, *, n_boot: int = 2000,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["Feedback", "check_close"]
+__all__ = ["Feedback", "check_close", "parse_answer"]
 
 
 class Feedback(str):
@@ -28,6 +28,25 @@ class Feedback(str):
         return ("✅ " if self.ok else "❌ ") + str(self)
 
 
+def parse_answer(answer, name: str):
+    """Return ``answer`` as a finite float, or a failing :class:`Feedback` that says why not.
+
+    Examples
+    --------
+    >>> parse_answer("2.5", "N")
+    2.5
+    >>> print(parse_answer("many", "N"))
+    N should be a number, got 'many'.
+    """
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return Feedback(False, f"{name} should be a number, got {answer!r}.")
+    if not math.isfinite(value):
+        return Feedback(False, f"{name} should be a finite number, got {value!r}.")
+    return value
+
+
 def check_close(answer, expected: float, *, name: str, rtol: float = 0.02, unit: str = "",
                 hint: str = "") -> Feedback:
     """Compare a student's number with the expected one, within relative tolerance ``rtol``.
@@ -39,12 +58,9 @@ def check_close(answer, expected: float, *, name: str, rtol: float = 0.02, unit:
     >>> print(check_close(150, 100, name="N", hint="did you count embeddings?"))
     N = 150 is 50% too high (expected about 100). Hint: did you count embeddings?
     """
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be a number, got {answer!r}.")
-    if not math.isfinite(value):
-        return Feedback(False, f"{name} should be a finite number, got {value!r}.")
+    value = parse_answer(answer, name)
+    if isinstance(value, Feedback):
+        return value
     u = f" {unit}" if unit else ""
     rel = (value - expected) / abs(expected) if expected != 0 else value
     if abs(rel) <= rtol:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
-from . import Feedback, check_close
+from . import Feedback, check_close, parse_answer
 from ..emergence import per_token_accuracy, sequence_exact_match
 
 __all__ = ["check_exact_match", "check_required_token_accuracy", "check_compute",
@@ -58,12 +56,9 @@ def check_decades(answer, *, expected: float, tolerance: float = 0.1, name: str 
     >>> bool(check_decades(22.55, expected=22.6))
     True
     """
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be a number, got {answer!r}.")
-    if not math.isfinite(value):
-        return Feedback(False, f"{name} should be a finite number, got {value!r}.")
+    value = parse_answer(answer, name)
+    if isinstance(value, Feedback):
+        return value
     if abs(value - expected) <= tolerance:
         return Feedback(True, f"{name} = {value:.3g}: correct (expected {expected:.3g}).")
     side = "high" if value > expected else "low"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .. import flops as F
-from . import Feedback, check_close
+from . import Feedback, check_close, parse_answer
 
 __all__ = ["check_training_days", "check_n_params", "check_crossover_context",
            "check_devices_for_model_states"]
@@ -74,10 +74,9 @@ def check_devices_for_model_states(answer, *, n_params: float, device_memory_gb:
     True
     """
     expected = math.ceil(bytes_per_param * n_params / (device_memory_gb * 1e9))
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"the number of devices should be a number, got {answer!r}.")
+    value = parse_answer(answer, "the number of devices")
+    if isinstance(value, Feedback):
+        return value
     if value == expected:
         return Feedback(True, f"{expected} devices: correct ({bytes_per_param} x {n_params:.3g} "
                               f"bytes = {bytes_per_param * n_params / 1e9:,.0f} GB).")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import kaplan as K
-from . import Feedback, check_close
+from . import Feedback, check_close, parse_answer
 
 __all__ = ["check_lnd_loss", "check_pf_days", "check_optimal_params", "check_overfitting_tokens",
            "check_table6_ratio", "check_exponent"]
@@ -60,10 +60,9 @@ def check_overfitting_tokens(answer, n_params: float) -> Feedback:
     printed = 5e3 * n_params**0.74
     exact = float(K.overfitting_tokens(n_params))
     lo, hi = min(printed, exact), max(printed, exact)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"D should be a number, got {answer!r}.")
+    value = parse_answer(answer, "D")
+    if isinstance(value, Feedback):
+        return value
     if 0.97 * lo <= value <= 1.03 * hi:
         return Feedback(True, f"D = {value:.3g} tokens: correct (eq. 4.4 gives {printed:.3g}, "
                               f"the exact eq. 4.3 {exact:.3g}).")
@@ -94,10 +93,9 @@ def check_exponent(answer, expected: float, *, name: str = "exponent",
     >>> print(check_exponent(0.52, 0.5))
     exponent = 0.52: within 0.05 of 0.5.
     """
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be a number, got {answer!r}.")
+    value = parse_answer(answer, name)
+    if isinstance(value, Feedback):
+        return value
     if abs(value - expected) <= tolerance:
         return Feedback(True, f"{name} = {value:.3g}: within {tolerance:g} of {expected:g}.")
     return Feedback(False, f"{name} = {value:.3g} is {abs(value - expected):.3g} away from "
