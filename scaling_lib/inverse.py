@@ -432,7 +432,7 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
         Output of ``load_inverse_scaling()``.
     nominal_sizes : bool
         Use the round sizes of the model names (70e6, ..., 12e9) as the authors did (True),
-        or the exact counts of Biderman et al. (2023) Table 1 (False).
+        or the exact total counts published with the suite, ``PYTHIA_PARAMS`` (False).
 
     Returns
     -------

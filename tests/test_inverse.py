@@ -53,7 +53,8 @@ def test_columns_and_grid(data):
 
 
 def test_pythia_sizes_and_tokens(data):
-    # Biderman et al. (2023), Table 1: total parameters; tokens = step x 2,097,152 (README).
+    # Pythia model cards (Biderman et al. 2023), "Naming convention and parameter count":
+    # total parameters; tokens = step x 2,097,152 (README).
     assert PYTHIA_PARAMS["70m"] == 70_426_624 and PYTHIA_PARAMS["12b"] == 11_846_072_320
     assert np.all(np.diff(N) > 0)
     final = data[data.final]
@@ -69,7 +70,7 @@ def test_known_values(data):
 
 
 def test_causes_cover_tasks():
-    # McKenzie et al. (2023), Section 3: 3 strong prior (+ Prompt Injection, not in the data),
+    # McKenzie et al. (2023): 3 strong prior (+ Prompt Injection, not in the data),
     # 1 unwanted imitation, 4 distractor task, 2 spurious few-shot.
     causes = pd.Series(INVERSE_TASK_CAUSES)
     assert causes.value_counts().to_dict() == {"distractor task": 4, "strong prior": 3,

@@ -19,8 +19,10 @@ __all__ = ["load_inverse_scaling", "load_inverse_scaling_tests", "parse_test_cel
 #: Model sizes in the order of their parameter count (names used by the Hugging Face Hub ids).
 PYTHIA_SIZES = ["70m", "160m", "410m", "1b", "1.4b", "2.8b", "6.9b", "12b"]
 
-#: Total parameters (embeddings included) of each Pythia model, Biderman et al. (2023), Table 1,
-#: as also printed on each model card ("Naming convention and parameter count").
+#: Total parameters (embeddings included) of each Pythia model, as published with the suite
+#: (Biderman et al. 2023) in the "Naming convention and parameter count" table of each model
+#: card. Each equals the non-embedding count there plus the input and output embeddings
+#: (2 x vocabulary x model dimension).
 PYTHIA_PARAMS = {
     "70m": 70_426_624, "160m": 162_322_944, "410m": 405_334_016, "1b": 1_011_781_632,
     "1.4b": 1_414_647_808, "2.8b": 2_775_208_960, "6.9b": 6_857_302_016,
@@ -37,8 +39,8 @@ PYTHIA_NOMINAL_PARAMS = {
 #: The eight checkpoints in the data (optimizer steps); 143,000 is the final model.
 PYTHIA_STEPS = [2000, 4000, 8000, 16000, 32000, 64000, 128000, 143000]
 
-#: Tokens per optimizer step: 1,024 sequences of 2,048 tokens (Biderman et al. 2023, Sec. 2;
-#: the README of the data set; the authors' analysis script multiplies steps by this number).
+#: Tokens per optimizer step: 1,024 sequences of 2,048 tokens (Biderman et al. 2023; the README
+#: of the data set; the authors' analysis script multiplies steps by this number).
 PYTHIA_TOKENS_PER_STEP = 2_097_152
 
 #: Task id in the data -> readable name used in the statistical-tests file.
@@ -57,7 +59,7 @@ INVERSE_TASKS = {
     "truthfulqa_mc2": "TruthfulQA-MC2",
 }
 
-#: The four causes of inverse scaling of McKenzie et al. (2023), Section 3 (each prize task
+#: The four causes of inverse scaling of McKenzie et al. (2023) (each prize task
 #: is discussed under one cause; Prompt Injection, the eleventh task, is not in this data).
 ISP_CAUSES = {
     "strong prior": "the model prefers what it memorized to what the prompt asks",
@@ -143,7 +145,7 @@ def load_inverse_scaling(*, path: Path | None = None) -> pd.DataFrame:
         One row per (task, size, step), sorted in that order, with columns ``task`` (id, see
         :data:`INVERSE_TASKS`), ``task_name``, ``cause`` (McKenzie et al. 2023), ``size``
         (``"70m"`` ... ``"12b"``, an ordered categorical), ``n_params`` (total parameters,
-        Biderman et al. 2023 Table 1), ``step``, ``n_tokens`` (= step x 2,097,152),
+        :data:`PYTHIA_PARAMS`), ``step``, ``n_tokens`` (= step x 2,097,152),
         ``final`` (True at step 143,000), ``accuracy`` and ``accuracy_se`` (the evaluation
         harness's standard error).
 
