@@ -8,7 +8,7 @@ Brown, Chess, Child, Gray, Radford, Wu & Amodei 2020, arXiv:2001.08361). Units, 
 - ``loss`` is the cross-entropy in **nats per token**;
 - ``compute`` (C) is given in **FLOPs** everywhere in this module, as in the rest of the course.
   The paper states its compute laws in PF-days; we convert with :data:`PF_DAY` (1 PF-day =
-  1e15 FLOP/s x 86,400 s = 8.64e19 FLOPs, Section 1.2);
+  1e15 FLOP/s x 86,400 s = 8.64e19 FLOPs, Section 1.3);
 - ``steps`` (S) are optimizer steps, ``batch_size`` (B) is in tokens.
 
 The constants live in one frozen dataclass, :data:`KAPLAN_2020`, each field carrying the equation
@@ -61,7 +61,7 @@ __all__ = [
     "bootstrap_exponent",
 ]
 
-#: FLOPs in one PF-day: 1e15 FLOP/s for 24 x 3600 s (Kaplan et al. 2020, Section 1.2).
+#: FLOPs in one PF-day: 1e15 FLOP/s for 24 x 3600 s (Kaplan et al. 2020, Section 1.3).
 PF_DAY = 1e15 * 24 * 3600
 
 
@@ -291,7 +291,7 @@ def critical_batch_size(loss, constants: KaplanConstants = KAPLAN_2020):
     """B_crit(L) = B_* / L^(1/alpha_B), in tokens (Kaplan et al. 2020, eq. 1.4 and 5.3).
 
     The batch size at which training trades time against compute evenly: it doubles for every
-    13 % decrease in loss (Section 1.1).
+    13 % decrease in loss (Section 5.1, Figure 10).
 
     Examples
     --------

@@ -181,6 +181,8 @@ def plot_random_features(result, fit: K.KaplanLossFit | None = None):
         mid = x.size // 2
         ref = 0.5 * edge[mid] * (x / x[mid]) ** -result.alpha
         ax.plot(x, ref, color="k", lw=1.5, ls=":", label=rf"slope $-\alpha$ = {-result.alpha:g}")
+        if fit is not None:
+            ax.plot([], [], "--", lw=0.8, color="0.4", label="Kaplan L(N, D) fit")
         ax.set_xticks(x, [str(v) for v in x])
         ax.minorticks_off()
         ax.legend(fontsize=7, ncol=2)
