@@ -124,8 +124,12 @@ def plot_attention_share_map(*, n_layers: int = 24, d_head: int = 64, vocab_size
     mesh = ax.pcolormesh(ctx, widths, 100 * share, shading="auto", cmap="viridis", vmin=0,
                          vmax=100)
     cs = ax.contour(ctx, widths, 100 * share, levels=[10, 50], colors="w", linestyles="--")
-    ax.clabel(cs, fmt="%d %%", fontsize=8)
+    # labels placed by hand and not cut into the lines: on log axes the automatic inline
+    # placement can erase a long stretch of a contour
+    for level, (x, y) in zip((10, 50), ((1.2e3, 1.6e3), (1.0e4, 1.6e3))):
+        ax.text(x, y, f"{level} %", color="w", fontsize=9, ha="right", va="bottom")
     ax.plot(12 * widths, widths, "w:", lw=1.5)
+    ax.text(6e4, 2.2e3, "n_ctx = 12 d_model", color="w", fontsize=8, ha="left", va="top")
     ax.set_xlim(ctx[0], ctx[-1])
     log_axes(ax, "context length n_ctx (tokens)", "d_model")
     ax.grid(False)
@@ -156,18 +160,25 @@ def plot_table_a4(conventions: dict):
 
 
 def plot_measured_vs_analytic(analytic, measured, labels=None):
-    """Log-log scatter of measured against analytic FLOPs, with the line ``y = x``."""
+    """Measured against analytic FLOPs: log-log scatter with ``y = x`` (left) and the excess
+    of the measured count over the analytic one, in percent (right)."""
     a = np.asarray(analytic, dtype=float)
     m = np.asarray(measured, dtype=float)
-    fig, ax = new_figure(width=5.0, height=4.2)
+    fig, (ax, ax1) = new_figure(2, width=9.5, height=3.8)
     lo, hi = min(a.min(), m.min()) / 2, max(a.max(), m.max()) * 2
     ax.plot([lo, hi], [lo, hi], "k-", lw=0.8, label="measured = analytic")
     ax.plot(a, m, "o", color=COLORS[0], label="tiny models")
+    excess = 100 * (m / a - 1)
+    ax1.plot(a, excess, "o-", color=COLORS[0])
     if labels is not None:
-        for x, y, t in zip(a, m, labels):
+        for x, y, e, t in zip(a, m, excess, labels):
             ax.annotate(t, (x, y), textcoords="offset points", xytext=(5, -10), fontsize=7)
+            ax1.annotate(t, (x, e), textcoords="offset points", xytext=(5, 4), fontsize=7)
     log_axes(ax, "analytic forward FLOPs (Appendix F)", "measured forward FLOPs (counted)")
     ax.legend()
+    log_axes(ax1, "analytic forward FLOPs (Appendix F)", "measured / analytic - 1 (%)",
+             logy=False)
+    ax1.set_ylim(0, None)
     return fig
 
 
@@ -203,5 +214,6 @@ def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
     ax.set_yscale("log")
     ax.set_ylabel("memory per device (GB)")
     ax.grid(axis="x", visible=False)
-    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18),
+              markerscale=0.4)
     return fig
