@@ -13,7 +13,7 @@ table or equation it implements:
 * memory: mixed-precision Adam model states (Rajbhandari et al. 2020, section 3.1 and Figure 1)
   and activations (Korthikanti et al. 2023, Table 2);
 * time: compute / (devices x peak FLOP/s x MFU), with MFU as defined by Chowdhery et al. (2023,
-  section 4.1).
+  section 4.1; formula in their Appendix B).
 
 A FLOP is one floating-point addition or multiplication, so one multiply-accumulate is 2 FLOPs
 (Hoffmann et al. 2022, Appendix F: "a factor of 2 to describe the multiply accumulate cost").
@@ -156,7 +156,8 @@ PUBLISHED_RUNS = (
                  "300B tokens)"),
     PublishedRun("Gopher 280B", GOPHER_280B, 280e9, 300e9, 5.76e23,
                  "Rae et al. 2021, Table 1 (shape, 280B, 300B tokens); Hoffmann et al. 2022, "
-                 "Figure 2 caption (Gopher budget 5.76e23 FLOPs)"),
+                 "Figure 2 caption (Gopher budget 5.76e23 FLOPs; their Appendix F gives 6.3e23 "
+                 "from 'a slightly more accurate calculation')"),
     PublishedRun("Chinchilla 70B", CHINCHILLA_70B, 70e9, 1.4e12, 5.76e23,
                  "Hoffmann et al. 2022, Table 4 (shape) and section 4 (70B, 1.4T tokens, the "
                  "same FLOPs as Gopher)"),
@@ -276,7 +277,10 @@ def gopher_n_params(shape: TransformerShape) -> int:
     gains and biases (under 0.01 % here) are left out.
 
     This reproduces the "Parameters" column of Hoffmann et al. (2022), Table A9, within 1M or
-    0.05 % (for example 73.7M for the row printed 74M, 16,181M for 16,183M).
+    0.05 % (for example 73.7M for the row printed 74M, 16,181M for 16,183M) for the rows whose
+    ``num_heads x kv_size`` equals ``d_model``; the few rows where it does not cannot be written
+    as a :class:`TransformerShape`, whose ``d_attn`` is ``d_model``. The same count was used in
+    the ``scaling_laws.ipynb`` notebook of nanoGPT (Karpathy).
 
     References
     ----------
@@ -519,7 +523,8 @@ def training_flops(n_params, n_tokens) -> np.ndarray:
 
     References
     ----------
-    Kaplan et al. (2020), section 2.1 ("C ~ 6NE"); Hoffmann et al. (2022), Appendix F.
+    Kaplan et al. (2020), section 2.1 ("C ~ 6N" FLOPs per training token); Hoffmann et al.
+    (2022), Appendix F.
 
     Examples
     --------
@@ -676,8 +681,8 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     peak_flops : array_like
         Peak FLOP/s of one device (> 0), e.g. ``PEAK_FLOPS["A100"]``.
     mfu : array_like
-        Model FLOPs utilization in (0, 1]: the fraction of peak spent on the model's FLOPs
-        (Chowdhery et al. 2023, section 4.1).
+        Model FLOPs utilization in (0, 1]: the fraction of peak spent on the model's FLOPs,
+        not counting recomputation (Chowdhery et al. 2023, section 4.1 and Appendix B).
 
     Returns
     -------
