@@ -180,9 +180,9 @@ HOFFMANN_2022 = ParametricLoss(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28,
 HOFFMANN_2022_UNROUNDED = ParametricLoss.from_lse(
     [6.0073404, 6.0179186, 0.5267228, 0.33917084, 0.2849083],
     source="Hoffmann et al. 2022, eq. (10), unrounded TeX-source values (Besiroglu et al. 2024)")
-#: Besiroglu et al. (2024), headline maximum-likelihood refit on the digitized data (their
-#: eq. 4 and Table 1; README of the data): A = 482.01, B = 2085.43, E = 1.8169,
-#: alpha = 0.3478, beta = 0.3658.
+#: Besiroglu et al. (2024), headline maximum-likelihood refit on the digitized data, as computed
+#: in their released analysis notebook (README of the data): A = 482.01, B = 2085.43,
+#: E = 1.8169, alpha = 0.3478, beta = 0.3658.
 BESIROGLU_2024 = ParametricLoss(E=1.8169, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658,
                                 source="Besiroglu et al. 2024, headline estimate")
 #: Besiroglu et al. (2024), "replicate exactly": Hoffmann's procedure (sum of Huber losses,

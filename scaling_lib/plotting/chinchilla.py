@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import chinchilla as ch
 from . import COLORS, log_axes, new_figure
@@ -125,7 +126,7 @@ def plot_bootstrap(boot: ch.BootstrapResult, references: Mapping[str, ch.Paramet
         ax.set_xlabel({"alpha": r"$\alpha$", "beta": r"$\beta$", "E": "E (nats/token)",
                        "a": r"$a = \beta/(\alpha+\beta)$"}[name])
         ax.set_yticks([])
-    axes[0].set_ylabel(f"{len(s)} resamples")
+    axes[0].set_ylabel(f"number of fits (of {len(s)} resamples)")
     axes[0].legend(fontsize=7, loc="upper left")
     return fig
 
@@ -218,11 +219,15 @@ def plot_inference_optimal(params: ch.ParametricLoss, target_loss: float, *,
                 label="compute-optimal N")
     ax0.axhline(res.chinchilla_n_tokens[0], color=COLORS[1], ls=":", lw=1,
                 label="compute-optimal D")
-    log_axes(ax0, "lifetime inference tokens", "count",
+    log_axes(ax0, "lifetime inference tokens", "parameters N, training tokens D",
              title=f"Cheapest model reaching loss {target_loss:.3f}")
     ax0.legend(fontsize=7)
     ax1.plot(d_inf, res.tokens_per_param, color=COLORS[2], lw=2, label="tokens per parameter")
     log_axes(ax1, "lifetime inference tokens", "training tokens per parameter D/N")
+    # ticks at 1, 2, 5 x 10^k written plainly (20, 50, 100): the default minor labels overlap
+    ax1.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax1.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax1.yaxis.set_minor_formatter(NullFormatter())
     saving = 1 - res.total_flops / res.chinchilla_total_flops
     ax1b = ax1.twinx()
     ax1b.plot(d_inf, 100 * saving, color=COLORS[3], ls="--", lw=1.5, label="total FLOPs saved")
