@@ -2,7 +2,7 @@
 
 Wei et al. (2022) call an ability *emergent* when it is "not present in smaller models but is
 present in larger models": performance sits near chance up to some scale and then rises far above
-it. Schaeffer, Miranda & Koyejo (2023, Sec. 2) argue that much of the sharpness comes from the
+it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the sharpness comes from the
 metric: if each of the ``L`` tokens of an answer is right with probability ``p`` that improves
 smoothly with scale, the exact match of the whole answer is ``p**L``, which stays near zero for a
 long time and then shoots up. This module holds
@@ -89,7 +89,7 @@ def sequence_exact_match(p_token, length):
     """Probability that all ``length`` tokens of an answer are right: ``p_token ** length``.
 
     The tokens are assumed independent, each right with probability ``p_token``; this is the
-    exact-match accuracy of Schaeffer et al. (2023, Sec. 2), ``Accuracy(N) ~ p_N(token)^L``.
+    exact-match accuracy of the simple model of Schaeffer et al. (2023), ``Accuracy(N) ~ p_N(token)^L``.
 
     Parameters
     ----------
@@ -147,7 +147,7 @@ def per_token_accuracy(exact_match, length):
 def expected_token_errors(p_token, length):
     """Expected number of wrong tokens in an answer of ``length`` tokens: ``length * (1 - p)``.
 
-    This is the linear "token edit distance" of Schaeffer et al. (2023, Sec. 2), which falls
+    This is the linear "token edit distance" of Schaeffer et al. (2023), which falls
     smoothly where exact match jumps.
 
     Examples
@@ -162,7 +162,7 @@ def expected_token_errors(p_token, length):
 
 def token_accuracy_from_loss(loss):
     """Per-token probability of the right token from a per-token cross-entropy (nats):
-    ``exp(-loss)`` (Schaeffer et al. 2023, Sec. 2).
+    ``exp(-loss)`` (Schaeffer et al. 2023, simple model).
 
     Raises
     ------
@@ -182,7 +182,7 @@ def token_accuracy_from_loss(loss):
 
 def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, length: int = 5,
                      n_questions: int | None = None, rng: np.random.Generator | None = None):
-    """Toy model of Schaeffer et al. (2023, Sec. 2): smooth loss, sharp exact match.
+    """Toy model of Schaeffer et al. (2023): smooth loss, sharp exact match.
 
     Per-token cross-entropy falls as a power law in parameters,
     ``loss = (n_params / scale) ** exponent`` (their ``L_CE(N) = (N/c)^alpha`` with
@@ -225,7 +225,7 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
     if exponent >= 0:
         raise ValueError(f"exponent must be < 0 (loss falls with size), got {exponent!r}")
     length = as_positive_int(length, "length")
-    loss = (n / scale) ** exponent          # Schaeffer et al. (2023), Sec. 2: L_CE = (N/c)^alpha
+    loss = (n / scale) ** exponent          # Schaeffer et al. (2023), simple model: L_CE = (N/c)^alpha
     p = np.exp(-loss)                        # per-token probability of the right token
     out = {"loss": loss, "p_token": p, "exact_match": p**length,
            "token_errors": length * (1.0 - p)}

@@ -121,7 +121,7 @@ def test_inconsistent_flops_fail(tmp_path):
 # ----------------------------------------------------------------------------- metrics
 
 def test_sequence_exact_match_known_values():
-    # Schaeffer et al. (2023), Sec. 2: exact match = p^L.
+    # Schaeffer et al. (2023), simple model: exact match = p^L.
     assert em.sequence_exact_match(0.9, 5) == pytest.approx(0.59049)
     assert em.sequence_exact_match(0.5, 1) == pytest.approx(0.5)
     assert em.sequence_exact_match(1.0, 100) == pytest.approx(1.0)

@@ -82,8 +82,8 @@ class EmergenceTask:
     metric: str
 
 
-#: The eight score columns, in the file's order; BIG-bench tasks as in Wei et al. (2022), Fig. 2
-#: (A-D, 2-shot) and the GPT-3 arithmetic tasks of Brown et al. (2020).
+#: The eight score columns, in the file's order: BIG-bench tasks that Wei et al. (2022) list as
+#: emergent, and the GPT-3 arithmetic tasks of Brown et al. (2020).
 EMERGENCE_TASKS = (
     EmergenceTask("persian_qa", "parsinlu_qa_2_acc", "Persian QA (ParsiNLU)", "accuracy"),
     EmergenceTask("word_unscramble", "word_unscrambling_2_exact_match", "Word unscramble",

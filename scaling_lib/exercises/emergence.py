@@ -10,7 +10,7 @@ __all__ = ["check_exact_match", "check_required_token_accuracy", "check_compute"
 
 
 def check_exact_match(answer, *, p_token: float, length: int) -> Feedback:
-    """Check a sequence exact-match rate ``p_token ** length`` (Schaeffer et al. 2023, Sec. 2).
+    """Check a sequence exact-match rate ``p_token ** length`` (Schaeffer et al. 2023).
 
     Examples
     --------

@@ -74,7 +74,7 @@ def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=N
         if marks and task in marks:
             c, text = marks[task]
             ax.axvline(c, color="k", ls="--", lw=1)
-            ax.text(c, 0.5, " " + text, fontsize=7, va="center", rotation=90, ha="right")
+            ax.text(c, 0.98, text + " ", fontsize=7, va="top", ha="right")
     for ax in axes.ravel()[len(tasks):]:
         ax.set_visible(False)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8)
@@ -127,7 +127,8 @@ def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float =
     base = simulate_metrics(n_params, scale=scale, exponent=exponent, length=1)
     ax = axes[0]
     ax.plot(n_params, base["loss"], color=COLORS[0])
-    log_axes(ax, "parameters N", "per-token loss (nats)", title="smooth: loss = (N/c)^α")
+    log_axes(ax, "parameters N", "per-token loss (nats)",
+             title=r"smooth: per-token loss $(N/c)^{\alpha}$")
     for i, length in enumerate(lengths):
         out = simulate_metrics(n_params, scale=scale, exponent=exponent, length=length,
                                n_questions=n_questions, rng=rng)
@@ -138,10 +139,10 @@ def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float =
         axes[2].plot(n_params, out["token_errors"], color=color, label=f"L={length}")
     axes[1].plot(n_params, base["p_token"], "k--", lw=1, label="per-token accuracy p")
     log_axes(axes[1], "parameters N", "probability", logy=False,
-             title="sharp: exact match p^L")
+             title=r"sharp: exact match $p^L$")
     axes[1].legend(fontsize=8)
     log_axes(axes[2], "parameters N", "expected wrong tokens L(1-p)", logy=False,
-             title="smooth again: token errors")
+             title=r"smooth again: token errors $L(1-p)$")
     axes[2].legend(fontsize=8)
     return fig
 
@@ -153,7 +154,7 @@ def plot_exact_match_length(length: int = 5, *, scale: float = 1e8, exponent: fl
     out = simulate_metrics(n, scale=scale, exponent=exponent, length=length)
     fig, ax = new_figure(width=6.0, height=3.6)
     ax.plot(n, out["p_token"], "k--", lw=1, label="per-token accuracy p")
-    ax.plot(n, out["exact_match"], color=COLORS[1], lw=2, label=f"exact match p^{length}")
+    ax.plot(n, out["exact_match"], color=COLORS[1], lw=2, label=f"exact match $p^{{{length}}}$")
     i = int(np.argmax(out["exact_match"] >= 0.5))
     ax.axvline(n[i], color=COLORS[1], ls=":", lw=1)
     log_axes(ax, "parameters N", "probability", logy=False,
@@ -201,18 +202,25 @@ def plot_family_crossings(table: pd.DataFrame, *, reference=None, title: str = "
     upper bound, its smallest model is already above)."""
     t = table.sort_values(["crossing", "log10_first"], na_position="last").reset_index(drop=True)
     fig, ax = new_figure(width=6.4, height=0.28 * len(t) + 1.2)
+    labels = {"range": "compute range of the family's models",
+              "crossed": "crosses between two of its models",
+              "at or below smallest": "upper bound: smallest model already above"}
     for i, r in t.iterrows():
         ax.plot([10**r.log10_first, 10**r.log10_last], [i, i], color="#BBBBBB", lw=4,
-                solid_capstyle="round")
+                solid_capstyle="round", label=labels.pop("range", None))
         if r.status == "crossed":
-            ax.plot(10**r.crossing, i, "o", color=COLORS[0])
+            ax.plot(10**r.crossing, i, "o", color=COLORS[0], ls="none",
+                    label=labels.pop("crossed", None))
         elif r.status == "at or below smallest":
-            ax.plot(10**r.crossing, i, "<", color=COLORS[1], mfc="none")
+            ax.plot(10**r.crossing, i, "<", color=COLORS[1], mfc="none", ls="none",
+                    label=labels.pop("at or below smallest", None))
     ax.set_yticks(range(len(t)), [f"{f} ({n})" for f, n in zip(t.family, t.n_models)])
     ax.invert_yaxis()
     if reference is not None:
         ax.axvline(reference[0], color="k", ls="--", lw=1)
         ax.text(reference[0], -0.8, " " + reference[1], fontsize=8, va="bottom")
     log_axes(ax, "training compute 6ND (FLOPs)", "", logy=False, title=title)
+    ax.set_title(title, pad=14)  # room for the reference label above the first row
     ax.grid(axis="y", visible=False)
+    ax.legend(fontsize=8, loc="lower right")
     return fig
