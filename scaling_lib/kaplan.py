@@ -50,6 +50,7 @@ __all__ = [
     "optimal_tokens",
     "optimal_batch_size",
     "optimal_steps",
+    "predicted_allocation_exponents",
     "overfitting_ratio",
     "overfitting_tokens",
     "tokens_to_reach_loss",
@@ -357,6 +358,31 @@ def optimal_steps(compute, constants: KaplanConstants = KAPLAN_2020):
     '5.4e+03'
     """
     return _table6(compute, constants.s_e, constants.p_s)
+
+
+def predicted_allocation_exponents(constants: KaplanConstants = KAPLAN_2020) -> dict[str, float]:
+    """The compute-efficient exponents that Kaplan et al. (2020) derive from L(N, S_min) (eq. 1.6)
+    and B_crit(L) (eq. 1.4), as opposed to the fitted ones of Table 6.
+
+    N ~ C^(alpha_C/alpha_N), B ~ C^(alpha_C/alpha_B), S ~ C^(alpha_C/alpha_S) (eq. 1.7), with
+    alpha_C = 1 / (1/alpha_S + 1/alpha_B + 1/alpha_N) (eq. 1.8), which makes the three exponents
+    add up to 1, as C = 6 N B S requires. With the Table 5 exponents alpha_C = 0.052 (the value of
+    Appendix B.2; Section 6.2 quotes 0.054) and the predicted N exponent is 0.68, against the
+    fitted 0.73 of Table 6.
+
+    Returns
+    -------
+    dict
+        ``alpha_c_min`` and the exponents ``n``, ``b`` and ``s``.
+
+    Examples
+    --------
+    >>> {k: round(v, 3) for k, v in predicted_allocation_exponents().items()}
+    {'alpha_c_min': 0.052, 'n': 0.684, 'b': 0.248, 's': 0.068}
+    """
+    a_n, a_b, a_s = constants.alpha_n, constants.alpha_b, constants.alpha_s
+    a_c = 1.0 / (1.0 / a_s + 1.0 / a_b + 1.0 / a_n)  # eq. 1.8
+    return {"alpha_c_min": a_c, "n": a_c / a_n, "b": a_c / a_b, "s": a_c / a_s}  # eq. 1.7
 
 
 def overfitting_ratio(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020_LND):

@@ -41,9 +41,18 @@ def test_constants_refuse_bad_values():
 
 
 def test_pf_day():
-    # Section 1.2: 1 PF-day = 1e15 x 24 x 3600 = 8.64e19 FLOPs
+    # Section 1.3 (Notation): 1 PF-day = 1e15 x 24 x 3600 = 8.64e19 FLOPs
     assert K.PF_DAY == pytest.approx(8.64e19)
     assert K.flops_to_pf_days(K.pf_days_to_flops(3640.0)) == pytest.approx(3640.0)
+
+
+def test_predicted_allocation_exponents_eq_1_7_1_8():
+    # eq. 1.8 with Table 5 exponents: alpha_C^min = 0.052 (Appendix B.2); eq. 1.7 exponents add to 1
+    e = K.predicted_allocation_exponents()
+    assert e["alpha_c_min"] == pytest.approx(0.052, abs=5e-4)
+    assert e["n"] + e["b"] + e["s"] == pytest.approx(1.0)
+    assert e["n"] == pytest.approx(0.68, abs=0.01)   # Table 6 fits 0.73
+    assert e["b"] == pytest.approx(0.24, abs=0.01)   # Table 6 fits 0.24
 
 
 def test_laws_at_their_scale_constants_equal_one():
@@ -54,7 +63,8 @@ def test_laws_at_their_scale_constants_equal_one():
 
 
 def test_critical_batch_doubles_for_13_percent_lower_loss():
-    # Section 1.1: "the critical batch size ... doubles for every 13% decrease in loss"
+    # Section 5.1, Figure 10: "the critical batch size approximately doubles for every 13%
+    # decrease in loss"
     ratio = K.critical_batch_size(0.87 * 3.0) / K.critical_batch_size(3.0)
     assert ratio == pytest.approx(2.0, rel=0.05)
 
