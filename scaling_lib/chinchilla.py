@@ -816,8 +816,23 @@ def _parabola_vertex(u, loss, weights):
         return center + scale * zv, lmin, c2 / scale ** 2
 
 
+class _AllocationFit:
+    """The exponents ``a`` and ``b`` of ``N_opt ∝ C**a`` and ``D_opt ∝ C**b`` of a result with
+    ``n_fit`` and ``d_fit`` power-law fits (approaches 1 and 2)."""
+
+    @property
+    def a(self) -> float:
+        """Exponent of ``N_opt ∝ C**a`` (nan without a fit)."""
+        return self.n_fit.exponent if self.n_fit is not None else float("nan")
+
+    @property
+    def b(self) -> float:
+        """Exponent of ``D_opt ∝ C**b`` (nan without a fit)."""
+        return self.d_fit.exponent if self.d_fit is not None else float("nan")
+
+
 @dataclass(frozen=True)
-class IsoFLOPResult:
+class IsoFLOPResult(_AllocationFit):
     """Result of :func:`isoflop_minima` (approach 2).
 
     Attributes
@@ -837,16 +852,6 @@ class IsoFLOPResult:
     d_fit: PowerLawFit | None
     success: bool
     message: str
-
-    @property
-    def a(self) -> float:
-        """Exponent of ``N_opt ∝ C**a`` (nan without a fit)."""
-        return self.n_fit.exponent if self.n_fit is not None else float("nan")
-
-    @property
-    def b(self) -> float:
-        """Exponent of ``D_opt ∝ C**b`` (nan without a fit)."""
-        return self.d_fit.exponent if self.d_fit is not None else float("nan")
 
 
 def _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points):
@@ -1002,7 +1007,7 @@ def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=N
 # --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class EnvelopeResult:
+class EnvelopeResult(_AllocationFit):
     """Result of :func:`envelope_fit` (approach 1).
 
     Attributes
@@ -1020,16 +1025,6 @@ class EnvelopeResult:
     d_fit: PowerLawFit | None
     success: bool
     message: str
-
-    @property
-    def a(self) -> float:
-        """Exponent of ``N_opt ∝ C**a`` (nan without a fit)."""
-        return self.n_fit.exponent if self.n_fit is not None else float("nan")
-
-    @property
-    def b(self) -> float:
-        """Exponent of ``D_opt ∝ C**b`` (nan without a fit)."""
-        return self.d_fit.exponent if self.d_fit is not None else float("nan")
 
 
 def envelope_fit(n_params, compute, loss) -> EnvelopeResult:
