@@ -12,7 +12,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["COLORS", "new_figure", "log_axes", "use_course_style", "plot_fit_with_residuals"]
+__all__ = ["COLORS", "new_figure", "log_axes", "plain_log_ticks", "use_course_style",
+           "plot_fit_with_residuals"]
 
 #: A colour-blind-safe cycle (Okabe & Ito 2008) used by every figure.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -57,6 +58,19 @@ def log_axes(ax, xlabel: str, ylabel: str, *, logx: bool = True, logy: bool = Tr
     return ax
 
 
+def plain_log_ticks(axis, ticks=None) -> None:
+    """Label a log axis with plain numbers (3, 4, 5 rather than 3×10⁰): for axes that span
+    about a decade, where scientific labels hide the values a reader wants. With ``ticks``,
+    label exactly those values and leave the minor ticks unlabelled."""
+    fmt = mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}")
+    if ticks is not None:
+        axis.set_ticks(ticks)
+        axis.set_minor_formatter(mpl.ticker.NullFormatter())
+    else:
+        axis.set_minor_formatter(fmt)
+    axis.set_major_formatter(fmt)
+
+
 def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str | None = None):
     """Data and a fitted law on log-log axes (top) and the residuals ``log y - log fit`` (bottom).
 
@@ -76,6 +90,8 @@ def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str |
     ax.plot(grid, fit.predict(grid), "-", color=COLORS[1], label=label)
     ax.legend(fontsize=8)
     log_axes(ax, "", ylabel)
+    if y.max() / y.min() < 10:
+        plain_log_ticks(ax.yaxis)
     ax_res.axhline(0, color="0.5", lw=1)
     ax_res.plot(x, np.log(y) - np.log(fit.predict(x)), "o", color=COLORS[1])
     log_axes(ax_res, xlabel, "residual\n(log y − log fit)", logy=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..fitting import fit_power_law, fit_power_law_offset, synthetic_power_law
-from . import COLORS, log_axes, new_figure, plot_fit_with_residuals
+from . import COLORS, log_axes, new_figure, plain_log_ticks, plot_fit_with_residuals
 
 __all__ = ["plot_linear_vs_loglog", "plot_fit_with_residuals", "plot_extrapolation",
            "plot_exponent_spread", "plot_power_law_explorer"]
@@ -50,6 +50,10 @@ def plot_exponent_spread(decades, spread, *, noise):
             label=r"$\propto 1/\mathrm{decades}$")
     log_axes(ax, "range of x covered by the data (decades)",
              "std. dev. of fitted exponent", title=f"{noise:.0%} multiplicative noise")
+    plain_log_ticks(ax.xaxis, ticks=decades)
+    lo, hi = np.log10(np.min(spread)), np.log10(np.max(spread))
+    plain_log_ticks(ax.yaxis, ticks=[t for t in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+                                     if lo - 0.05 <= np.log10(t) <= hi + 0.05])
     ax.legend()
     return fig
 
