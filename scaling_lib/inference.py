@@ -32,7 +32,8 @@ from .flops import (PEAK_FLOPS, TransformerShape, _check_shape, active_params, n
 
 __all__ = [
     "Device", "H100_SXM", "A100_SXM", "DEVICES",
-    "matmul_params_per_token", "forward_flops_per_token", "prefill_flops", "decode_flops",
+    "matmul_params_per_token", "forward_flops_per_token", "flops_breakdown_per_token",
+    "prefill_flops", "decode_flops",
     "kv_cache_bytes", "weight_bytes", "experts_read", "decode_step",
     "palm_model_flops_per_token", "mfu", "ThroughputReport", "PALM_540B_THROUGHPUT",
     "MT_NLG_530B_THROUGHPUT",
@@ -94,6 +95,33 @@ def forward_flops_per_token(shape: TransformerShape, n_context) -> np.ndarray:
     s = _check_shape(shape)
     n = as_nonnegative_array(n_context, "n_context")
     return 2.0 * matmul_params_per_token(s) + 4.0 * s.n_layers * n * s.d_attn
+
+
+def flops_breakdown_per_token(shape: TransformerShape, n_context: float) -> dict[str, float]:
+    """Forward FLOPs of one token at context ``n_context``, by part: ``attention_qo`` (query
+    and output projections), ``attention_kv`` (key and value projections), ``mlp`` (the
+    routed experts, router included), ``logits``, ``attention_context`` (scores and weighted
+    values over ``n_context`` tokens), ``other`` (norm gains and biases) and ``total``.
+
+    Examples
+    --------
+    >>> from scaling_lib.flops import LLAMA3_8B
+    >>> b = flops_breakdown_per_token(LLAMA3_8B, 8192)
+    >>> b["total"] == float(forward_flops_per_token(LLAMA3_8B, 8192))
+    True
+    """
+    s = _check_shape(shape)
+    n = float(as_nonnegative_array(n_context, "n_context"))
+    p = param_breakdown(s)
+    L, d = s.n_layers, s.d_model
+    qo, kv = 2 * L * d * s.d_attn, 2 * L * d * s.d_kv
+    mlp = p["mlp"] // s.n_experts * s.experts_per_token + p["router"]
+    out = {"attention_qo": 2.0 * qo, "attention_kv": 2.0 * kv, "mlp": 2.0 * mlp,
+           "logits": 2.0 * s.vocab_size * d, "attention_context": 4.0 * L * n * s.d_attn}
+    out["other"] = 2.0 * matmul_params_per_token(s) - sum(out.values()) + out[
+        "attention_context"]
+    out["total"] = float(forward_flops_per_token(s, n))
+    return out
 
 
 def prefill_flops(shape: TransformerShape, n_prompt) -> np.ndarray:
