@@ -16,7 +16,7 @@ from . import COLORS, log_axes, new_figure
 __all__ = ["plot_flops_breakdown", "plot_ratio_to_6nd", "plot_attention_share",
            "plot_attention_share_map", "plot_table_a4", "plot_measured_vs_analytic",
            "plot_memory_breakdown", "plot_params_and_flops", "plot_kv_cache", "plot_roofline",
-           "plot_decode_map", "plot_decode_point"]
+           "plot_decode_map", "plot_decode_point", "close"]
 
 _OPS = ["embeddings", "attention_qkv", "attention_logits", "attention_softmax",
         "attention_reduction", "attention_projection", "feedforward", "logits"]
@@ -383,3 +383,15 @@ def plot_decode_point(batch_size: int = 1, n_context: int = 4096, *, shape=None,
     log_axes(ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s")
     ax.legend(fontsize=8, loc="lower right")
     return fig
+
+
+def close(fig) -> None:
+    """Close ``fig`` so that a notebook does not draw it a second time at the end of the cell.
+
+    Used after ``glue(key, fig)`` has displayed the figure: the inline backend would otherwise
+    render it again, and a second constrained-layout pass can give a slightly different image
+    from the glued one.
+    """
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
