@@ -76,7 +76,7 @@ class TransformerShape:
         Hoffmann et al. 2022, Table 4).
     mlp : {"standard", "gated"}, default "standard"
         "standard": two matrices, ``d_model x d_ff`` and ``d_ff x d_model`` (GPT-2/3). "gated":
-        three, a gate, an up and a down projection, as in SwiGLU (Shazeer 2020, eq. 6; used by
+        three, a gate, an up and a down projection, as in SwiGLU (Shazeer 2020; used by
         PaLM, Llama and Mistral).
     n_kv_heads : int, optional
         Number of key/value heads; ``n_heads`` by default (multi-head attention). Fewer is
@@ -87,7 +87,8 @@ class TransformerShape:
         ``vocab_size x d_model`` matrix (Llama, Mistral).
     n_experts, experts_per_token : int, default 1 and 1
         A mixture of experts: every block has ``n_experts`` MLPs and a router, and each token
-        goes through ``experts_per_token`` of them (Jiang et al. 2024, section 2.1).
+        goes through ``experts_per_token`` of them (Jiang et al. 2024, abstract: 8 experts, 2 per
+        token).
     biases : bool, default True
         Bias vectors in every dense layer and in the norms (LayerNorm gain and bias), as in
         GPT-2/3. False: no biases and RMSNorm (a gain only), as in Llama and Mistral.
@@ -191,24 +192,24 @@ CHINCHILLA_70B = TransformerShape(n_layers=80, d_model=8192, n_heads=64, n_ctx=2
 #: GPT-2 small (Radford et al. 2019): 12 layers, d_model 768, 12 heads, context 1024.
 GPT2_SMALL = TransformerShape(n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257)
 
-# Today's open models: gated (SwiGLU) MLPs, grouped-query attention, no biases, RMSNorm, rotary
-# positions and an untied output matrix (Touvron et al. 2023, section 2.2; Jiang et al. 2023,
-# section 2). Sizes are those of the released configurations.
+# Today's open models: gated (SwiGLU) MLPs, grouped-query attention, RMSNorm and rotary positions
+# (Touvron et al. 2023b, section 2.2; Jiang et al. 2023), and, in the released configurations, no
+# biases and an untied output matrix. Sizes are those of the released configurations.
 _MODERN = dict(mlp="gated", tied_embeddings=False, biases=False, learned_positions=False)
 #: Llama 2 70B: Touvron et al. (2023b), Table 1 (4k context, grouped-query attention for 34B
 #: and 70B) and section 2.2 (32k vocabulary); 80 layers, d_model 8192, 64 heads, 8 key/value
 #: heads and d_ff 28672 in the released configuration.
 LLAMA2_70B = TransformerShape(80, 8192, 64, 4096, 32000, 28672, n_kv_heads=8, **_MODERN)
-#: Llama 3 8B and 70B: Dubey et al. (2024), Table 3 (layers, width, FFN width, heads, 8
-#: key/value heads) and the model card (8k context); vocabulary 128,256 in the released
-#: configuration (Table 3 rounds it to 128,000).
+#: Llama 3 8B and 70B: the Meta Llama 3 model card (8k context, grouped-query attention for both
+#: sizes, a 128K-token vocabulary) and the released configurations (32/80 layers, d_model
+#: 4096/8192, 32/64 heads, 8 key/value heads, d_ff 14336/28672, vocabulary 128,256).
 LLAMA3_8B = TransformerShape(32, 4096, 32, 8192, 128256, 14336, n_kv_heads=8, **_MODERN)
 LLAMA3_70B = TransformerShape(80, 8192, 64, 8192, 128256, 28672, n_kv_heads=8, **_MODERN)
 #: Mistral 7B: Jiang et al. (2023), Table 1 (dim 4096, 32 layers, head_dim 128, hidden_dim
 #: 14336, 32 heads, 8 key/value heads, context 8192, vocabulary 32000).
 MISTRAL_7B = TransformerShape(32, 4096, 32, 8192, 32000, 14336, n_kv_heads=8, **_MODERN)
-#: Mixtral 8x7B: Jiang et al. (2024), Table 1 (Mistral 7B's shape with 8 experts, 2 per token,
-#: context 32768).
+#: Mixtral 8x7B: Jiang et al. (2024), abstract (Mistral 7B's architecture with 8 feed-forward
+#: blocks per layer, 2 per token, 32k context) and the released configuration.
 MIXTRAL_8X7B = TransformerShape(32, 4096, 32, 32768, 32000, 14336, n_kv_heads=8,
                                 n_experts=8, experts_per_token=2, **_MODERN)
 
@@ -234,7 +235,7 @@ PUBLISHED_MODELS = (
     PublishedModel("Mistral 7B", MISTRAL_7B, 7.3e9, 7.3e9,
                    "Mistral AI release announcement of Mistral 7B: 'a 7.3B parameter model'"),
     PublishedModel("Mixtral 8x7B", MIXTRAL_8X7B, 47e9, 13e9,
-                   "Jiang et al. 2024, section 2.1: 47B parameters, 13B active per token"),
+                   "Jiang et al. 2024, abstract: 47B parameters, 13B active per token"),
 )
 
 
@@ -344,9 +345,9 @@ def param_breakdown(shape: TransformerShape) -> dict[str, int]:
     References
     ----------
     Radford et al. (2019) and Brown et al. (2020), section 2.1 (GPT-2/3 blocks); Shazeer (2020),
-    eq. 6 (gated MLP); Ainslie et al. (2023) (grouped-query attention); Touvron et al. (2023),
-    section 2.2 (no biases, RMSNorm, rotary positions, untied output); Jiang et al. (2024),
-    section 2.1 (mixture of experts with a linear router).
+    (gated MLP); Ainslie et al. (2023) (grouped-query attention); Touvron et al. (2023b),
+    section 2.2 (RMSNorm, SwiGLU, rotary positions); Jiang et al. (2024) (mixture of experts with
+    a router).
 
     Examples
     --------

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from scaling_lib import inference as I
 from scaling_lib.exercises import flops as ex
-from scaling_lib.flops import (GPT2_SMALL, GPT3_175B, LLAMA2_70B, LLAMA3_8B, MIXTRAL_8X7B,
+from scaling_lib.flops import (GPT2_SMALL, GPT3_175B, LLAMA2_70B, LLAMA3_8B, MISTRAL_7B,
+                               MIXTRAL_8X7B,
                                PUBLISHED_MODELS, TransformerShape, active_params, n_params,
                                param_breakdown)
 
@@ -45,11 +46,12 @@ def test_default_shape_counts_unchanged():
 
 
 def test_one_expert_moe_is_the_dense_model():
-    dense = dataclasses.replace(MIXTRAL_8X7B, n_experts=1, experts_per_token=1)
+    # Mixtral with a single expert is Mistral 7B (Jiang et al. 2024: same architecture)
     one = dataclasses.replace(MIXTRAL_8X7B, n_experts=1, experts_per_token=1)
+    dense = dataclasses.replace(MISTRAL_7B, n_ctx=MIXTRAL_8X7B.n_ctx)
     assert n_params(one, embeddings=True) == n_params(dense, embeddings=True)
-    assert n_params(dense, embeddings=True) == n_params(
-        dataclasses.replace(LLAMA3_8B, vocab_size=32000, n_ctx=32768), embeddings=True)
+    assert active_params(one) == n_params(dense)
+    assert float(I.forward_flops_per_token(one, 100)) == float(I.forward_flops_per_token(dense, 100))
 
 
 def test_moe_active_counts_only_routed_experts():
