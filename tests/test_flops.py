@@ -316,3 +316,11 @@ def test_6nd_error_for_small_models_depends_on_the_convention(n_layers, d_model,
     assert ratio_to_6nd(s, count_embeddings=False,
                         n_params_6nd=k + 32000 * d_model) == pytest.approx(lookup_with_vd,
                                                                             abs=0.01)
+
+
+def test_devices_check_hint_points_the_right_way():
+    from scaling_lib.exercises.flops import check_devices_for_model_states
+    too_many = check_devices_for_model_states(20, n_params=70e9, device_memory_gb=80)
+    too_few = check_devices_for_model_states(10, n_params=70e9, device_memory_gb=80)
+    assert not too_many and "more than needed" in too_many
+    assert not too_few and "round up" in too_few

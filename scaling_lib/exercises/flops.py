@@ -81,9 +81,11 @@ def check_devices_for_model_states(answer, *, n_params: float, device_memory_gb:
     if value == expected:
         return Feedback(True, f"{expected} devices: correct ({bytes_per_param} x {n_params:.3g} "
                               f"bytes = {bytes_per_param * n_params / 1e9:,.0f} GB).")
+    hint = ("round up, a device cannot be shared in part." if value < expected else
+            "that is more than needed: divide the bytes of the states by the memory of one "
+            "device and round up.")
     return Feedback(False, f"{value:g} devices is not right: the states take "
-                           f"{bytes_per_param * n_params / 1e9:,.0f} GB. Hint: round up, a "
-                           f"device cannot be shared in part.")
+                           f"{bytes_per_param * n_params / 1e9:,.0f} GB. Hint: {hint}")
 
 
 # --------------------------------------------------------------------------------------------

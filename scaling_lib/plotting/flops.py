@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 
 from .. import flops as F
-from . import COLORS, log_axes, new_figure
+from . import COLORS, log_axes, new_figure, plain_log_ticks
 
 __all__ = ["plot_flops_breakdown", "plot_ratio_to_6nd", "plot_attention_share",
            "plot_attention_share_map", "plot_table_a4", "plot_measured_vs_analytic",
@@ -160,31 +160,28 @@ def plot_table_a4(conventions: dict):
     return fig
 
 
-def plot_measured_vs_analytic(analytic, measured, labels=None):
-    """Measured against analytic FLOPs: log-log scatter with ``y = x`` (left) and the excess
-    of the measured count over the analytic one, in percent (right)."""
+def plot_measured_vs_analytic(analytic, measured, d_model):
+    """Excess of the measured (counted) forward FLOPs over the analytic count of Appendix F, in
+    percent, against the width ``d_model`` (log x): what Appendix F leaves out shrinks like
+    ``1/d``."""
     a = np.asarray(analytic, dtype=float)
     m = np.asarray(measured, dtype=float)
-    fig, (ax, ax1) = new_figure(2, width=9.5, height=3.8)
-    lo, hi = min(a.min(), m.min()) / 2, max(a.max(), m.max()) * 2
-    ax.plot([lo, hi], [lo, hi], "k-", lw=0.8, label="measured = analytic")
-    ax.plot(a, m, "o", color=COLORS[0], label="tiny models")
+    d = np.asarray(d_model, dtype=float)
+    fig, ax = new_figure(height=3.6)
     excess = 100 * (m / a - 1)
-    ax1.plot(a, excess, "o-", color=COLORS[0])
-    if labels is not None:
-        for x, y, e, t in zip(a, m, excess, labels):
-            ax.annotate(t, (x, y), textcoords="offset points", xytext=(5, -10), fontsize=7)
-            ax1.annotate(t, (x, e), textcoords="offset points", xytext=(5, 4), fontsize=7)
-    log_axes(ax, "analytic forward FLOPs (Appendix F)", "measured forward FLOPs (counted)")
+    ax.plot(d, excess, "o-", color=COLORS[0], label="measured / Appendix F - 1")
+    ax.plot(d, excess[0] * d[0] / d, "--", color="0.5", label=r"$\propto 1/d_\mathrm{model}$")
+    log_axes(ax, "d_model (tiny models)", "measured / analytic - 1 (%)", logy=False)
+    plain_log_ticks(ax.xaxis, ticks=d)
+    ax.set_ylim(0, None)
     ax.legend()
-    log_axes(ax1, "analytic forward FLOPs (Appendix F)", "measured / analytic - 1 (%)",
-             logy=False)
-    ax1.set_ylim(0, None)
     return fig
 
 
 def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
-    """Bars of training memory per device (GB, log scale), by part, for several configurations.
+    """Training memory per device (GB, log scale) by part, one column of markers per
+    configuration, with the total: markers rather than bars, whose length means nothing on a
+    log axis.
 
     Parameters
     ----------
@@ -196,27 +193,28 @@ def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
     parts = ["weights", "gradients", "optimizer_states", "activations"]
     names = {"weights": "weights (16-bit)", "gradients": "gradients (16-bit)",
              "optimizer_states": "Adam states + fp32 master", "activations": "activations"}
+    markers = {"weights": "o", "gradients": "s", "optimizer_states": "D", "activations": "^"}
     fig, ax = new_figure(width=7.5, height=4.2)
     labels = list(configs)
     x = np.arange(len(labels))
-    width = 0.18
     for i, p in enumerate(parts):
         gb = np.array([configs[k][p] / 1e9 for k in labels])
-        ax.bar(x + (i - 1.5) * width, gb, width, color=COLORS[i], label=names[p])
+        ax.plot(x + (i - 1.5) * 0.08, gb, markers[p], color=COLORS[i], ms=7, ls="none",
+                label=names[p])
     total = np.array([configs[k]["total"] / 1e9 for k in labels])
-    ax.plot(x, total, "k_", ms=40, mew=2, label="total")
+    ax.plot(x, total, "k_", ms=30, mew=2, ls="none", label="total")
     for xi, t in zip(x, total):
-        ax.annotate(f"{t:,.0f} GB", (xi, t), textcoords="offset points", xytext=(0, 4),
+        ax.annotate(f"{t:,.0f} GB", (xi, t), textcoords="offset points", xytext=(0, 5),
                     ha="center", fontsize=8)
     if device_memory_gb:
         ax.axhline(device_memory_gb, color="k", ls="--", lw=1,
                    label=f"{device_memory_gb:g} GB device")
     ax.set_xticks(x, labels, fontsize=8)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
     ax.set_yscale("log")
     ax.set_ylabel("memory per device (GB)")
     ax.grid(axis="x", visible=False)
-    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18),
-              markerscale=0.4)
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     return fig
 
 
