@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from scaling_lib import inference as I
 from scaling_lib.exercises import flops as ex
-from scaling_lib.flops import (GPT2_SMALL, GPT3_175B, LLAMA2_70B, LLAMA3_8B, MISTRAL_7B,
+from scaling_lib.flops import (GPT2_SMALL, GPT3_175B, LLAMA2_70B, LLAMA3_8B, LLAMA3_70B,
+                               MISTRAL_7B,
                                MIXTRAL_8X7B,
                                PUBLISHED_MODELS, TransformerShape, active_params, n_params,
                                param_breakdown)
@@ -34,6 +35,7 @@ def test_released_checkpoints_exactly():
     # parameter counts of the released checkpoints (safetensors metadata)
     assert n_params(LLAMA2_70B, embeddings=True) == 68_976_648_192
     assert n_params(LLAMA3_8B, embeddings=True) == 8_030_261_248
+    assert n_params(LLAMA3_70B, embeddings=True) == 70_553_706_496
     assert n_params(MIXTRAL_8X7B, embeddings=True) == 46_702_792_704
 
 
