@@ -224,7 +224,8 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
     """Standard deviation of the fitted exponent when ``x`` spans ``decades`` orders of magnitude.
 
     For each entry of ``decades``, draw ``n_trials`` data sets of ``n_points`` log-spaced points
-    from a power law with multiplicative noise, fit each one with :func:`fit_power_law` and return
+    from a power law with multiplicative noise, fit each one by least squares in log space (the
+    closed-form slope that :func:`fit_power_law` computes, vectorised over the trials) and return
     the spread of the fitted exponents. Least-squares theory predicts it falls like
     ``1 / decades``.
 

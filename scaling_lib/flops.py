@@ -18,15 +18,15 @@ table or equation it implements:
 A FLOP is one floating-point addition or multiplication, so one multiply-accumulate is 2 FLOPs
 (Hoffmann et al. 2022, Appendix F: "a factor of 2 to describe the multiply accumulate cost").
 
-The last part of the module is a tiny NumPy Transformer whose matrix multiplications are
-counted as they run (:class:`FlopCounter`, :func:`counted_forward`), so the analytic counts can
-be checked against a measured one.
+A tiny NumPy Transformer whose matrix multiplications are counted as they run
+(:class:`FlopCounter`, :func:`counted_forward`, in :mod:`scaling_lib.counted` and importable
+from here) checks the analytic counts against a measured one. The cost of inference (KV cache,
+decode time, rooflines, MFU) is in :mod:`scaling_lib.inference`.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -35,9 +35,11 @@ from ._validation import as_nonnegative_array, as_positive_array, as_positive_in
 __all__ = [
     "TransformerShape",
     "GPT3_175B", "GOPHER_280B", "CHINCHILLA_70B", "GPT2_SMALL",
+    "LLAMA2_70B", "LLAMA3_8B", "LLAMA3_70B", "MISTRAL_7B", "MIXTRAL_8X7B",
+    "PublishedModel", "PUBLISHED_MODELS",
     "PublishedRun", "PUBLISHED_RUNS",
     "TableA4Row", "HOFFMANN_TABLE_A4",
-    "kaplan_n_params", "n_params", "gopher_n_params",
+    "kaplan_n_params", "param_breakdown", "n_params", "active_params", "gopher_n_params",
     "kaplan_flops_breakdown", "forward_flops_per_token",
     "chinchilla_forward_flops", "chinchilla_training_flops", "ratio_to_6nd",
     "table_a4_ratios",
@@ -72,6 +74,27 @@ class TransformerShape:
     d_ff : int, optional
         Width of the feed-forward hidden layer; ``4 * d_model`` by default (as in GPT-3 and in
         Hoffmann et al. 2022, Table 4).
+    mlp : {"standard", "gated"}, default "standard"
+        "standard": two matrices, ``d_model x d_ff`` and ``d_ff x d_model`` (GPT-2/3). "gated":
+        three, a gate, an up and a down projection, as in SwiGLU (Shazeer 2020; used by
+        PaLM, Llama and Mistral).
+    n_kv_heads : int, optional
+        Number of key/value heads; ``n_heads`` by default (multi-head attention). Fewer is
+        grouped-query attention (Ainslie et al. 2023); 1 is multi-query attention (Shazeer
+        2019). Must divide ``n_heads``.
+    tied_embeddings : bool, default True
+        Whether the output (unembedding) matrix is the token embedding (GPT-2/3) or a separate
+        ``vocab_size x d_model`` matrix (Llama, Mistral).
+    n_experts, experts_per_token : int, default 1 and 1
+        A mixture of experts: every block has ``n_experts`` MLPs and a router, and each token
+        goes through ``experts_per_token`` of them (Jiang et al. 2024, abstract: 8 experts, 2 per
+        token).
+    biases : bool, default True
+        Bias vectors in every dense layer and in the norms (LayerNorm gain and bias), as in
+        GPT-2/3. False: no biases and RMSNorm (a gain only), as in Llama and Mistral.
+    learned_positions : bool, default True
+        A learned ``n_ctx x d_model`` position embedding (GPT-2/3). False for rotary position
+        embeddings, which have no parameters.
 
     Attributes
     ----------
@@ -83,7 +106,9 @@ class TransformerShape:
     Raises
     ------
     ValueError
-        If a size is not a positive integer, or ``d_model`` is not divisible by ``n_heads``.
+        If a size is not a positive integer, ``d_model`` is not divisible by ``n_heads``,
+        ``n_kv_heads`` does not divide ``n_heads``, ``experts_per_token > n_experts`` or ``mlp``
+        is not one of the two kinds.
 
     Examples
     --------
@@ -94,6 +119,10 @@ class TransformerShape:
     Traceback (most recent call last):
     ...
     ValueError: d_model must be divisible by n_heads, got d_model=65 and n_heads=4
+    >>> TransformerShape(2, 64, 4, 128, 1000, n_kv_heads=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_kv_heads must divide n_heads, got n_kv_heads=3 and n_heads=4
     """
 
     n_layers: int
@@ -102,15 +131,37 @@ class TransformerShape:
     n_ctx: int
     vocab_size: int
     d_ff: int | None = None
+    mlp: str = "standard"
+    n_kv_heads: int | None = None
+    tied_embeddings: bool = True
+    n_experts: int = 1
+    experts_per_token: int = 1
+    biases: bool = True
+    learned_positions: bool = True
 
     def __post_init__(self):
-        for name in ("n_layers", "d_model", "n_heads", "n_ctx", "vocab_size"):
+        for name in ("n_layers", "d_model", "n_heads", "n_ctx", "vocab_size", "n_experts",
+                     "experts_per_token"):
             object.__setattr__(self, name, as_positive_int(getattr(self, name), name))
         d_ff = 4 * self.d_model if self.d_ff is None else as_positive_int(self.d_ff, "d_ff")
         object.__setattr__(self, "d_ff", d_ff)
+        kv = self.n_heads if self.n_kv_heads is None else as_positive_int(self.n_kv_heads,
+                                                                            "n_kv_heads")
+        object.__setattr__(self, "n_kv_heads", kv)
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model must be divisible by n_heads, got d_model={self.d_model} "
                              f"and n_heads={self.n_heads}")
+        if self.n_heads % kv:
+            raise ValueError(f"n_kv_heads must divide n_heads, got n_kv_heads={kv} and "
+                             f"n_heads={self.n_heads}")
+        if self.experts_per_token > self.n_experts:
+            raise ValueError(f"experts_per_token must be <= n_experts, got experts_per_token="
+                             f"{self.experts_per_token} and n_experts={self.n_experts}")
+        if self.mlp not in ("standard", "gated"):
+            raise ValueError(f"mlp must be 'standard' or 'gated', got {self.mlp!r}")
+        for name in ("tied_embeddings", "biases", "learned_positions"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
     @property
     def d_head(self) -> int:
@@ -119,6 +170,11 @@ class TransformerShape:
     @property
     def d_attn(self) -> int:
         return self.n_heads * self.d_head
+
+    @property
+    def d_kv(self) -> int:
+        """``n_kv_heads * d_head``: the width of the key (and of the value) projection."""
+        return self.n_kv_heads * self.d_head
 
 
 #: GPT-3 175B: Brown et al. (2020), Table 2.1 (96 layers, d_model 12288, 96 heads of size 128,
@@ -135,6 +191,52 @@ CHINCHILLA_70B = TransformerShape(n_layers=80, d_model=8192, n_heads=64, n_ctx=2
                                   vocab_size=32000)
 #: GPT-2 small (Radford et al. 2019): 12 layers, d_model 768, 12 heads, context 1024.
 GPT2_SMALL = TransformerShape(n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257)
+
+# Today's open models: gated (SwiGLU) MLPs, grouped-query attention, RMSNorm and rotary positions
+# (Touvron et al. 2023b, section 2.2; Jiang et al. 2023), and, in the released configurations, no
+# biases and an untied output matrix. Sizes are those of the released configurations.
+_MODERN = dict(mlp="gated", tied_embeddings=False, biases=False, learned_positions=False)
+#: Llama 2 70B: Touvron et al. (2023b), Table 1 (4k context, grouped-query attention for 34B
+#: and 70B) and section 2.2 (32k vocabulary); 80 layers, d_model 8192, 64 heads, 8 key/value
+#: heads and d_ff 28672 in the released configuration.
+LLAMA2_70B = TransformerShape(80, 8192, 64, 4096, 32000, 28672, n_kv_heads=8, **_MODERN)
+#: Llama 3 8B and 70B: the Meta Llama 3 model card (8k context, grouped-query attention for both
+#: sizes, a 128K-token vocabulary) and the released configurations (32/80 layers, d_model
+#: 4096/8192, 32/64 heads, 8 key/value heads, d_ff 14336/28672, vocabulary 128,256).
+LLAMA3_8B = TransformerShape(32, 4096, 32, 8192, 128256, 14336, n_kv_heads=8, **_MODERN)
+LLAMA3_70B = TransformerShape(80, 8192, 64, 8192, 128256, 28672, n_kv_heads=8, **_MODERN)
+#: Mistral 7B: Jiang et al. (2023), Table 1 (dim 4096, 32 layers, head_dim 128, hidden_dim
+#: 14336, 32 heads, 8 key/value heads, context 8192, vocabulary 32000).
+MISTRAL_7B = TransformerShape(32, 4096, 32, 8192, 32000, 14336, n_kv_heads=8, **_MODERN)
+#: Mixtral 8x7B: Jiang et al. (2024), abstract (Mistral 7B's architecture with 8 feed-forward
+#: blocks per layer, 2 per token, 32k context) and the released configuration.
+MIXTRAL_8X7B = TransformerShape(32, 4096, 32, 32768, 32000, 14336, n_kv_heads=8,
+                                n_experts=8, experts_per_token=2, **_MODERN)
+
+
+@dataclass(frozen=True)
+class PublishedModel:
+    """A released model: its shape and the parameter counts its authors publish."""
+
+    name: str
+    shape: TransformerShape
+    n_params_published: float
+    active_published: float
+    source: str
+
+
+#: Published total and active parameter counts (active = total for a dense model).
+PUBLISHED_MODELS = (
+    PublishedModel("Llama 2 70B", LLAMA2_70B, 68_976_648_192, 68_976_648_192,
+                   "released checkpoint (meta-llama/Llama-2-70b-hf), 68,976,648,192 parameters; "
+                   "Touvron et al. 2023b, Table 1 names the model '70B', 1.5 % more"),
+    PublishedModel("Llama 3 8B", LLAMA3_8B, 8e9, 8e9, "Meta Llama 3 model card: 8B"),
+    PublishedModel("Llama 3 70B", LLAMA3_70B, 70e9, 70e9, "Meta Llama 3 model card: 70B"),
+    PublishedModel("Mistral 7B", MISTRAL_7B, 7.3e9, 7.3e9,
+                   "Mistral AI release announcement of Mistral 7B: 'a 7.3B parameter model'"),
+    PublishedModel("Mixtral 8x7B", MIXTRAL_8X7B, 47e9, 13e9,
+                   "Jiang et al. 2024, abstract: 47B parameters, 13B active per token"),
+)
 
 
 @dataclass(frozen=True)
@@ -156,8 +258,9 @@ PUBLISHED_RUNS = (
                  "300B tokens)"),
     PublishedRun("Gopher 280B", GOPHER_280B, 280e9, 300e9, 5.76e23,
                  "Rae et al. 2021, Table 1 (shape, 280B, 300B tokens); Hoffmann et al. 2022, "
-                 "Figure 2 caption (Gopher budget 5.76e23 FLOPs; their Appendix F gives 6.3e23 "
-                 "from 'a slightly more accurate calculation')"),
+                 "Figure 2 caption (Gopher budget 5.76e23 FLOPs). Their Appendix F: 'we use a "
+                 "slightly more accurate calculation giving a slightly different value (6.3 x "
+                 "10^23 compared to 5.76 x 10^23)', which does not say which value is whose"),
     PublishedRun("Chinchilla 70B", CHINCHILLA_70B, 70e9, 1.4e12, 5.76e23,
                  "Hoffmann et al. 2022, Table 4 (shape) and section 4 (70B, 1.4T tokens, the "
                  "same FLOPs as Gopher)"),
@@ -221,21 +324,73 @@ def kaplan_n_params(shape: TransformerShape) -> int:
     return 2 * s.d_model * s.n_layers * (2 * s.d_attn + s.d_ff)
 
 
-def n_params(shape: TransformerShape, embeddings: bool = False) -> int:
-    """Exact parameter count of a GPT-2/GPT-3 style decoder.
+def param_breakdown(shape: TransformerShape) -> dict[str, int]:
+    """Parameter count of a decoder-only Transformer, part by part.
 
-    Each block has a LayerNorm (gain and bias) before attention and before the MLP, the Q, K, V
-    and output projections with biases, and a two-layer MLP with biases; a final LayerNorm
-    follows the last block. The output (unembedding) matrix is tied to the token embedding, as
-    in GPT-2 and GPT-3.
+    A block has a norm before attention and before the MLP; attention has a query and an
+    output projection of width ``d_attn = n_heads d_head`` and a key and a value projection
+    of width ``d_kv = n_kv_heads d_head``; the MLP has two matrices ("standard") or three
+    ("gated"), and a mixture of experts has ``n_experts`` MLPs and a ``d_model x n_experts``
+    router per block. A final norm follows the last block. With ``biases`` every dense layer
+    has a bias and every norm a gain and a bias (LayerNorm); without, the norm is RMSNorm
+    (a gain only).
+
+    Returns
+    -------
+    dict
+        ``embedding`` (token embedding), ``positions`` (learned positions, else 0),
+        ``unembedding`` (0 when tied), ``attention``, ``mlp`` (all experts), ``router``,
+        ``norms`` and ``total``.
+
+    References
+    ----------
+    Radford et al. (2019) and Brown et al. (2020), section 2.1 (GPT-2/3 blocks); Shazeer (2020),
+    (gated MLP); Ainslie et al. (2023) (grouped-query attention); Touvron et al. (2023b),
+    section 2.2 (RMSNorm, SwiGLU, rotary positions); Jiang et al. (2024) (mixture of experts with
+    a router).
+
+    Examples
+    --------
+    >>> param_breakdown(LLAMA2_70B)["total"]  # the released checkpoint has 68,976,648,192
+    68976648192
+    """
+    s = _check_shape(shape)
+    d, a, kv, f, L = s.d_model, s.d_attn, s.d_kv, s.d_ff, s.n_layers
+    b = 1 if s.biases else 0
+    attention = (d * a + b * a) + 2 * (d * kv + b * kv) + (a * d + b * d)   # Q, K, V, output
+    one_mlp = (3 * d * f + b * (2 * f + d)) if s.mlp == "gated" else (2 * d * f + b * (f + d))
+    router = d * s.n_experts if s.n_experts > 1 else 0
+    norm = (2 if s.biases else 1) * d                                       # LayerNorm / RMSNorm
+    out = {
+        "embedding": s.vocab_size * d,
+        "positions": s.n_ctx * d if s.learned_positions else 0,
+        "unembedding": 0 if s.tied_embeddings else s.vocab_size * d,
+        "attention": L * attention,
+        "mlp": L * s.n_experts * one_mlp,
+        "router": L * router,
+        "norms": (2 * L + 1) * norm,
+    }
+    out["total"] = sum(out.values())
+    return {k: int(v) for k, v in out.items()}
+
+
+_EMBEDDING_PARTS = ("embedding", "positions", "unembedding")
+
+
+def n_params(shape: TransformerShape, embeddings: bool = False) -> int:
+    """Exact parameter count of a decoder-only Transformer (see :func:`param_breakdown`).
+
+    For the default shape (standard MLP, multi-head attention, biases, LayerNorm, learned
+    positions, output tied to the token embedding) this is a GPT-2/GPT-3 decoder.
 
     Parameters
     ----------
     shape : TransformerShape
     embeddings : bool, default False
-        If True, add the token embedding (``vocab_size x d_model``) and the learned position
-        embedding (``n_ctx x d_model``). False gives the non-embedding count of Kaplan et al.
-        (2020), which is the convention of the course.
+        If True, add the token embedding (``vocab_size x d_model``), the learned position
+        embedding (``n_ctx x d_model``, if any) and a separate output matrix (if untied). False
+        gives the non-embedding count of Kaplan et al. (2020), which is the convention of the
+        course.
 
     Returns
     -------
@@ -253,15 +408,26 @@ def n_params(shape: TransformerShape, embeddings: bool = False) -> int:
     >>> round(n_params(GPT3_175B, embeddings=True) / 1e9, 1)  # Brown et al. Table D.1: 174,600M
     174.6
     """
+    parts = param_breakdown(shape)
+    emb = sum(parts[k] for k in _EMBEDDING_PARTS)
+    return int(parts["total"] if embeddings else parts["total"] - emb)
+
+
+def active_params(shape: TransformerShape, embeddings: bool = False) -> int:
+    """Parameters that one token goes through: :func:`n_params` with ``experts_per_token`` MLPs.
+
+    For a dense model this equals :func:`n_params`; for a mixture of experts only the
+    ``experts_per_token`` experts a token is routed to count (the router counts in full).
+
+    Examples
+    --------
+    >>> round(active_params(MIXTRAL_8X7B, embeddings=True) / 1e9, 2)  # Jiang et al.: 13B active
+    12.88
+    """
     s = _check_shape(shape)
-    d, a, f = s.d_model, s.d_attn, s.d_ff
-    attention = 3 * (d * a + a) + (a * d + d)      # Q, K, V and output projections with biases
-    mlp = (d * f + f) + (f * d + d)                # two dense layers with biases
-    layer_norms = 2 * 2 * d                        # two LayerNorms (gain + bias) per block
-    total = s.n_layers * (attention + mlp + layer_norms) + 2 * d   # + final LayerNorm
-    if embeddings:
-        total += s.vocab_size * d + s.n_ctx * d   # tied token embedding + learned positions
-    return int(total)
+    mlp = param_breakdown(s)["mlp"]                 # all n_experts MLPs of every block
+    idle = mlp // s.n_experts * (s.n_experts - s.experts_per_token)
+    return int(n_params(s, embeddings) - idle)
 
 
 _exact_n_params = n_params  # an alias for functions whose argument is called n_params
@@ -279,8 +445,11 @@ def gopher_n_params(shape: TransformerShape) -> int:
     This reproduces the "Parameters" column of Hoffmann et al. (2022), Table A9, within 1M or
     0.05 % (for example 73.7M for the row printed 74M, 16,181M for 16,183M) for the rows whose
     ``num_heads x kv_size`` equals ``d_model``; the few rows where it does not cannot be written
-    as a :class:`TransformerShape`, whose ``d_attn`` is ``d_model``. The same count was used in
-    the ``scaling_laws.ipynb`` notebook of nanoGPT (Karpathy).
+    as a :class:`TransformerShape`, whose ``d_attn`` is ``d_model``. The ``scaling_laws.ipynb``
+    notebook of nanoGPT (Karpathy) counts differently (it adds a separate output matrix,
+    biases, norms and relative-position biases, 73,825,280 for the row printed 74M); what it
+    attributes to correspondence with the authors is only the FLOP side of Table A4 (no
+    embedding and logits FLOPs).
 
     References
     ----------
@@ -338,7 +507,9 @@ def forward_flops_per_token(shape: TransformerShape) -> int:
     """Kaplan et al.'s forward-pass FLOPs per token, ``C_forward = 2N + 2 n_layers n_ctx d_attn``.
 
     ``N`` is the non-embedding count of :func:`kaplan_n_params`; embedding and de-embedding
-    FLOPs are left out, as in the paper.
+    FLOPs are left out, as in the paper. Eq. (2.2) is written with ``d_model``; Table 1 has
+    ``d_attn``, which is the same here. For gated MLPs, grouped-query attention or a mixture
+    of experts use :func:`scaling_lib.inference.forward_flops_per_token`.
 
     References
     ----------
@@ -600,7 +771,10 @@ def training_memory(shape: TransformerShape, *, n_params: float | None = None,
     1F1B schedule the first stage holds ``n_layers / p`` layers for ``p`` micro-batches in
     flight, i.e. ``n_layers`` layers' worth whatever ``p`` is (Korthikanti et al. 2023,
     section 4.2.3). Buffers, fragmentation, the logits and the embeddings' activations are
-    ignored.
+    ignored, and so are the ZeRO-3 all-gather buffers and, under full recomputation, the
+    working set of the layer being recomputed: the result is a lower bound. The per-layer
+    formula assumes dropout masks and a stored ``s x s`` attention matrix; kernels in the
+    style of FlashAttention without dropout remove the ``5 a s / h`` term.
 
     Parameters
     ----------
@@ -704,137 +878,5 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     return c / (n * p * u)   # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
 
 
-# --------------------------------------------------------------------------------------------
-# A tiny NumPy Transformer whose FLOPs are counted as they run
-# --------------------------------------------------------------------------------------------
-
-@dataclass
-class FlopCounter:
-    """Counts FLOPs by operation name while a computation runs.
-
-    :meth:`matmul` multiplies two arrays with ``@`` and adds ``2 x m x k x n`` FLOPs per
-    (batched) product, read from the shapes of the arrays actually multiplied. :meth:`add`
-    records element-wise work whose count the caller states.
-
-    Examples
-    --------
-    >>> c = FlopCounter()
-    >>> _ = c.matmul("demo", np.ones((3, 4)), np.ones((4, 5)))
-    >>> c.counts["demo"]
-    120
-    """
-
-    counts: dict = field(default_factory=dict)
-
-    def add(self, name: str, flops: int) -> None:
-        self.counts[name] = self.counts.get(name, 0) + int(flops)
-
-    def matmul(self, name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        out = a @ b
-        k = a.shape[-1]
-        # out has shape (..., m, n); each entry is k multiplies and k adds: 2 k FLOPs
-        self.add(name, 2 * k * out.size)
-        return out
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def _layer_norm(x, c: FlopCounter, eps: float = 1e-5):
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    c.add("other", 6 * x.size)  # mean, subtract, square, mean, subtract, divide (no gain/bias)
-    return (x - mu) / np.sqrt(var + eps)
-
-
-def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator | None = None,
-                    counter: FlopCounter | None = None):
-    """Run a tiny GPT-style forward pass in NumPy and count its FLOPs by operation.
-
-    The embedding is a one-hot matrix times the embedding table (so it costs the FLOPs that
-    Hoffmann et al. 2022, Appendix F charges it), attention uses the full ``n x n`` score
-    matrix with a causal mask, and every matrix multiplication goes through
-    :meth:`FlopCounter.matmul`, which reads the FLOPs off the shapes it actually multiplies.
-    The softmax is counted element by element as performed (subtract max, exponentiate,
-    divide: 3 per score, plus the max and sum reductions); layer norms, GELU and residual adds
-    go to ``"other"``, which Appendix F does not count.
-
-    Parameters
-    ----------
-    shape : TransformerShape
-        Keep it tiny (the weights are random and dense).
-    tokens : array_like of int
-        One sequence of token ids, length ``<= n_ctx``; each in ``[0, vocab_size)``.
-    rng : numpy.random.Generator, optional
-        Source of the random weights (default ``np.random.default_rng(0)``).
-    counter : FlopCounter, optional
-        Where to count; a new one is made if omitted.
-
-    Returns
-    -------
-    logits : ndarray, shape (len(tokens), vocab_size)
-    counter : FlopCounter
-        Counts keyed like :func:`chinchilla_forward_flops` (``embeddings``, ``attention_qkv``,
-        ``attention_logits``, ``attention_softmax``, ``attention_reduction``,
-        ``attention_projection``, ``feedforward``, ``logits``) plus ``softmax_reductions`` and
-        ``other``.
-
-    Examples
-    --------
-    >>> s = TransformerShape(2, 16, 4, 8, 11)
-    >>> logits, c = counted_forward(s, np.arange(8))
-    >>> logits.shape
-    (8, 11)
-    >>> c.counts["attention_qkv"] == chinchilla_forward_flops(s)["attention_qkv"]
-    True
-    """
-    s = _check_shape(shape)
-    tok = np.asarray(tokens)
-    if tok.ndim != 1 or tok.size == 0 or not np.issubdtype(tok.dtype, np.integer):
-        raise ValueError(f"tokens must be a non-empty 1-D array of integer ids, got {tokens!r}")
-    if tok.size > s.n_ctx:
-        raise ValueError(f"tokens must have at most n_ctx={s.n_ctx} entries, got {tok.size}")
-    if tok.min() < 0 or tok.max() >= s.vocab_size:
-        raise ValueError(f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
-                         f"min {tok.min()} and max {tok.max()}")
-    rng = np.random.default_rng(0) if rng is None else rng
-    c = FlopCounter() if counter is None else counter
-    n, d, h, dh, f, V = tok.size, s.d_model, s.n_heads, s.d_head, s.d_ff, s.vocab_size
-    w = lambda *shp: rng.standard_normal(shp) / math.sqrt(shp[0])  # noqa: E731
-
-    wte = w(V, d)
-    wpe = w(s.n_ctx, d)
-    x = c.matmul("embeddings", np.eye(V)[tok], wte)          # one-hot (n, V) @ (V, d)
-    x = x + wpe[:n]
-    c.add("other", x.size)
-    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
-    for _ in range(s.n_layers):
-        # attention block
-        y = _layer_norm(x, c)
-        q = c.matmul("attention_qkv", y, w(d, d))
-        k = c.matmul("attention_qkv", y, w(d, d))
-        v = c.matmul("attention_qkv", y, w(d, d))
-        q, k, v = (t.reshape(n, h, dh).transpose(1, 0, 2) for t in (q, k, v))  # (h, n, dh)
-        scores = c.matmul("attention_logits", q, k.transpose(0, 2, 1))      # (h, n, n)
-        scores = np.where(mask, -np.inf, scores / math.sqrt(dh))
-        c.add("other", scores.size)                                           # the 1/sqrt(dh)
-        m = scores.max(-1, keepdims=True)
-        e = np.exp(scores - m)
-        p = e / e.sum(-1, keepdims=True)
-        c.add("attention_softmax", 3 * scores.size)          # subtract, exp, divide per score
-        c.add("softmax_reductions", 2 * h * n * (n - 1))    # row max and row sum
-        z = c.matmul("attention_reduction", p, v)                             # (h, n, dh)
-        z = z.transpose(1, 0, 2).reshape(n, d)
-        x = x + c.matmul("attention_projection", z, w(d, d))
-        c.add("other", x.size)
-        # MLP block
-        y = _layer_norm(x, c)
-        u = c.matmul("feedforward", y, w(d, f))
-        u = 0.5 * u * (1 + np.tanh(0.7978845608 * (u + 0.044715 * u**3)))   # GELU (tanh form)
-        c.add("other", 9 * u.size)                   # 9 element-wise operations above
-        x = x + c.matmul("feedforward", u, w(f, d))
-        c.add("other", x.size)
-    x = _layer_norm(x, c)
-    logits = c.matmul("logits", x, wte.T)                                     # tied unembedding
-    return logits, c
+# The counted NumPy forward pass lives in its own module; its names stay importable from here.
+from .counted import FlopCounter, counted_forward  # noqa: E402,F401  (after the definitions)

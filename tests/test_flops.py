@@ -288,3 +288,39 @@ def test_bad_arguments_raise():
         counted_forward(s, [0, 10])
     with pytest.raises(ValueError, match="tokens"):
         counted_forward(s, [0.5, 1.0])
+
+
+# ------------------------------------------------------------------ conventions the chapter states
+
+
+def test_kaplan_context_term_share_of_c_forward_gpt3():
+    # Kaplan's attention_mask row is 1.37 % of C_forward for GPT-3, not the 2.7 % that is the
+    # Appendix F (full score matrix) share of the total forward FLOPs
+    rows = kaplan_flops_breakdown(GPT3_175B)
+    share = rows["attention_mask"] / forward_flops_per_token(GPT3_175B)
+    assert share == pytest.approx(0.0137, abs=5e-4)
+    assert attention_flops_share(GPT3_175B) == pytest.approx(0.027, abs=5e-4)
+
+
+@pytest.mark.parametrize("n_layers, d_model, onehot, lookup, lookup_with_vd", [
+    # full count / 6ND at V = 32,000, S = 2,048 under three conventions
+    (8, 512, 2.98, 2.33, 1.41), (12, 768, 2.03, 1.74, 1.35), (24, 1024, 1.55, 1.44, 1.30),
+])
+def test_6nd_error_for_small_models_depends_on_the_convention(n_layers, d_model, onehot, lookup,
+                                                              lookup_with_vd):
+    s = TransformerShape(n_layers, d_model, max(1, d_model // 64), 2048, 32000)
+    k = kaplan_n_params(s)
+    assert ratio_to_6nd(s, n_params_6nd=k) == pytest.approx(onehot, abs=0.01)
+    assert ratio_to_6nd(s, count_embeddings=False, n_params_6nd=k) == pytest.approx(lookup,
+                                                                                   abs=0.01)
+    assert ratio_to_6nd(s, count_embeddings=False,
+                        n_params_6nd=k + 32000 * d_model) == pytest.approx(lookup_with_vd,
+                                                                            abs=0.01)
+
+
+def test_devices_check_hint_points_the_right_way():
+    from scaling_lib.exercises.flops import check_devices_for_model_states
+    too_many = check_devices_for_model_states(20, n_params=70e9, device_memory_gb=80)
+    too_few = check_devices_for_model_states(10, n_params=70e9, device_memory_gb=80)
+    assert not too_many and "more than needed" in too_many
+    assert not too_few and "round up" in too_few

@@ -1,7 +1,8 @@
 """``check_*`` helpers for the exercises: each tells a student, in words, what is right or wrong.
 
-Every chapter's checks live in a submodule of the same name (``scaling_lib.exercises.power_laws``,
-``.flops``, ...) and are built on :func:`check_close`, so feedback reads the same everywhere.
+A chapter's checks live in a submodule named after its library module (``scaling_lib.exercises.flops``,
+``.kaplan``, ...; chapter 0 has none yet) and are built on :func:`check_close`, so feedback reads the
+same everywhere.
 """
 
 from __future__ import annotations

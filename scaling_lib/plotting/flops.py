@@ -11,11 +11,12 @@ import dataclasses
 import numpy as np
 
 from .. import flops as F
-from . import COLORS, log_axes, new_figure
+from . import COLORS, log_axes, new_figure, plain_log_ticks
 
 __all__ = ["plot_flops_breakdown", "plot_ratio_to_6nd", "plot_attention_share",
            "plot_attention_share_map", "plot_table_a4", "plot_measured_vs_analytic",
-           "plot_memory_breakdown"]
+           "plot_memory_breakdown", "plot_params_and_flops", "plot_kv_cache", "plot_roofline",
+           "plot_decode_map", "plot_decode_point", "close"]
 
 _OPS = ["embeddings", "attention_qkv", "attention_logits", "attention_softmax",
         "attention_reduction", "attention_projection", "feedforward", "logits"]
@@ -159,31 +160,28 @@ def plot_table_a4(conventions: dict):
     return fig
 
 
-def plot_measured_vs_analytic(analytic, measured, labels=None):
-    """Measured against analytic FLOPs: log-log scatter with ``y = x`` (left) and the excess
-    of the measured count over the analytic one, in percent (right)."""
+def plot_measured_vs_analytic(analytic, measured, d_model):
+    """Excess of the measured (counted) forward FLOPs over the analytic count of Appendix F, in
+    percent, against the width ``d_model`` (log x): what Appendix F leaves out shrinks like
+    ``1/d``."""
     a = np.asarray(analytic, dtype=float)
     m = np.asarray(measured, dtype=float)
-    fig, (ax, ax1) = new_figure(2, width=9.5, height=3.8)
-    lo, hi = min(a.min(), m.min()) / 2, max(a.max(), m.max()) * 2
-    ax.plot([lo, hi], [lo, hi], "k-", lw=0.8, label="measured = analytic")
-    ax.plot(a, m, "o", color=COLORS[0], label="tiny models")
+    d = np.asarray(d_model, dtype=float)
+    fig, ax = new_figure(height=3.6)
     excess = 100 * (m / a - 1)
-    ax1.plot(a, excess, "o-", color=COLORS[0])
-    if labels is not None:
-        for x, y, e, t in zip(a, m, excess, labels):
-            ax.annotate(t, (x, y), textcoords="offset points", xytext=(5, -10), fontsize=7)
-            ax1.annotate(t, (x, e), textcoords="offset points", xytext=(5, 4), fontsize=7)
-    log_axes(ax, "analytic forward FLOPs (Appendix F)", "measured forward FLOPs (counted)")
+    ax.plot(d, excess, "o-", color=COLORS[0], label="measured / Appendix F - 1")
+    ax.plot(d, excess[0] * d[0] / d, "--", color="0.5", label=r"$\propto 1/d_\mathrm{model}$")
+    log_axes(ax, "d_model (tiny models)", "measured / analytic - 1 (%)", logy=False)
+    plain_log_ticks(ax.xaxis, ticks=d)
+    ax.set_ylim(0, None)
     ax.legend()
-    log_axes(ax1, "analytic forward FLOPs (Appendix F)", "measured / analytic - 1 (%)",
-             logy=False)
-    ax1.set_ylim(0, None)
     return fig
 
 
 def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
-    """Bars of training memory per device (GB, log scale), by part, for several configurations.
+    """Training memory per device (GB, log scale) by part, one column of markers per
+    configuration, with the total: markers rather than bars, whose length means nothing on a
+    log axis.
 
     Parameters
     ----------
@@ -195,25 +193,203 @@ def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
     parts = ["weights", "gradients", "optimizer_states", "activations"]
     names = {"weights": "weights (16-bit)", "gradients": "gradients (16-bit)",
              "optimizer_states": "Adam states + fp32 master", "activations": "activations"}
+    markers = {"weights": "o", "gradients": "s", "optimizer_states": "D", "activations": "^"}
     fig, ax = new_figure(width=7.5, height=4.2)
     labels = list(configs)
     x = np.arange(len(labels))
-    width = 0.18
     for i, p in enumerate(parts):
         gb = np.array([configs[k][p] / 1e9 for k in labels])
-        ax.bar(x + (i - 1.5) * width, gb, width, color=COLORS[i], label=names[p])
+        ax.plot(x + (i - 1.5) * 0.08, gb, markers[p], color=COLORS[i], ms=7, ls="none",
+                label=names[p])
     total = np.array([configs[k]["total"] / 1e9 for k in labels])
-    ax.plot(x, total, "k_", ms=40, mew=2, label="total")
+    ax.plot(x, total, "k_", ms=30, mew=2, ls="none", label="total")
     for xi, t in zip(x, total):
-        ax.annotate(f"{t:,.0f} GB", (xi, t), textcoords="offset points", xytext=(0, 4),
+        ax.annotate(f"{t:,.0f} GB", (xi, t), textcoords="offset points", xytext=(0, 5),
                     ha="center", fontsize=8)
     if device_memory_gb:
         ax.axhline(device_memory_gb, color="k", ls="--", lw=1,
                    label=f"{device_memory_gb:g} GB device")
     ax.set_xticks(x, labels, fontsize=8)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
     ax.set_yscale("log")
     ax.set_ylabel("memory per device (GB)")
     ax.grid(axis="x", visible=False)
-    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18),
-              markerscale=0.4)
+    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Today's shapes and the cost of inference (scaling_lib.inference)
+# --------------------------------------------------------------------------------------------
+
+_PARAM_PARTS = {"embeddings (input + output)": COLORS[7], "attention Q, O": COLORS[0],
+                "attention K, V": COLORS[5], "MLP (used by a token)": COLORS[2],
+                "MLP (experts not used)": COLORS[6]}
+_FLOP_PARTS = {"attention_qo": ("Q, O projections", COLORS[0]),
+               "attention_kv": ("K, V projections", COLORS[5]),
+               "mlp": ("MLP", COLORS[2]), "logits": ("logits", COLORS[4]),
+               "attention_context": ("attention over the context", COLORS[1])}
+
+
+def _param_shares(shape):
+    p = F.param_breakdown(shape)
+    d, L = shape.d_model, shape.n_layers
+    qo, kv = L * 2 * d * shape.d_attn, L * 2 * d * shape.d_kv
+    used = p["mlp"] // shape.n_experts * shape.experts_per_token
+    parts = {"embeddings (input + output)": p["embedding"] + p["positions"] + p["unembedding"],
+             "attention Q, O": qo, "attention K, V": kv, "MLP (used by a token)": used,
+             "MLP (experts not used)": p["mlp"] - used}
+    return {k: v / p["total"] for k, v in parts.items()}
+
+
+def plot_params_and_flops(models: dict, n_context: int = 4096):
+    """Where the parameters (left) and the forward FLOPs per token at ``n_context`` (right) go,
+    for several shapes, in percent: GPT-3's standard MLP and multi-head attention against
+    gated-MLP, grouped-query and mixture-of-experts shapes.
+
+    Parameters
+    ----------
+    models : dict
+        ``{label: TransformerShape}``.
+    n_context : int
+        Tokens each generated token attends to.
+    """
+    from .. import inference as I
+
+    fig, (ax0, ax1) = new_figure(2, width=10, height=0.55 * len(models) + 2.4, sharey=True)
+    labels = list(models)
+    left = np.zeros(len(labels))
+    shares = [_param_shares(s) for s in models.values()]
+    for part, color in _PARAM_PARTS.items():
+        v = np.array([100 * sh[part] for sh in shares])
+        ax0.barh(labels, v, left=left, color=color, label=part)
+        left += v
+    left = np.zeros(len(labels))
+    br = [I.flops_breakdown_per_token(s, n_context) for s in models.values()]
+    for part, (name, color) in _FLOP_PARTS.items():
+        v = np.array([100 * b[part] / b["total"] for b in br])
+        ax1.barh(labels, v, left=left, color=color, label=name)
+        left += v
+    ax0.set_xlabel("share of parameters (%)")
+    ax1.set_xlabel(f"share of forward FLOPs per token at {n_context:,} tokens of context (%)")
+    for ax in (ax0, ax1):
+        ax.set_xlim(0, 100)
+        ax.grid(axis="y", visible=False)
+        ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22))
+    ax0.invert_yaxis()
+    return fig
+
+
+def plot_kv_cache(shape, *, n_tokens=None, kv_heads=None, device_memory_gb: float = 80.0,
+                  bytes_per_value: int = 2):
+    """Key/value-cache memory of one sequence against context length, for multi-head,
+    grouped-query and multi-query versions of ``shape`` (log-log), with the 16-bit weights
+    and one device's memory for scale."""
+    from .. import inference as I
+
+    n = np.geomspace(256, 2**20, 60) if n_tokens is None else np.asarray(n_tokens, float)
+    if kv_heads is None:
+        kv_heads = {f"multi-head ({shape.n_heads} K/V heads)": shape.n_heads,
+                    f"grouped-query ({shape.n_kv_heads} K/V heads)": shape.n_kv_heads,
+                    "multi-query (1 K/V head)": 1}
+    fig, ax = new_figure()
+    for i, (label, kv) in enumerate(kv_heads.items()):
+        s = dataclasses.replace(shape, n_kv_heads=kv)
+        ax.plot(n, I.kv_cache_bytes(s, n, bytes_per_value) / 1e9, color=COLORS[i], lw=2,
+                label=label)
+    ax.axhline(I.weight_bytes(shape) / 1e9, color="0.3", ls="-.", lw=1,
+               label="weights, 16-bit")
+    if device_memory_gb:
+        ax.axhline(device_memory_gb, color="k", ls="--", lw=1,
+                   label=f"{device_memory_gb:g} GB device")
+    log_axes(ax, "context length (tokens in the cache)", "KV cache of one sequence (GB)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_roofline(shape, devices: dict, *, batch_sizes=(1, 16, 128, 1024), n_context: int = 128):
+    """Roofline: attainable FLOP/s against arithmetic intensity (FLOPs per byte) for each
+    device, with one decode step of ``shape`` at several batch sizes on each (log-log)."""
+    from .. import inference as I
+
+    fig, ax = new_figure(width=6.8, height=4.4)
+    x = np.geomspace(0.3, 3e4, 200)
+    markers = "osD^v"
+    for i, (name, dev) in enumerate(devices.items()):
+        ax.plot(x, np.minimum(dev.peak_flops, x * dev.memory_bandwidth) / 1e12, color=COLORS[i],
+                lw=2, label=f"{name}: ridge at {dev.ridge_intensity:.0f} FLOPs/byte")
+        for j, b in enumerate(batch_sizes):
+            st = I.decode_step(shape, dev, b, n_context)
+            attained = float(st["flops"] / st["time"]) / 1e12
+            ax.plot(float(st["intensity"]), attained, markers[j % len(markers)],
+                    color=COLORS[i], mfc="white" if i else COLORS[i], ms=7,
+                    label=f"batch {b}" if i == 0 else None)
+    log_axes(ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s")
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def plot_decode_map(shape, device, *, batch_sizes=None, contexts=None):
+    """Static map for the decode widget: tokens per second of one device over batch size and
+    context length (roofline lower bound on the time), with the boundary where the weights
+    and caches no longer fit in the device's memory and where decoding turns compute-bound."""
+    from .. import inference as I
+
+    b = np.geomspace(1, 1024, 41) if batch_sizes is None else np.asarray(batch_sizes, float)
+    c = np.geomspace(128, 131072, 41) if contexts is None else np.asarray(contexts, float)
+    B, C = np.meshgrid(b, c)
+    st = I.decode_step(shape, device, B, C)
+    mem = I.weight_bytes(shape) + B * I.kv_cache_bytes(shape, C + 1)
+    fig, ax = new_figure(width=6.6, height=4.4)
+    tps = np.where(mem <= device.memory_bytes, st["tokens_per_second"], np.nan)
+    mesh = ax.pcolormesh(b, c, np.log10(tps), shading="auto", cmap="viridis")
+    ax.contour(b, c, mem / device.memory_bytes, levels=[1], colors="k", linestyles="--")
+    ax.contour(b, c, st["compute_time"] / st["memory_time"], levels=[1], colors="w",
+               linestyles=":")
+    ax.text(0.97, 0.95, f"weights + caches exceed\n{device.memory_bytes / 1e9:g} GB",
+            fontsize=8, ha="right", va="top", transform=ax.transAxes)
+    ax.text(0.97, 0.03, "compute-bound\n(dotted)", color="w", fontsize=8, ha="right",
+            va="bottom", transform=ax.transAxes)
+    log_axes(ax, "batch size (sequences decoded together)", "context length (tokens)")
+    ax.grid(False)
+    cb = fig.colorbar(mesh, ax=ax)
+    cb.set_label("log10 tokens/s, one device")
+    return fig
+
+
+def plot_decode_point(batch_size: int = 1, n_context: int = 4096, *, shape=None, device=None):
+    """Widget body: the roofline of ``device`` with one decode step of ``shape`` at
+    ``batch_size`` and ``n_context``, and what it costs (time per token, memory)."""
+    from .. import inference as I
+
+    shape = F.LLAMA3_8B if shape is None else shape
+    device = I.H100_SXM if device is None else device
+    st = I.decode_step(shape, device, batch_size, n_context)
+    mem = (I.weight_bytes(shape) + batch_size * float(I.kv_cache_bytes(shape, n_context + 1)))
+    fig, ax = new_figure(width=6.8, height=4.2)
+    x = np.geomspace(0.3, 3e4, 200)
+    ax.plot(x, np.minimum(device.peak_flops, x * device.memory_bandwidth) / 1e12,
+            color=COLORS[0], lw=2, label=device.name)
+    ax.plot(float(st["intensity"]), float(st["flops"] / st["time"]) / 1e12, "o",
+            color=COLORS[1], ms=9, label="this decode step")
+    bound = "memory-bound" if bool(st["memory_bound"]) else "compute-bound"
+    fits = "fits" if mem <= device.memory_bytes else "does NOT fit"
+    ax.text(0.02, 0.97, f"{float(st['time']) * 1e3:.3g} ms per step ({bound})\n"
+            f"{float(st['tokens_per_second']):.3g} tokens/s\n"
+            f"weights + cache {mem / 1e9:.3g} GB: {fits} in {device.memory_bytes / 1e9:g} GB",
+            transform=ax.transAxes, va="top", fontsize=9)
+    log_axes(ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def close(fig) -> None:
+    """Close ``fig`` so that a notebook does not draw it a second time at the end of the cell.
+
+    Used after ``glue(key, fig)`` has displayed the figure: the inline backend would otherwise
+    render it again, and a second constrained-layout pass can give a slightly different image
+    from the glued one.
+    """
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

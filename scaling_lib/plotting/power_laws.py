@@ -38,6 +38,10 @@ def plot_extrapolation(x_fit, y_fit, x_true, y_true, *, xlabel="x", ylabel="y"):
     ax.plot(x_true, offset.predict(x_true), ":", color=COLORS[2], lw=2,
             label=f"power law + constant ({offset.offset:.2f})")
     log_axes(ax, xlabel, ylabel)
+    lo = min(np.min(y_true), np.min(pure.predict(x_true)))
+    hi = max(np.max(y_true), np.max(y_fit))
+    plain_log_ticks(ax.yaxis, ticks=[t for t in (0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10, 20, 30, 50)
+                                     if 0.9 * lo <= t <= 1.1 * hi])
     ax.legend(fontsize=8, loc="lower left")
     return fig
 
@@ -53,7 +57,7 @@ def plot_exponent_spread(decades, spread, *, noise):
     plain_log_ticks(ax.xaxis, ticks=decades)
     lo, hi = np.log10(np.min(spread)), np.log10(np.max(spread))
     plain_log_ticks(ax.yaxis, ticks=[t for t in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
-                                     if lo - 0.05 <= np.log10(t) <= hi + 0.05])
+                                     if lo - 0.1 <= np.log10(t) <= hi + 0.1])
     ax.legend()
     return fig
 

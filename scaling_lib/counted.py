@@ -1,0 +1,154 @@
+"""A tiny NumPy Transformer whose matrix multiplications are counted as they run.
+
+:class:`FlopCounter` reads the FLOPs of every product off the shapes actually multiplied, and
+:func:`counted_forward` runs a GPT-style forward pass through it, so that the analytic counts of
+:mod:`scaling_lib.flops` (Hoffmann et al. 2022, Appendix F) can be checked against a measured
+one. Both names are also importable from :mod:`scaling_lib.flops`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .flops import TransformerShape, _check_shape, chinchilla_forward_flops  # noqa: F401
+
+__all__ = ["FlopCounter", "counted_forward"]
+
+
+# --------------------------------------------------------------------------------------------
+# A tiny NumPy Transformer whose FLOPs are counted as they run
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class FlopCounter:
+    """Counts FLOPs by operation name while a computation runs.
+
+    :meth:`matmul` multiplies two arrays with ``@`` and adds ``2 x m x k x n`` FLOPs per
+    (batched) product, read from the shapes of the arrays actually multiplied. :meth:`add`
+    records element-wise work whose count the caller states.
+
+    Examples
+    --------
+    >>> c = FlopCounter()
+    >>> _ = c.matmul("demo", np.ones((3, 4)), np.ones((4, 5)))
+    >>> c.counts["demo"]
+    120
+    """
+
+    counts: dict = field(default_factory=dict)
+
+    def add(self, name: str, flops: int) -> None:
+        self.counts[name] = self.counts.get(name, 0) + int(flops)
+
+    def matmul(self, name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = a @ b
+        k = a.shape[-1]
+        # out has shape (..., m, n); each entry is k multiplies and k adds: 2 k FLOPs
+        self.add(name, 2 * k * out.size)
+        return out
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _layer_norm(x, c: FlopCounter, eps: float = 1e-5):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    c.add("other", 6 * x.size)  # mean, subtract, square, mean, subtract, divide (no gain/bias)
+    return (x - mu) / np.sqrt(var + eps)
+
+
+def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator | None = None,
+                    counter: FlopCounter | None = None):
+    """Run a tiny GPT-style forward pass in NumPy and count its FLOPs by operation.
+
+    The embedding is a one-hot matrix times the embedding table (so it costs the FLOPs that
+    Hoffmann et al. 2022, Appendix F charges it), attention uses the full ``n x n`` score
+    matrix with a causal mask, and every matrix multiplication goes through
+    :meth:`FlopCounter.matmul`, which reads the FLOPs off the shapes it actually multiplies.
+    The softmax is counted element by element as performed (subtract max, exponentiate,
+    divide: 3 per score, plus the max and sum reductions); layer norms, GELU and residual adds
+    go to ``"other"``, which Appendix F does not count.
+
+    Parameters
+    ----------
+    shape : TransformerShape
+        Keep it tiny (the weights are random and dense).
+    tokens : array_like of int
+        One sequence of token ids, length ``<= n_ctx``; each in ``[0, vocab_size)``.
+    rng : numpy.random.Generator, optional
+        Source of the random weights (default ``np.random.default_rng(0)``).
+    counter : FlopCounter, optional
+        Where to count; a new one is made if omitted.
+
+    Returns
+    -------
+    logits : ndarray, shape (len(tokens), vocab_size)
+    counter : FlopCounter
+        Counts keyed like :func:`chinchilla_forward_flops` (``embeddings``, ``attention_qkv``,
+        ``attention_logits``, ``attention_softmax``, ``attention_reduction``,
+        ``attention_projection``, ``feedforward``, ``logits``) plus ``softmax_reductions`` and
+        ``other``.
+
+    Examples
+    --------
+    >>> s = TransformerShape(2, 16, 4, 8, 11)
+    >>> logits, c = counted_forward(s, np.arange(8))
+    >>> logits.shape
+    (8, 11)
+    >>> c.counts["attention_qkv"] == chinchilla_forward_flops(s)["attention_qkv"]
+    True
+    """
+    s = _check_shape(shape)
+    tok = np.asarray(tokens)
+    if tok.ndim != 1 or tok.size == 0 or not np.issubdtype(tok.dtype, np.integer):
+        raise ValueError(f"tokens must be a non-empty 1-D array of integer ids, got {tokens!r}")
+    if tok.size > s.n_ctx:
+        raise ValueError(f"tokens must have at most n_ctx={s.n_ctx} entries, got {tok.size}")
+    if tok.min() < 0 or tok.max() >= s.vocab_size:
+        raise ValueError(f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
+                         f"min {tok.min()} and max {tok.max()}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    c = FlopCounter() if counter is None else counter
+    n, d, h, dh, f, V = tok.size, s.d_model, s.n_heads, s.d_head, s.d_ff, s.vocab_size
+    w = lambda *shp: rng.standard_normal(shp) / math.sqrt(shp[0])  # noqa: E731
+
+    wte = w(V, d)
+    wpe = w(s.n_ctx, d)
+    x = c.matmul("embeddings", np.eye(V)[tok], wte)          # one-hot (n, V) @ (V, d)
+    x = x + wpe[:n]
+    c.add("other", x.size)
+    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
+    for _ in range(s.n_layers):
+        # attention block
+        y = _layer_norm(x, c)
+        q = c.matmul("attention_qkv", y, w(d, d))
+        k = c.matmul("attention_qkv", y, w(d, d))
+        v = c.matmul("attention_qkv", y, w(d, d))
+        q, k, v = (t.reshape(n, h, dh).transpose(1, 0, 2) for t in (q, k, v))  # (h, n, dh)
+        scores = c.matmul("attention_logits", q, k.transpose(0, 2, 1))      # (h, n, n)
+        scores = np.where(mask, -np.inf, scores / math.sqrt(dh))
+        c.add("other", scores.size)                                           # the 1/sqrt(dh)
+        m = scores.max(-1, keepdims=True)
+        e = np.exp(scores - m)
+        p = e / e.sum(-1, keepdims=True)
+        c.add("attention_softmax", 3 * scores.size)          # subtract, exp, divide per score
+        c.add("softmax_reductions", 2 * h * n * (n - 1))    # row max and row sum
+        z = c.matmul("attention_reduction", p, v)                             # (h, n, dh)
+        z = z.transpose(1, 0, 2).reshape(n, d)
+        x = x + c.matmul("attention_projection", z, w(d, d))
+        c.add("other", x.size)
+        # MLP block
+        y = _layer_norm(x, c)
+        u = c.matmul("feedforward", y, w(d, f))
+        u = 0.5 * u * (1 + np.tanh(0.7978845608 * (u + 0.044715 * u**3)))   # GELU (tanh form)
+        c.add("other", 9 * u.size)                   # 9 element-wise operations above
+        x = x + c.matmul("feedforward", u, w(f, d))
+        c.add("other", x.size)
+    x = _layer_norm(x, c)
+    logits = c.matmul("logits", x, wte.T)                                     # tied unembedding
+    return logits, c
