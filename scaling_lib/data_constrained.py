@@ -12,8 +12,8 @@ parameters ``N'``, each a saturating function of the number of repetitions:
 where ``N_opt(U_D)`` is the compute-optimal model size of the base law for ``U_D`` tokens.
 We read the form and the fitted constants in the authors' released code, not in the paper's
 text: ``README.md`` ("Parametric Fit") and ``utils/parametric_fit.ipynb`` (cells 29-30) of
-github.com/huggingface/datablations at commit 13701315. The paper (Section 3 of
-Muennighoff et al. 2023) presents the same form.
+github.com/huggingface/datablations at commit 13701315 (we could not read the paper's full
+text here, so we cite no equation numbers).
 
 As ``R_D`` grows, ``D'`` saturates at ``U_D (1 + R_D*)``: repeating data forever is worth at
 most ``R_D*`` extra copies of it. For ``R_D << R_D*``, ``D' ≈ U_D + U_D R_D = D``: a few epochs

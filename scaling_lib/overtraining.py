@@ -1,19 +1,18 @@
 """Over-training: models trained on many more tokens than the compute-optimal 20 per parameter
 (Gadre et al. 2024).
 
-Gadre et al. write the loss of a model of ``N`` parameters trained on ``D = M N`` tokens (``M``
-tokens per parameter) at compute ``C = 6 N D`` as ``E + (a M**eta + b M**-eta) C**eta``. With
-``C = 6 M N**2`` this is the Chinchilla form with *one* exponent for both terms:
+Gadre et al.'s code fits (``scaling/laws.py:powlaw_ours`` in github.com/mlfoundations/scaling,
+commit a003c49) ``alpha N**b + beta 6**(b/2) (M N)**b + E`` where ``M`` is the number of tokens
+per parameter, so ``M N = D`` and the law is the Chinchilla form with *one* exponent for both
+terms:
 
-``L(N, D) = E + A / N**e + B / D**e``,  ``A = b 6**eta``, ``B = a 6**eta``, ``e = -2 eta``,
+``L(N, D) = E + A / N**e + B / D**e``,  ``A = alpha``, ``B = beta 6**(b/2)``, ``e = -b``.
 
-which is how the authors' code writes it (``scaling/laws.py:powlaw_ours`` in
-github.com/mlfoundations/scaling, commit a003c49: ``alpha N**b + beta 6**(b/2) (M N)**b + E``
-with ``M N = D``). So a fit returns a :class:`scaling_lib.chinchilla.ParametricLoss` with
-``alpha == beta``, and everything Chapter 3 does with such a law applies.
+So a fit returns a :class:`scaling_lib.chinchilla.ParametricLoss` with ``alpha == beta``, and
+everything Chapter 3 does with such a law applies. (We could not read the paper's full text
+here; the form is the code's.)
 
-In the paper's notation the *token multiplier* is ``M = D/N`` (20 is compute-optimal); the data
-file's ``chinchilla_multiplier`` is ``M / 20``.
+The data file's ``chinchilla_multiplier`` is ``M / 20``: 1 means 20 tokens per parameter.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def plot_holdout(table, band):
     log_axes(bx, "extrapolation distance log10(C / largest fitted C)",
              "predicted optimal loss vs truth (%)", logx=False, logy=False,
              title="Simulated ladder with 1 % run-to-run noise")
-    bx.legend(loc="lower left")
+    bx.legend(loc="upper left")
     return fig
 
 
@@ -55,7 +55,7 @@ def plot_effective_data(r_stars: dict, runs=None, laws: dict | None = None):
             bx.plot(e, law.loss(n, d, d / e), color=COLORS[i], label=name)
         log_axes(bx, "epochs D / U_D (D fixed)", "final validation loss (nats/token)", logy=False,
                  title=f"N = {n / 1e9:.1f}B, D = {d / 1e9:.0f}B tokens")
-        plain_log_ticks(bx.xaxis)
+        plain_log_ticks(bx.xaxis, ticks=sorted({1, 2, 4, 8, 16, 32} | {round(float(runs.epochs.max()))}))
         bx.legend()
     return fig
 
