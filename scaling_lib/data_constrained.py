@@ -26,7 +26,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
 from ._validation import (as_float_array, as_nonnegative_array, as_positive_array,
                           check_min_length, check_same_shape)
@@ -49,10 +49,11 @@ def repetitions(n_tokens, unique_tokens):
     """
     d = as_positive_array(n_tokens, "n_tokens")
     u = as_positive_array(unique_tokens, "unique_tokens")
-    if np.any(u > d * (1 + 1e-12)):
-        bad = np.broadcast_to(u, np.broadcast(u, d).shape)[np.broadcast_to(u > d, np.broadcast(u, d).shape)]
-        raise ValueError(f"unique_tokens must be <= n_tokens, got unique_tokens={bad.ravel()[0]!r} "
-                         "above its n_tokens")
+    u_b, d_b = np.broadcast_arrays(u, d)
+    too_many = u_b > d_b * (1 + 1e-12)
+    if np.any(too_many):
+        raise ValueError(f"unique_tokens must be <= n_tokens, got unique_tokens="
+                         f"{float(u_b[too_many][0])!r} with n_tokens={float(d_b[too_many][0])!r}")
     return np.maximum(d / u - 1.0, 0.0)
 
 
@@ -204,11 +205,6 @@ class RepetitionFit:
     n_points: int
 
 
-def _huber(r, delta):
-    a = np.abs(r)
-    return np.where(a <= delta, 0.5 * r ** 2, delta * (a - 0.5 * delta))
-
-
 def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: ParametricLoss, *,
                              delta: float = HUBER_DELTA, starts=None) -> RepetitionFit:
     """Fit ``R_D*`` and ``R_N*`` with the base law held fixed, as the authors do
@@ -244,7 +240,7 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
 
     def objective(theta):
         law = DataConstrainedLoss(base, float(np.exp(theta[0])), float(np.exp(theta[1])))
-        return float(_huber(t - np.log(law.loss(n, d, u)), delta).sum())
+        return float(special.huber(delta, t - np.log(law.loss(n, d, u))).sum())   # Huber as in approach 3
 
     grid = (np.array(list(itertools.product(np.log([0.5, 5, 50, 200]), repeat=2)))
             if starts is None else np.log(as_positive_array(starts, "starts")).reshape(-1, 2))
@@ -256,7 +252,7 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
         if best is None or res.fun < best.fun:
             best = res
     r_d, r_n = (float(v) for v in np.exp(best.x))
-    at_bound = bool(np.any(np.isclose(best.x, [-7.0, 9.0][0]) | np.isclose(best.x, 9.0)))
+    at_bound = bool(np.any(np.isclose(best.x, -7.0) | np.isclose(best.x, 9.0)))
     law = DataConstrainedLoss(base, r_d, r_n, source="fit_repetition_constants")
     resid = t - np.log(law.loss(n, d, u))
     success = bool(best.success) and not at_bound
