@@ -34,7 +34,7 @@ from .chinchilla import HUBER_DELTA, ParametricLoss
 
 __all__ = ["repetitions", "effective_data", "unique_params", "effective_params",
            "DataConstrainedLoss", "MUENNIGHOFF_2023_C4_BASE", "MUENNIGHOFF_2023",
-           "RepetitionFit", "fit_repetition_constants"]
+           "RepetitionFit", "repetition_objective", "fit_repetition_constants"]
 
 
 def repetitions(n_tokens, unique_tokens):
@@ -205,6 +205,22 @@ class RepetitionFit:
     n_points: int
 
 
+def repetition_objective(law: DataConstrainedLoss, n_params, n_tokens, unique_tokens, loss, *,
+                         delta: float = HUBER_DELTA) -> float:
+    """Sum of Huber losses (threshold ``delta``) of ``log L - log L_pred`` over the runs: the
+    objective of :func:`fit_repetition_constants` (the authors' ``parametric_fit.ipynb``,
+    cells 6 and 29).
+
+    Examples
+    --------
+    >>> n, d, u = np.array([1e8, 1e9]), np.array([1e10, 4e10]), np.array([1e9, 1e10])
+    >>> repetition_objective(MUENNIGHOFF_2023, n, d, u, MUENNIGHOFF_2023.loss(n, d, u))
+    0.0
+    """
+    t = np.log(as_positive_array(loss, "loss"))
+    return float(special.huber(delta, t - np.log(law.loss(n_params, n_tokens, unique_tokens))).sum())
+
+
 def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: ParametricLoss, *,
                              delta: float = HUBER_DELTA, starts=None) -> RepetitionFit:
     """Fit ``R_D*`` and ``R_N*`` with the base law held fixed, as the authors do
@@ -240,7 +256,7 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
 
     def objective(theta):
         law = DataConstrainedLoss(base, float(np.exp(theta[0])), float(np.exp(theta[1])))
-        return float(special.huber(delta, t - np.log(law.loss(n, d, u))).sum())   # Huber as in approach 3
+        return repetition_objective(law, n, d, u, ell, delta=delta)
 
     grid = (np.array(list(itertools.product(np.log([0.5, 5, 50, 200]), repeat=2)))
             if starts is None else np.log(as_positive_array(starts, "starts")).reshape(-1, 2))
