@@ -204,3 +204,10 @@ def test_check_data_wall_gap():
     fb = checks.check_data_wall_gap(-gap, 10e9, 1e11, 4, 16)   # subtraction the wrong way round
     assert not fb and "order of the subtraction" in fb
     assert f"{gap:.4g}" not in fb
+
+
+def test_chapter_6_data_ship_with_their_licences():
+    from scaling_lib.data import DATA_DIR
+    for name in ["datablations/LICENSE.md", "datablations/README.md",
+                 "gadre2024_overtraining/LICENSE.txt", "gadre2024_overtraining/README.md"]:
+        assert (DATA_DIR / name).is_file(), name
