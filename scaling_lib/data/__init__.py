@@ -16,3 +16,5 @@ from ._emergence import (EMERGENCE_BENCHMARK_COLUMNS, EMERGENCE_FLAGS, EMERGENCE
 from ._inverse import (INVERSE_TASK_CAUSES, INVERSE_TASKS, ISP_CAUSES, PYTHIA_NOMINAL_PARAMS,
                        PYTHIA_PARAMS, PYTHIA_SIZES, PYTHIA_STEPS, PYTHIA_TOKENS_PER_STEP,
                        load_inverse_scaling, load_inverse_scaling_tests, parse_test_cell)
+from ._datablations import load_datablations_runs
+from ._gadre import GADRE_FIT_SHAPES, load_gadre_runs
