@@ -40,11 +40,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import as_float_array, as_positive_array
+from ._validation import as_float_array, as_positive_array, as_positive_int
 from .chinchilla import ParametricLoss
 
 __all__ = ["CONSTANT_RANGES", "REFERENCE_N", "REFERENCE_D", "SIZE_LIMITS", "RunRefused",
-           "BudgetExceeded", "OutOfRange", "GradeResult", "draw_law", "Lab"]
+           "BudgetExceeded", "OutOfRange", "GradeResult", "draw_law", "isoflop_design", "Lab"]
 
 #: The range of each drawn constant: ``E`` (nats), the exponents, and the size (nats) of the
 #: parameter term at :data:`REFERENCE_N` and of the data term at :data:`REFERENCE_D`. Each
@@ -100,6 +100,39 @@ def draw_law(rng=None) -> ParametricLoss:
     return ParametricLoss(E=u["E"], A=u["term_n"] * REFERENCE_N ** u["alpha"],
                           B=u["term_d"] * REFERENCE_D ** u["beta"], alpha=u["alpha"],
                           beta=u["beta"], source="scaling lab, drawn from CONSTANT_RANGES")
+
+
+def isoflop_design(budgets, *, n_sizes: int = 6, spread: float = 10.0,
+                   tokens_per_param: float = 20.0) -> pd.DataFrame:
+    """A plan of IsoFLOP runs: for each budget ``C``, ``n_sizes`` model sizes spaced evenly in
+    ``log N`` from ``N0 / spread`` to ``N0 * spread`` around the guess
+    ``N0 = sqrt(C / (6 * tokens_per_param))`` (the size that gives ``tokens_per_param`` tokens
+    per parameter), each with ``D = C / (6 N)`` tokens.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``compute, n_params, n_tokens``, one row per planned run.
+
+    Examples
+    --------
+    >>> plan = isoflop_design([1e17, 1e18], n_sizes=5)
+    >>> len(plan), f"{plan.compute.sum():.3g}"
+    (10, '5.5e+18')
+    """
+    c = np.atleast_1d(as_positive_array(budgets, "budgets")).ravel()
+    n_sizes = as_positive_int(n_sizes, "n_sizes")
+    if n_sizes < 3:
+        raise ValueError(f"n_sizes must be >= 3 (a parabola has 3 coefficients), got {n_sizes}")
+    spread = float(as_positive_array(spread, "spread"))
+    if spread <= 1:
+        raise ValueError(f"spread must be > 1, got {spread!r}")
+    tpp = float(as_positive_array(tokens_per_param, "tokens_per_param"))
+    n0 = np.sqrt(c / (6.0 * tpp))
+    n = n0[:, None] * np.logspace(-np.log10(spread), np.log10(spread), n_sizes)[None, :]
+    compute = np.repeat(c, n_sizes)
+    n = n.ravel()
+    return pd.DataFrame({"compute": compute, "n_params": n, "n_tokens": compute / (6.0 * n)})
 
 
 @dataclass(frozen=True)

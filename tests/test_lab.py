@@ -193,3 +193,19 @@ def test_runs_is_a_copy():
     runs = lab.runs
     runs.loc[0, "loss"] = 0.0
     assert lab.runs.loss[0] > 1.0
+
+
+def test_isoflop_design_spends_what_it_plans():
+    plan = L.isoflop_design([1e16, 1e17], n_sizes=5, spread=4.0, tokens_per_param=10.0)
+    np.testing.assert_allclose(6 * plan.n_params * plan.n_tokens, plan.compute, rtol=1e-12)
+    first = plan[plan.compute == 1e16].n_params.to_numpy()
+    np.testing.assert_allclose(first[[0, -1]], np.sqrt(1e16 / 60) * np.array([0.25, 4.0]))
+
+
+@pytest.mark.parametrize("kwargs, name", [({"budgets": [-1.0]}, "budgets"),
+                                          ({"budgets": [1e17], "n_sizes": 2}, "n_sizes"),
+                                          ({"budgets": [1e17], "spread": 1.0}, "spread"),
+                                          ({"budgets": [1e17], "tokens_per_param": 0}, "tokens_per_param")])
+def test_isoflop_design_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        L.isoflop_design(**kwargs)
