@@ -168,13 +168,14 @@ def _points(error: float, full: float, zero: float) -> float:
 
 
 def _band(ratio: float) -> str:
-    """A factor in words, without the exact value: 'within 10 %', 'between 1.5x and 2x', ..."""
+    """How far off a factor is, in words and in bands, without the exact value."""
     r = max(ratio, 1 / ratio)
-    for edge, words in ((1.1, "within 10 %"), (1.25, "within 25 %"), (1.5, "within 50 %"),
-                        (2.0, "between 1.5x and 2x"), (4.0, "between 2x and 4x")):
+    for edge, words in ((1.1, "by less than 10 %"), (1.25, "by 10 to 25 %"),
+                        (1.5, "by 25 to 50 %"), (2.0, "by a factor of 1.5 to 2"),
+                        (4.0, "by a factor of 2 to 4")):
         if r <= edge:
             return words
-    return "more than 4x"
+    return "by more than a factor of 4"
 
 
 class Lab:
@@ -331,9 +332,9 @@ class Lab:
         loss_dir = "too high" if err > 0 else "too low"
         lines = [f"Held-out run: {self.target_compute:.3g} FLOPs (grading attempt {self.n_grades})."]
         if n_pts == half:
-            lines.append(f"Compute-optimal size: {_band(ratio)} of the truth, full marks.")
+            lines.append(f"Compute-optimal size: off {_band(ratio)}, full marks.")
         else:
-            lines.append(f"Compute-optimal size: {size_dir}, off by {_band(ratio)}. Hint: check "
+            lines.append(f"Compute-optimal size: {size_dir} {_band(ratio)}. Hint: check "
                          "the exponent of your N_opt(C) fit and its extrapolation; do your "
                          "IsoFLOP profiles have their minimum inside the sizes you tried?")
         if l_pts == half:
