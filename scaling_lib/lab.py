@@ -18,7 +18,7 @@ each side (:data:`CONSTANT_RANGES`). ``A`` and ``B`` are not drawn directly: ``A
 ``alpha`` trade off strongly (a larger exponent with a larger prefactor gives the same loss in
 the fitted range), so the lab draws the *size* of each term at a reference scale, where both
 published fits agree far better than in ``A`` or ``B`` -- the parameter term at ``N = 1e9``
-(0.354 and 0.357 nats) and the data term at ``D = 1e10`` (0.651 and 0.456 nats) -- and sets
+(0.354 and 0.357 nats) and the data term at ``D = 1e10`` (0.651 and 0.458 nats) -- and sets
 ``A = term_N * 1e9**alpha`` and ``B = term_D * 1e10**beta``.
 
 The noise is multiplicative and log-normal, ``L_run = L(N, D) * exp(sigma * z)`` with
@@ -54,7 +54,7 @@ CONSTANT_RANGES = {
     "alpha": (0.30, 0.40),      # 0.34, 0.3478
     "beta": (0.26, 0.40),       # 0.28, 0.3658
     "term_n": (0.30, 0.42),     # A / N**alpha at N = 1e9: 0.354, 0.357
-    "term_d": (0.40, 0.70),     # B / D**beta at D = 1e10: 0.651, 0.456
+    "term_d": (0.40, 0.70),     # B / D**beta at D = 1e10: 0.651, 0.458
 }
 REFERENCE_N = 1e9
 REFERENCE_D = 1e10
