@@ -149,8 +149,11 @@ def grade(submission: Path, *, student: str = "student", course: Path | None = N
 
 
 def _report(course: Path, name: str, student: str) -> GradeReport:
+    import warnings
+
     from nbgrader.api import Gradebook
 
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy use
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         sub = gb.find_submission(name, student)
         auto, auto_max, manual_max, cells = 0.0, 0.0, 0.0, {}

@@ -1,7 +1,6 @@
 # nbgrader settings for the course's student edition (see classroom/edition.py).
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
-c.CourseDirectory.root = "."
 c.CourseDirectory.course_id = "scaling-laws-course"
 # What a student sees in place of a solution cell.
 c.ClearSolutions.code_stub = {
