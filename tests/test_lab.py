@@ -209,3 +209,20 @@ def test_isoflop_design_spends_what_it_plans():
 def test_isoflop_design_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         L.isoflop_design(**kwargs)
+
+
+def test_lab_figures_have_labelled_axes():
+    import matplotlib.pyplot as plt
+
+    from scaling_lib.plotting import lab as plots
+
+    lab = L.Lab(0, 1e19)
+    plan = L.isoflop_design([1e16, 1e17, 1e18], n_sizes=5)
+    lab.train(plan.n_params.to_numpy(), plan.n_tokens.to_numpy())
+    r = lab.runs
+    iso = ch.isoflop_minima(r.n_params, r.compute, r.loss, budgets=[1e16, 1e17, 1e18])
+    for fig in (plots.plot_lab_spending(r, lab.budget_flops),
+                plots.plot_lab_prediction(iso, lab._law, lab.target_compute, truth=lab._law)):
+        for ax in fig.axes:
+            assert ax.get_xlabel() and ax.get_ylabel()
+        plt.close(fig)
