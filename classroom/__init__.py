@@ -1,0 +1,1 @@
+"""Classroom tools of the course: the student edition and its autograding (classroom.edition)."""
