@@ -17,17 +17,29 @@ Let ``u`` be ``log10`` of the scale variable (parameters or training tokens), re
    from the residuals with the Paule-Mandel rule (the value of ``tau**2 >= 0`` that makes the
    weighted residual sum of squares equal its degrees of freedom), as in random-effects
    meta-analysis (DerSimonian & Laird 1986; Paule & Mandel 1982).
-2. Fit the quadratic ``y = b0 + b1 u + b2 u**2`` by weighted least squares. If the curvature
-   ``b2`` differs from 0 with two-sided p < ``alpha`` (t test, n - 3 degrees of freedom),
-   its turning point lies inside the range of the data, and the fitted curve falls AND rises
-   (or rises AND falls) by at least ``min_effect`` accuracy on each side of it, the verdict
-   is ``"U-shaped"`` (``b2 > 0``) or ``"inverted-U"`` (``b2 < 0``).
+2. Fit the quadratic ``y = b0 + b1 u + b2 u**2`` by weighted least squares. The verdict is
+   ``"U-shaped"`` (``b2 > 0``) or ``"inverted-U"`` (``b2 < 0``) only if all of these hold:
+   the curvature ``b2`` differs from 0 with two-sided p < ``alpha`` (t test, n - 3 degrees of
+   freedom); its turning point lies inside the range of the data; the *observed* accuracies at
+   both ends lie at least ``min_effect`` beyond the fitted extremum (below a peak, above a
+   trough); and the most extreme *observed* interior point also lies at least ``min_effect``
+   beyond both ends. A parabola is symmetric, so on a curve that rises and then saturates its
+   vertex overshoots the data and its fitted "fall" after the vertex is an artefact; the
+   last two conditions ask the data, not the parabola, for the turn (the failure and the
+   remedy are those of quadratic U tests in general, Simonsohn 2018, "Two lines").
 3. Otherwise fit the line ``y = b0 + b1 u``. If the slope differs from 0 with p < ``alpha``
    (n - 2 degrees of freedom) and the fitted change over the whole range is at least
    ``min_effect``, the verdict is ``"positive"`` or ``"inverse"``; otherwise ``"flat"``
    (which means "no trend we can distinguish from noise", not "constant").
 
 Defaults: ``alpha = 0.05``, ``min_effect = 0.05`` (five accuracy points).
+
+Limits. The test treats the points as independent given the trend. They are not quite: every
+model answers the same items (so item difficulty is shared), and along training the points are
+checkpoints of one run (same initialization and data order), which ``tau**2`` does not model.
+A turn smaller than ``min_effect``, or one with only one or two points on one side, is called
+monotone or flat; a monotone curve is never called U-shaped or inverted-U (its most extreme
+point is an end), but a noisy one can be if an interior point is off by ``min_effect``.
 
 :func:`michaelov_regression` re-runs the published analysis of Michaelov & Bergen (2023)
 (one ordinary regression per task over all 64 size x checkpoint points, with an interaction)
@@ -172,8 +184,9 @@ class TrendClassification:
         ``log10`` of the scale at the parabola's turning point (``nan`` if it lies outside
         the data or the curvature is exactly 0).
     fall, rise : float
-        For the parabola: the fitted change from the first point to the turning point and
-        from the turning point to the last (``nan`` when the turning point is outside).
+        For the parabola: the change from the observed first accuracy to the fitted value at
+        the turning point, and from there to the observed last accuracy (``nan`` when the
+        turning point is outside the data).
     tau : float
         Extra between-point standard deviation estimated in the parabola fit.
     line, parabola : WeightedPolyFit
@@ -219,9 +232,10 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
 
     The test is described in the module docstring: a parabola in ``log10(scale)`` fitted by
     weighted least squares (harness standard errors plus a Paule-Mandel extra variance);
-    significant curvature with an interior turning point and a fall and a rise of at least
-    ``min_effect`` each gives a U or inverted U; otherwise a significant line with a fitted
-    change of at least ``min_effect`` gives positive or inverse; otherwise flat.
+    significant curvature with an interior turning point, both observed ends at least
+    ``min_effect`` beyond the fitted extremum and an observed interior point at least
+    ``min_effect`` beyond both ends gives a U or inverted U; otherwise a significant line with a
+    fitted change of at least ``min_effect`` gives positive or inverse; otherwise flat.
 
     Parameters
     ----------
@@ -282,22 +296,31 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     b0, b1, b2 = parab.coef
     change = 2 * line.coef[1]                      # fitted line from u = -1 to u = +1
     turning_x = fall = rise = float("nan")
+    # Observed accuracy at the two ends (the mean if several points share an end).
+    y_first, y_last = float(y[u == u.min()].mean()), float(y[u == u.max()].mean())
+    inner = y[(u > u.min()) & (u < u.max())]
     if b2 != 0:
         u_star = -b1 / (2 * b2)                    # vertex of the parabola
         if -1 < u_star < 1:
             turning_x = center + half * u_star
-            y_star = parab.predict(u_star)
-            fall = float(y_star - parab.predict(-1.0))   # first point -> turning point
-            rise = float(parab.predict(1.0) - y_star)    # turning point -> last point
+            y_star = float(parab.predict(u_star))
+            fall = y_star - y_first                # observed first point -> fitted extremum
+            rise = y_last - y_star                 # fitted extremum -> observed last point
     curved = parab.pvalue[2] < alpha and np.isfinite(turning_x)
+    # The data must show the turn too: the most extreme interior point lies beyond both ends.
+    lowest = float(inner.min()) if inner.size else float("nan")
+    highest = float(inner.max()) if inner.size else float("nan")
+    trough_seen = min(y_first, y_last) - lowest >= min_effect
+    peak_seen = highest - max(y_first, y_last) >= min_effect
     label = None
-    if curved and b2 > 0 and -fall >= min_effect and rise >= min_effect:
+    if curved and b2 > 0 and -fall >= min_effect and rise >= min_effect and trough_seen:
         label = "U-shaped"
-    elif curved and b2 < 0 and fall >= min_effect and -rise >= min_effect:
+    elif curved and b2 < 0 and fall >= min_effect and -rise >= min_effect and peak_seen:
         label = "inverted-U"
     if label is not None:
         message = (f"{label}: curvature p = {parab.pvalue[2]:.2g} < {alpha}, turning point at "
-                   f"10^{turning_x:.2f}, change {fall:+.3f} then {rise:+.3f}")
+                   f"10^{turning_x:.2f}, observed ends {fall:+.3f} to and {rise:+.3f} from the "
+                   f"fitted extremum")
     elif line.pvalue[1] < alpha and abs(change) >= min_effect:
         label = "positive" if change > 0 else "inverse"
         message = (f"{label}: slope p = {line.pvalue[1]:.2g} < {alpha}, fitted change "

@@ -272,3 +272,27 @@ def test_bad_input_helpers(data):
         weighted_polyfit(U, U, SE, 3)
     with pytest.raises(ValueError, match="acc_last"):
         endpoint_change(0.5, 0.01, 1.5, 0.01)
+
+
+@pytest.mark.parametrize("amplitude", [0.1, 0.35, 0.6, 0.9])
+@pytest.mark.parametrize("min_effect", [0.0, 0.02, 0.05])
+def test_noise_free_monotone_curves_never_turn(amplitude, min_effect):
+    """A curve that rises and then saturates (or falls and then flattens) has no turn; the
+    symmetric parabola overshoots it, so a test that trusts the parabola's own "fall" after the
+    vertex calls it inverted-U (it did, for amplitude 0.35 and rate 4 to 8)."""
+    u = (np.log10(N) - np.log10(N).mean()) / np.ptp(np.log10(N)) * 2
+    for rate in np.linspace(0.5, 20, 40):
+        rise = 0.05 + amplitude * (1 - np.exp(-rate * (u - u.min())))
+        for y in (rise, 1 - rise):
+            label = classify_trend(N, y, SE, min_effect=min_effect).label
+            assert label not in ("U-shaped", "inverted-U"), (amplitude, rate, label)
+
+
+def test_turn_needs_observed_ends_beyond_the_extremum():
+    """A real peak is still found, and its fall and rise are measured from the observed ends."""
+    y = 0.8 - 0.3 * U**2
+    res = classify_trend(N, y, SE)
+    assert res.label == "inverted-U"
+    peak = res.parabola.predict(res.to_u(res.turning_x))
+    assert res.fall == pytest.approx(peak - y[0], abs=1e-9)
+    assert res.rise == pytest.approx(y[-1] - peak, abs=1e-9)

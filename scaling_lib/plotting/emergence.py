@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..emergence import simulate_metrics
+from ..emergence import simulate_metrics, size_at_exact_match
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["HIGHLIGHT_FAMILIES", "family_colors", "plot_tasks_vs_compute",
@@ -155,10 +155,14 @@ def plot_exact_match_length(length: int = 5, *, scale: float = 1e8, exponent: fl
     fig, ax = new_figure(width=6.0, height=3.6)
     ax.plot(n, out["p_token"], "k--", lw=1, label="per-token accuracy p")
     ax.plot(n, out["exact_match"], color=COLORS[1], lw=2, label=f"exact match $p^{{{length}}}$")
-    i = int(np.argmax(out["exact_match"] >= 0.5))
-    ax.axvline(n[i], color=COLORS[1], ls=":", lw=1)
+    n_half = size_at_exact_match(0.5, length=length, scale=scale, exponent=exponent)
+    if n_half <= n.max():
+        ax.axvline(n_half, color=COLORS[1], ls=":", lw=1)
+        where = f"50 % exact match at N = {n_half:.2g}"
+    else:   # long answers: the 50 % point lies beyond the drawn range
+        where = f"50 % exact match not reached below N = {n.max():.0e}"
     log_axes(ax, "parameters N", "probability", logy=False,
-             title=f"answers of L = {length} tokens: 50 % exact match at N = {n[i]:.2g}")
+             title=f"answers of L = {length} tokens: {where}")
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8, loc="upper left")
     return fig
