@@ -60,7 +60,8 @@ from ._validation import (as_float_array, as_nonnegative_array, as_positive_arra
 
 __all__ = ["TREND_LABELS", "TrendClassification", "WeightedPolyFit", "weighted_polyfit",
            "classify_trend", "classify_tasks", "endpoint_change", "benjamini_hochberg",
-           "michaelov_regression", "final_checkpoint_table", "distractor_accuracy"]
+           "michaelov_regression", "final_checkpoint_table", "distractor_accuracy",
+           "dominance_pairs"]
 
 #: The five verdicts of :func:`classify_trend`.
 TREND_LABELS = ("positive", "inverse", "U-shaped", "inverted-U", "flat")
@@ -319,8 +320,8 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
         label = "inverted-U"
     if label is not None:
         message = (f"{label}: curvature p = {parab.pvalue[2]:.2g} < {alpha}, turning point at "
-                   f"10^{turning_x:.2f}, observed ends {fall:+.3f} to and {rise:+.3f} from the "
-                   f"fitted extremum")
+                   f"10^{turning_x:.2f}, change {fall:+.3f} from the first point to the fitted "
+                   f"extremum, then {rise:+.3f} to the last point")
     elif line.pvalue[1] < alpha and abs(change) >= min_effect:
         label = "positive" if change > 0 else "inverse"
         message = (f"{label}: slope p = {line.pvalue[1]:.2g} < {alpha}, fitted change "
@@ -390,10 +391,14 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
 
 
 def endpoint_change(acc_first, se_first, acc_last, se_last):
-    """Difference of two independent accuracies, its standard error and its z score.
+    """Difference of two accuracies, its standard error and its z score, treating the two as
+    independent.
 
     ``diff = acc_last - acc_first``, ``se = sqrt(se_first**2 + se_last**2)``, ``z = diff/se``:
-    the simplest test of a trend, comparing only the two ends.
+    the simplest test of a trend, comparing only the two ends. Two models scored on the *same*
+    items are paired, not independent (an item hard for one tends to be hard for the other), so
+    the standard error of their difference is usually smaller than this; with item-level
+    outputs a paired test (McNemar's, or a bootstrap over items) is the right one.
 
     Returns
     -------
@@ -554,3 +559,43 @@ def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width
     p_d = stats.logistic.sf(loss, loc=loss_distractor, scale=width)
     p_t = stats.logistic.sf(loss, loc=loss_true, scale=width)
     return p_t + (1 - p_t) * (1 - p_d) * chance
+
+
+def dominance_pairs(n_params, n_tokens, accuracy):
+    """Law-free check of "lower loss goes with lower accuracy" over (size, tokens) points.
+
+    Any loss law that decreases in both N and D (such as Hoffmann et al.'s eq. 2) gives a lower
+    loss to a point that has at least as many parameters *and* at least as many tokens as
+    another (and more of one). Only those pairs are ordered by every such law; the others are
+    ordered differently by different constants. This counts the dominated pairs and the share
+    in which the dominating point has the lower accuracy.
+
+    Parameters
+    ----------
+    n_params, n_tokens, accuracy : array_like
+        One value per point, same length.
+
+    Returns
+    -------
+    (int, float, float)
+        Number of dominated pairs, share with lower accuracy at the dominating point, share
+        with equal accuracy.
+
+    Examples
+    --------
+    >>> dominance_pairs([1, 2, 2], [1, 1, 2], [0.9, 0.8, 0.7])
+    (3, 1.0, 0.0)
+    """
+    n = as_positive_array(n_params, "n_params").ravel()
+    d = as_positive_array(n_tokens, "n_tokens").ravel()
+    y = as_float_array(accuracy, "accuracy").ravel()
+    check_same_shape(n_params=n, n_tokens=d, accuracy=y)
+    ge = (n[:, None] >= n[None, :]) & (d[:, None] >= d[None, :])
+    strict = (n[:, None] > n[None, :]) | (d[:, None] > d[None, :])
+    dom = ge & strict                      # row point dominates column point
+    pairs = int(dom.sum())
+    if pairs == 0:
+        raise ValueError("no point dominates another in both n_params and n_tokens")
+    lower = float((y[:, None] < y[None, :])[dom].mean())
+    equal = float((y[:, None] == y[None, :])[dom].mean())
+    return pairs, lower, equal

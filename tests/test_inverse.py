@@ -296,3 +296,18 @@ def test_turn_needs_observed_ends_beyond_the_extremum():
     peak = res.parabola.predict(res.to_u(res.turning_x))
     assert res.fall == pytest.approx(peak - y[0], abs=1e-9)
     assert res.rise == pytest.approx(y[-1] - peak, abs=1e-9)
+
+
+def test_dominance_pairs_memo_trap(data):
+    """The law-free statistic behind Chapter 5's loss section: of the (size, checkpoint) pairs
+    where one point has at least the parameters and the tokens of the other, the dominating
+    point (lower loss under every law decreasing in N and D) has lower Memo Trap accuracy in
+    85 % of them. (The loss *order* of all 64 points is not law-free: it depends on the
+    constants.)"""
+    from scaling_lib.inverse import dominance_pairs
+    m = data[data.task == "isp_memo_trap"]
+    pairs, lower, _ = dominance_pairs(m.n_params, m.n_tokens, m.accuracy)
+    assert pairs == 1232
+    assert lower == pytest.approx(0.85, abs=0.005)
+    with pytest.raises(ValueError, match="dominates"):
+        dominance_pairs([1, 2], [2, 1], [0.5, 0.5])

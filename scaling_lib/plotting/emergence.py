@@ -133,13 +133,15 @@ def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float =
         out = simulate_metrics(n_params, scale=scale, exponent=exponent, length=length,
                                n_questions=n_questions, rng=rng)
         color = COLORS[(i + 1) % len(COLORS)]
-        axes[1].plot(n_params, out["exact_match"], color=color, label=f"exact match, L={length}")
+        name = f"L={length}" + (" (= per-token p)" if length == 1 else "")
+        axes[1].plot(n_params, out["exact_match"], color=color, label=f"exact match, {name}")
         if n_questions is not None:
             axes[1].plot(n_params, out["measured_exact_match"], ".", color=color, ms=4)
         axes[2].plot(n_params, out["token_errors"], color=color, label=f"L={length}")
-    axes[1].plot(n_params, base["p_token"], "k--", lw=1, label="per-token accuracy p")
+    if 1 not in lengths:    # with L = 1 the exact-match curve is p itself
+        axes[1].plot(n_params, base["p_token"], "k--", lw=1, label="per-token accuracy p")
     log_axes(axes[1], "parameters N", "probability", logy=False,
-             title=r"sharp: exact match $p^L$")
+             title=r"shifted: exact match $p^L$ (same shape, later)")
     axes[1].legend(fontsize=8)
     log_axes(axes[2], "parameters N", "expected wrong tokens L(1-p)", logy=False,
              title=r"smooth again: token errors $L(1-p)$")
