@@ -351,3 +351,26 @@ def test_holdout_table_refits_capability_axis_per_split():
     assert pre.n_test == n_pre
     with pytest.raises(ValueError, match="x must be"):
         em.holdout_table(long, ["arith_3digit_add"], [23.0], x="log10_compute", bench=bench)
+
+
+@pytest.mark.parametrize("name", ["04_emergence.ipynb", "05_inverse_scaling.ipynb"])
+def test_glued_figures_are_the_displayed_ones(name):
+    """A figure glued onto a prose page is found by the site only if the notebook page shows
+    the same image (same bytes): constrained layout must not move between renderings."""
+    import binascii
+    import hashlib
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / name).read_text())
+    glued = 0
+    for cell in nb["cells"]:
+        shown, records = set(), set()
+        for out in cell.get("outputs", []):
+            for kind, value in out.get("data", {}).items():
+                if kind.endswith("image/png"):
+                    digest = hashlib.sha256(binascii.a2b_base64("".join(value))).hexdigest()
+                    (records if kind.startswith("application/papermill") else shown).add(digest)
+        assert records <= shown, f"{name}: a glued figure differs from the one displayed"
+        glued += len(records)
+    assert glued >= 3

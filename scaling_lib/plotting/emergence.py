@@ -78,6 +78,8 @@ def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=N
     for ax in axes.ravel()[len(tasks):]:
         ax.set_visible(False)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8)
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -115,6 +117,8 @@ def plot_metric_comparison(wide: pd.DataFrame, *, highlight=HIGHLIGHT_FAMILIES):
     log_axes(ax, "IPA exact match (fraction, log)", "IPA BLEU (fraction, log)",
              title="same, log-log (models with exact match > 0)")
     fig.legend(loc="outside lower center", ncols=5, fontsize=8)
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -164,7 +168,7 @@ def plot_exact_match_length(length: int = 5, *, scale: float = 1e8, exponent: fl
     else:   # long answers: the 50 % point lies beyond the drawn range
         where = f"50 % exact match not reached below N = {n.max():.0e}"
     log_axes(ax, "parameters N", "probability", logy=False,
-             title=f"answers of L = {length} tokens: {where}")
+             title=f"answers of L = {length} tokens:\n{where}")
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8, loc="upper left")
     return fig
@@ -229,4 +233,6 @@ def plot_family_crossings(table: pd.DataFrame, *, reference=None, title: str = "
     ax.set_title(title, pad=14)  # room for the reference label above the first row
     ax.grid(axis="y", visible=False)
     ax.legend(fontsize=8, loc="lower right")
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
