@@ -39,6 +39,7 @@ __all__ = [
     "expected_token_errors",
     "token_accuracy_from_loss",
     "simulate_metrics",
+    "size_at_exact_match",
     "sigmoid",
     "SigmoidFit",
     "fit_sigmoid",
@@ -50,6 +51,7 @@ __all__ = [
     "CapabilityPCA",
     "capability_components",
     "observational_capability",
+    "CAPABILITY_COLUMNS",
 ]
 
 
@@ -226,9 +228,9 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
         raise ValueError(f"exponent must be < 0 (loss falls with size), got {exponent!r}")
     length = as_positive_int(length, "length")
     loss = (n / scale) ** exponent          # Schaeffer et al. (2023), simple model: L_CE = (N/c)^alpha
-    p = np.exp(-loss)                        # per-token probability of the right token
-    out = {"loss": loss, "p_token": p, "exact_match": p**length,
-           "token_errors": length * (1.0 - p)}
+    p = token_accuracy_from_loss(loss)       # per-token probability of the right token
+    out = {"loss": loss, "p_token": p, "exact_match": sequence_exact_match(p, length),
+           "token_errors": expected_token_errors(p, length)}
     if n_questions is not None:
         n_questions = as_positive_int(n_questions, "n_questions")
         if rng is None:
@@ -236,6 +238,39 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
                              "got None")
         out["measured_exact_match"] = rng.binomial(n_questions, p**length) / n_questions
     return out
+
+
+def size_at_exact_match(level, *, length: int, scale: float = 1e8, exponent: float = -0.3):
+    """Model size at which the toy model of :func:`simulate_metrics` reaches exact match ``level``.
+
+    From ``exp(-length * (N / scale)**exponent) = level``:
+    ``N = scale * (-ln(level) / length) ** (1 / exponent)``.
+
+    Parameters
+    ----------
+    level : float
+        Exact-match rate strictly between 0 and 1.
+    length, scale, exponent
+        As in :func:`simulate_metrics`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> f"{size_at_exact_match(0.5, length=10):.3g}"
+    '7.31e+11'
+    """
+    level = float(as_probability_array(level, "level"))
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    length = as_positive_int(length, "length")
+    scale = float(as_positive_array(scale, "scale"))
+    exponent = float(as_float_array(exponent, "exponent"))
+    if exponent >= 0:
+        raise ValueError(f"exponent must be < 0 (loss falls with size), got {exponent!r}")
+    return float(scale * (-np.log(level) / length) ** (1.0 / exponent))
 
 
 def _as_lengths(length):
@@ -599,25 +634,34 @@ def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score
 
 
 def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=None,
-                  ceiling: float | None = 1.0):
+                  ceiling: float | None = 1.0, bench=None, columns=None):
     """Hold-out sigmoid predictions for several tasks and compute cut-offs, as a table.
 
     For every task and cut-off, the models with ``log10(compute) < cutoff`` train a sigmoid in
     column ``x`` (by default ``log10`` compute itself; any other scale axis such as a
     capability score can be given) and the others are predicted (:func:`holdout_prediction`).
+    A cut-off may also be the string ``"preregistered"``: the models that Ruan et al. (2024)
+    pre-registered as future targets (column ``preregistered``) are predicted from all others.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Long format with columns ``task, compute, score`` and ``x`` (``"log10_compute"`` is
-        computed if absent).
+        Long format with columns ``model, task, compute, score`` (and ``preregistered`` for
+        that split) and ``x`` (``"log10_compute"`` is computed if absent).
     tasks : sequence of str
-    cutoffs : sequence of float
+    cutoffs : sequence of float or "preregistered"
         Cut-offs in ``log10`` FLOPs.
     floors : dict, optional
         ``{task: chance score}``; default 0.
     ceiling : float or None
         Passed to :func:`fit_sigmoid` (default 1.0: a perfect model scores 1; None fits it).
+    bench : pandas.DataFrame, optional
+        Benchmark scores (:func:`scaling_lib.data.load_emergence_benchmarks`). With it, ``x``
+        must be ``"pc1"``, ``"pc2"``, ...: the capability components are refitted for every
+        split on the *training* models only (:func:`observational_capability` with
+        ``fit_on``), as ObsScaling does, so the held-out models never shape the axis.
+    columns : sequence of str, optional
+        Benchmarks for that PCA (default :data:`CAPABILITY_COLUMNS`).
 
     Returns
     -------
@@ -627,11 +671,12 @@ def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=Non
     import pandas as pd
 
     frame = frame.copy()
-    if "log10_compute" not in frame.columns:
-        frame["log10_compute"] = np.log10(as_positive_array(frame["compute"].to_numpy(float),
-                                                            "compute"))
-    if x not in frame.columns:
+    if bench is None and x not in frame.columns and not (x == "log10_compute"
+                                                         and "compute" in frame.columns):
         raise ValueError(f"frame has no column x={x!r}; columns are {list(frame.columns)}")
+    if bench is not None and not (x.startswith("pc") and x[2:].isdigit()):
+        raise ValueError(f"with bench, x must be 'pc1', 'pc2', ...; got x={x!r}")
+    columns = CAPABILITY_COLUMNS if columns is None else tuple(columns)
     floors = floors or {}
     rows = []
     for task in tasks:
@@ -639,11 +684,30 @@ def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=Non
         if d.empty:
             raise ValueError(f"tasks contains {task!r}, which is not in frame")
         for cut in cutoffs:
-            train = (d["log10_compute"] < cut).to_numpy()
-            res = holdout_prediction(d[x].to_numpy(float), d["score"].to_numpy(float),
+            if isinstance(cut, str):
+                if cut != "preregistered":
+                    raise ValueError(f"cutoffs must be numbers or 'preregistered', got {cut!r}")
+                dd = d
+                train_models = set(dd.loc[~dd["preregistered"].astype(bool), "model"])
+            else:
+                dd = d[d["compute"].notna()].copy()
+                lc = np.log10(as_positive_array(dd["compute"].to_numpy(float), "compute"))
+                train_models = set(dd.loc[lc < float(cut), "model"])
+            if bench is not None:
+                k = int(x[2:])
+                coords, _ = observational_capability(bench, columns, n_components=k,
+                                                     fit_on=train_models)
+                dd = dd.drop(columns=[c for c in coords.columns if c != "model"],
+                             errors="ignore").merge(coords, on="model")
+            elif x == "log10_compute" and x not in dd.columns:
+                dd = dd[dd["compute"].notna()].assign(
+                    log10_compute=np.log10(dd["compute"].to_numpy(float)))
+            dd = dd[dd[x].notna()]
+            train = dd["model"].isin(train_models).to_numpy()
+            res = holdout_prediction(dd[x].to_numpy(float), dd["score"].to_numpy(float),
                                      train=train, floor=floors.get(task, 0.0), ceiling=ceiling)
-            rows.append({"task": task, "cutoff": float(cut), "x": x,
-                         "n_train": int(train.sum()), "n_test": int((~train).sum()),
+            rows.append({"task": task, "cutoff": cut if isinstance(cut, str) else float(cut),
+                         "x": x, "n_train": int(train.sum()), "n_test": int((~train).sum()),
                          "midpoint": res.fit.midpoint, "slope": res.fit.slope,
                          "test_mae": res.test_mae, "success": res.fit.success})
     return pd.DataFrame(rows)
@@ -735,8 +799,11 @@ def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
     return CapabilityPCA(centred @ loadings.T, loadings, ratio[:k], mean)
 
 
-def observational_capability(bench, columns=("mmlu", "arc_c", "hellaswag", "winogrande",
-                                             "truthfulqa"), *, n_components: int = 2):
+CAPABILITY_COLUMNS = ("mmlu", "arc_c", "hellaswag", "winogrande", "truthfulqa")
+
+
+def observational_capability(bench, columns=CAPABILITY_COLUMNS, *, n_components: int = 2,
+                             fit_on=None):
     """Capability coordinates of every model with all ``columns`` scored (Ruan et al. 2024).
 
     Parameters
@@ -749,6 +816,13 @@ def observational_capability(bench, columns=("mmlu", "arc_c", "hellaswag", "wino
         two benchmarks with many missing values (XWinograd, HumanEval).
     n_components : int
         Components to keep.
+    fit_on : collection of str, optional
+        Model names whose scores define the components (the training split of a hold-out
+        test); every model is then placed on them with :meth:`CapabilityPCA.transform`.
+        ObsScaling splits models into training and test sets first and fits its PCA on the
+        training models only (``plot_scaling_predictions`` in ``utils/plot.py`` of the
+        authors' code); a PCA that has seen the held-out models leaks information about them.
+        Default: fit on every row.
 
     Returns
     -------
@@ -769,8 +843,10 @@ def observational_capability(bench, columns=("mmlu", "arc_c", "hellaswag", "wino
     if missing:
         raise ValueError(f"columns={missing!r} not in bench; columns are {list(bench.columns)}")
     rows = bench[bench[columns].notna().all(axis=1)]
-    pca = capability_components(rows[columns].to_numpy(float), n_components)
+    fit_rows = rows if fit_on is None else rows[rows["model"].isin(set(fit_on))]
+    pca = capability_components(fit_rows[columns].to_numpy(float), n_components)
+    scores = pca.transform(rows[columns].to_numpy(float))
     coords = pd.DataFrame({"model": rows["model"].to_numpy()})
     for i in range(n_components):
-        coords[f"pc{i + 1}"] = pca.scores[:, i]
+        coords[f"pc{i + 1}"] = scores[:, i]
     return coords, pca

@@ -17,17 +17,29 @@ Let ``u`` be ``log10`` of the scale variable (parameters or training tokens), re
    from the residuals with the Paule-Mandel rule (the value of ``tau**2 >= 0`` that makes the
    weighted residual sum of squares equal its degrees of freedom), as in random-effects
    meta-analysis (DerSimonian & Laird 1986; Paule & Mandel 1982).
-2. Fit the quadratic ``y = b0 + b1 u + b2 u**2`` by weighted least squares. If the curvature
-   ``b2`` differs from 0 with two-sided p < ``alpha`` (t test, n - 3 degrees of freedom),
-   its turning point lies inside the range of the data, and the fitted curve falls AND rises
-   (or rises AND falls) by at least ``min_effect`` accuracy on each side of it, the verdict
-   is ``"U-shaped"`` (``b2 > 0``) or ``"inverted-U"`` (``b2 < 0``).
+2. Fit the quadratic ``y = b0 + b1 u + b2 u**2`` by weighted least squares. The verdict is
+   ``"U-shaped"`` (``b2 > 0``) or ``"inverted-U"`` (``b2 < 0``) only if all of these hold:
+   the curvature ``b2`` differs from 0 with two-sided p < ``alpha`` (t test, n - 3 degrees of
+   freedom); its turning point lies inside the range of the data; the *observed* accuracies at
+   both ends lie at least ``min_effect`` beyond the fitted extremum (below a peak, above a
+   trough); and the most extreme *observed* interior point also lies at least ``min_effect``
+   beyond both ends. A parabola is symmetric, so on a curve that rises and then saturates its
+   vertex overshoots the data and its fitted "fall" after the vertex is an artefact; the
+   last two conditions ask the data, not the parabola, for the turn (the failure and the
+   remedy are those of quadratic U tests in general, Simonsohn 2018, "Two lines").
 3. Otherwise fit the line ``y = b0 + b1 u``. If the slope differs from 0 with p < ``alpha``
    (n - 2 degrees of freedom) and the fitted change over the whole range is at least
    ``min_effect``, the verdict is ``"positive"`` or ``"inverse"``; otherwise ``"flat"``
    (which means "no trend we can distinguish from noise", not "constant").
 
 Defaults: ``alpha = 0.05``, ``min_effect = 0.05`` (five accuracy points).
+
+Limits. The test treats the points as independent given the trend. They are not quite: every
+model answers the same items (so item difficulty is shared), and along training the points are
+checkpoints of one run (same initialization and data order), which ``tau**2`` does not model.
+A turn smaller than ``min_effect``, or one with only one or two points on one side, is called
+monotone or flat; a monotone curve is never called U-shaped or inverted-U (its most extreme
+point is an end), but a noisy one can be if an interior point is off by ``min_effect``.
 
 :func:`michaelov_regression` re-runs the published analysis of Michaelov & Bergen (2023)
 (one ordinary regression per task over all 64 size x checkpoint points, with an interaction)
@@ -48,7 +60,8 @@ from ._validation import (as_float_array, as_nonnegative_array, as_positive_arra
 
 __all__ = ["TREND_LABELS", "TrendClassification", "WeightedPolyFit", "weighted_polyfit",
            "classify_trend", "classify_tasks", "endpoint_change", "benjamini_hochberg",
-           "michaelov_regression", "final_checkpoint_table", "distractor_accuracy"]
+           "michaelov_regression", "final_checkpoint_table", "distractor_accuracy",
+           "dominance_pairs"]
 
 #: The five verdicts of :func:`classify_trend`.
 TREND_LABELS = ("positive", "inverse", "U-shaped", "inverted-U", "flat")
@@ -172,8 +185,9 @@ class TrendClassification:
         ``log10`` of the scale at the parabola's turning point (``nan`` if it lies outside
         the data or the curvature is exactly 0).
     fall, rise : float
-        For the parabola: the fitted change from the first point to the turning point and
-        from the turning point to the last (``nan`` when the turning point is outside).
+        For the parabola: the change from the observed first accuracy to the fitted value at
+        the turning point, and from there to the observed last accuracy (``nan`` when the
+        turning point is outside the data).
     tau : float
         Extra between-point standard deviation estimated in the parabola fit.
     line, parabola : WeightedPolyFit
@@ -219,9 +233,10 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
 
     The test is described in the module docstring: a parabola in ``log10(scale)`` fitted by
     weighted least squares (harness standard errors plus a Paule-Mandel extra variance);
-    significant curvature with an interior turning point and a fall and a rise of at least
-    ``min_effect`` each gives a U or inverted U; otherwise a significant line with a fitted
-    change of at least ``min_effect`` gives positive or inverse; otherwise flat.
+    significant curvature with an interior turning point, both observed ends at least
+    ``min_effect`` beyond the fitted extremum and an observed interior point at least
+    ``min_effect`` beyond both ends gives a U or inverted U; otherwise a significant line with a
+    fitted change of at least ``min_effect`` gives positive or inverse; otherwise flat.
 
     Parameters
     ----------
@@ -282,22 +297,31 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     b0, b1, b2 = parab.coef
     change = 2 * line.coef[1]                      # fitted line from u = -1 to u = +1
     turning_x = fall = rise = float("nan")
+    # Observed accuracy at the two ends (the mean if several points share an end).
+    y_first, y_last = float(y[u == u.min()].mean()), float(y[u == u.max()].mean())
+    inner = y[(u > u.min()) & (u < u.max())]
     if b2 != 0:
         u_star = -b1 / (2 * b2)                    # vertex of the parabola
         if -1 < u_star < 1:
             turning_x = center + half * u_star
-            y_star = parab.predict(u_star)
-            fall = float(y_star - parab.predict(-1.0))   # first point -> turning point
-            rise = float(parab.predict(1.0) - y_star)    # turning point -> last point
+            y_star = float(parab.predict(u_star))
+            fall = y_star - y_first                # observed first point -> fitted extremum
+            rise = y_last - y_star                 # fitted extremum -> observed last point
     curved = parab.pvalue[2] < alpha and np.isfinite(turning_x)
+    # The data must show the turn too: the most extreme interior point lies beyond both ends.
+    lowest = float(inner.min()) if inner.size else float("nan")
+    highest = float(inner.max()) if inner.size else float("nan")
+    trough_seen = min(y_first, y_last) - lowest >= min_effect
+    peak_seen = highest - max(y_first, y_last) >= min_effect
     label = None
-    if curved and b2 > 0 and -fall >= min_effect and rise >= min_effect:
+    if curved and b2 > 0 and -fall >= min_effect and rise >= min_effect and trough_seen:
         label = "U-shaped"
-    elif curved and b2 < 0 and fall >= min_effect and -rise >= min_effect:
+    elif curved and b2 < 0 and fall >= min_effect and -rise >= min_effect and peak_seen:
         label = "inverted-U"
     if label is not None:
         message = (f"{label}: curvature p = {parab.pvalue[2]:.2g} < {alpha}, turning point at "
-                   f"10^{turning_x:.2f}, change {fall:+.3f} then {rise:+.3f}")
+                   f"10^{turning_x:.2f}, change {fall:+.3f} from the first point to the fitted "
+                   f"extremum, then {rise:+.3f} to the last point")
     elif line.pvalue[1] < alpha and abs(change) >= min_effect:
         label = "positive" if change > 0 else "inverse"
         message = (f"{label}: slope p = {line.pvalue[1]:.2g} < {alpha}, fitted change "
@@ -367,10 +391,14 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
 
 
 def endpoint_change(acc_first, se_first, acc_last, se_last):
-    """Difference of two independent accuracies, its standard error and its z score.
+    """Difference of two accuracies, its standard error and its z score, treating the two as
+    independent.
 
     ``diff = acc_last - acc_first``, ``se = sqrt(se_first**2 + se_last**2)``, ``z = diff/se``:
-    the simplest test of a trend, comparing only the two ends.
+    the simplest test of a trend, comparing only the two ends. Two models scored on the *same*
+    items are paired, not independent (an item hard for one tends to be hard for the other), so
+    the standard error of their difference is usually smaller than this; with item-level
+    outputs a paired test (McNemar's, or a bootstrap over items) is the right one.
 
     Returns
     -------
@@ -531,3 +559,43 @@ def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width
     p_d = stats.logistic.sf(loss, loc=loss_distractor, scale=width)
     p_t = stats.logistic.sf(loss, loc=loss_true, scale=width)
     return p_t + (1 - p_t) * (1 - p_d) * chance
+
+
+def dominance_pairs(n_params, n_tokens, accuracy):
+    """Law-free check of "lower loss goes with lower accuracy" over (size, tokens) points.
+
+    Any loss law that decreases in both N and D (such as Hoffmann et al.'s eq. 2) gives a lower
+    loss to a point that has at least as many parameters *and* at least as many tokens as
+    another (and more of one). Only those pairs are ordered by every such law; the others are
+    ordered differently by different constants. This counts the dominated pairs and the share
+    in which the dominating point has the lower accuracy.
+
+    Parameters
+    ----------
+    n_params, n_tokens, accuracy : array_like
+        One value per point, same length.
+
+    Returns
+    -------
+    (int, float, float)
+        Number of dominated pairs, share with lower accuracy at the dominating point, share
+        with equal accuracy.
+
+    Examples
+    --------
+    >>> dominance_pairs([1, 2, 2], [1, 1, 2], [0.9, 0.8, 0.7])
+    (3, 1.0, 0.0)
+    """
+    n = as_positive_array(n_params, "n_params").ravel()
+    d = as_positive_array(n_tokens, "n_tokens").ravel()
+    y = as_float_array(accuracy, "accuracy").ravel()
+    check_same_shape(n_params=n, n_tokens=d, accuracy=y)
+    ge = (n[:, None] >= n[None, :]) & (d[:, None] >= d[None, :])
+    strict = (n[:, None] > n[None, :]) | (d[:, None] > d[None, :])
+    dom = ge & strict                      # row point dominates column point
+    pairs = int(dom.sum())
+    if pairs == 0:
+        raise ValueError("no point dominates another in both n_params and n_tokens")
+    lower = float((y[:, None] < y[None, :])[dom].mean())
+    equal = float((y[:, None] == y[None, :])[dom].mean())
+    return pairs, lower, equal

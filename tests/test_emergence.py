@@ -278,3 +278,99 @@ def test_exercise_checks():
     assert "too" in str(ex.check_required_token_accuracy(0.5, target=0.5, length=4))
     assert ex.check_compute(2.3e22, expected=2.3e22)
     assert not ex.check_compute(2.3e21, expected=2.3e22)
+
+
+def test_flags_are_exactly_what_the_stated_rules_find():
+    """Rerun the two rules of EMERGENCE_FLAGS on the raw file: (1) IPA BLEU below 1/100 with
+    >= 5 % exact match; (2) a family's largest model below a tenth of a smaller sibling on IPA
+    exact match. Qwen-72B (1.4 % against Qwen-14B's 12.3 %) is above a tenth and not flagged."""
+    evals = load_emergence_evals()
+    found = set()
+    rule1 = (evals.ipa_bleu_100 < 1) & (evals.ipa_exact_match >= 0.05)
+    found |= {(m, "ipa_bleu") for m in evals.model[rule1]}
+    for _, fam in evals.dropna(subset=["ipa_exact_match"]).groupby("family"):
+        fam = fam.sort_values("n_params")
+        if len(fam) > 1 and fam.ipa_exact_match.iloc[-1] < fam.ipa_exact_match.iloc[:-1].max() / 10:
+            found.add((fam.model.iloc[-1], "ipa_exact_match"))
+    assert found == set(EMERGENCE_FLAGS)
+
+
+def test_slider_label_when_half_is_not_reached():
+    """For long answers the 50 % point lies beyond the drawn N range: the title must say so
+    (it used to claim 50 % at N = 1e6, the argmax of an all-False array)."""
+    from scaling_lib.plotting.emergence import plot_exact_match_length
+    import matplotlib.pyplot as plt
+
+    for length, reached in [(10, True), (25, False), (100, False)]:
+        fig = plot_exact_match_length(length)
+        title = fig.axes[0].get_title()
+        plt.close(fig)
+        assert ("not reached" not in title) == reached, title
+        if reached:
+            n_half = em.size_at_exact_match(0.5, length=length)
+            assert f"{n_half:.2g}" in title
+
+
+def test_size_at_exact_match_inverts_the_toy_model():
+    for length in (1, 10, 100):
+        n = em.size_at_exact_match(0.5, length=length, scale=1e8, exponent=-0.3)
+        out = em.simulate_metrics([n], scale=1e8, exponent=-0.3, length=length)
+        assert out["exact_match"][0] == pytest.approx(0.5, rel=1e-9)
+
+
+def test_capability_pca_fitted_on_training_models_ignores_held_out_scores():
+    """With fit_on, the held-out models do not shape the axis: changing their benchmark scores
+    moves only their own coordinates (ObsScaling fits its PCA on the training split)."""
+    bench = load_emergence_benchmarks()
+    cols = list(em.CAPABILITY_COLUMNS)
+    complete = bench[bench[cols].notna().all(axis=1)]
+    train = set(complete.model.iloc[::2])
+    coords, pca = em.observational_capability(bench, fit_on=train)
+    changed = bench.copy()
+    held = ~changed.model.isin(train) & changed[cols].notna().all(axis=1)
+    changed.loc[held, "mmlu"] = 1.0 - changed.loc[held, "mmlu"]
+    coords2, pca2 = em.observational_capability(changed, fit_on=train)
+    np.testing.assert_allclose(pca.loadings, pca2.loadings)
+    keep = coords.model.isin(train)
+    np.testing.assert_allclose(coords.pc1[keep], coords2.pc1[keep])
+    # without fit_on the axis does move
+    _, pca_all = em.observational_capability(bench)
+    _, pca_all2 = em.observational_capability(changed)
+    assert not np.allclose(pca_all.loadings, pca_all2.loadings)
+
+
+def test_holdout_table_refits_capability_axis_per_split():
+    long = load_emergence_long("arith_3digit_add")
+    bench = load_emergence_benchmarks()
+    table = em.holdout_table(long, ["arith_3digit_add"], [23.0, "preregistered"], x="pc1",
+                             bench=bench)
+    assert list(table.cutoff) == [23.0, "preregistered"]
+    pre = table.iloc[1]
+    n_pre = long[long.model.isin(bench.model[bench[list(em.CAPABILITY_COLUMNS)].notna()
+                                            .all(axis=1)])].preregistered.sum()
+    assert pre.n_test == n_pre
+    with pytest.raises(ValueError, match="x must be"):
+        em.holdout_table(long, ["arith_3digit_add"], [23.0], x="log10_compute", bench=bench)
+
+
+@pytest.mark.parametrize("name", ["04_emergence.ipynb", "05_inverse_scaling.ipynb"])
+def test_glued_figures_are_the_displayed_ones(name):
+    """A figure glued onto a prose page is found by the site only if the notebook page shows
+    the same image (same bytes): constrained layout must not move between renderings."""
+    import binascii
+    import hashlib
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / name).read_text())
+    glued = 0
+    for cell in nb["cells"]:
+        shown, records = set(), set()
+        for out in cell.get("outputs", []):
+            for kind, value in out.get("data", {}).items():
+                if kind.endswith("image/png"):
+                    digest = hashlib.sha256(binascii.a2b_base64("".join(value))).hexdigest()
+                    (records if kind.startswith("application/papermill") else shown).add(digest)
+        assert records <= shown, f"{name}: a glued figure differs from the one displayed"
+        glued += len(records)
+    assert glued >= 3

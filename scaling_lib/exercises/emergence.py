@@ -6,7 +6,7 @@ from . import Feedback, check_close, parse_answer
 from ..emergence import per_token_accuracy, sequence_exact_match
 
 __all__ = ["check_exact_match", "check_required_token_accuracy", "check_compute",
-           "check_decades"]
+           "check_decades", "check_pooled_crossing"]
 
 
 def check_exact_match(answer, *, p_token: float, length: int) -> Feedback:
@@ -65,3 +65,36 @@ def check_decades(answer, *, expected: float, tolerance: float = 0.1, name: str 
     return Feedback(False, f"{name} = {value:.3g} is {abs(value - expected):.2g} decades too "
                            f"{side} (expected about {expected:.3g}). Hint: work in log10 of "
                            "FLOPs, not in FLOPs.")
+
+
+def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3digit_add"
+                          ) -> Feedback:
+    """Check ``log10 C`` at which one sigmoid (floor 0, ceiling 1) through every model with known
+    compute reaches ``level`` on ``task``.
+
+    The expected value is computed here by its own route (``scipy.optimize.curve_fit`` of the
+    logistic in ``log10 C`` on the shipped data), not with :func:`scaling_lib.emergence.fit_sigmoid`.
+    """
+    import numpy as np
+    from scipy.optimize import curve_fit
+
+    from ..data import load_emergence_long
+
+    d = load_emergence_long(task)
+    x, y = np.log10(d.compute.to_numpy(float)), d.score.to_numpy(float)
+
+    def logistic(t, m, k):
+        return 1.0 / (1.0 + np.exp(-k * (t - m)))
+
+    starts = [(m0, k0) for m0 in np.linspace(x.min(), x.max(), 5) for k0 in (1.0, 3.0)]
+    fits = []
+    for p0 in starts:
+        try:
+            p, _ = curve_fit(logistic, x, y, p0=p0, maxfev=20000)
+        except RuntimeError:
+            continue
+        fits.append((float(np.sum((logistic(x, *p) - y) ** 2)), p))
+    m, k = min(fits, key=lambda f: f[0])[1]
+    expected = float(m + np.log(level / (1 - level)) / k)
+    return check_decades(answer, expected=expected, tolerance=0.05,
+                         name=f"log10 C at {level:.0%}")

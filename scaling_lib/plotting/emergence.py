@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..emergence import simulate_metrics
+from ..emergence import simulate_metrics, size_at_exact_match
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["HIGHLIGHT_FAMILIES", "family_colors", "plot_tasks_vs_compute",
@@ -78,6 +78,8 @@ def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=N
     for ax in axes.ravel()[len(tasks):]:
         ax.set_visible(False)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8)
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -115,6 +117,8 @@ def plot_metric_comparison(wide: pd.DataFrame, *, highlight=HIGHLIGHT_FAMILIES):
     log_axes(ax, "IPA exact match (fraction, log)", "IPA BLEU (fraction, log)",
              title="same, log-log (models with exact match > 0)")
     fig.legend(loc="outside lower center", ncols=5, fontsize=8)
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -133,13 +137,15 @@ def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float =
         out = simulate_metrics(n_params, scale=scale, exponent=exponent, length=length,
                                n_questions=n_questions, rng=rng)
         color = COLORS[(i + 1) % len(COLORS)]
-        axes[1].plot(n_params, out["exact_match"], color=color, label=f"exact match, L={length}")
+        name = f"L={length}" + (" (= per-token p)" if length == 1 else "")
+        axes[1].plot(n_params, out["exact_match"], color=color, label=f"exact match, {name}")
         if n_questions is not None:
             axes[1].plot(n_params, out["measured_exact_match"], ".", color=color, ms=4)
         axes[2].plot(n_params, out["token_errors"], color=color, label=f"L={length}")
-    axes[1].plot(n_params, base["p_token"], "k--", lw=1, label="per-token accuracy p")
+    if 1 not in lengths:    # with L = 1 the exact-match curve is p itself
+        axes[1].plot(n_params, base["p_token"], "k--", lw=1, label="per-token accuracy p")
     log_axes(axes[1], "parameters N", "probability", logy=False,
-             title=r"sharp: exact match $p^L$")
+             title=r"shifted: exact match $p^L$ (same shape, later)")
     axes[1].legend(fontsize=8)
     log_axes(axes[2], "parameters N", "expected wrong tokens L(1-p)", logy=False,
              title=r"smooth again: token errors $L(1-p)$")
@@ -155,10 +161,14 @@ def plot_exact_match_length(length: int = 5, *, scale: float = 1e8, exponent: fl
     fig, ax = new_figure(width=6.0, height=3.6)
     ax.plot(n, out["p_token"], "k--", lw=1, label="per-token accuracy p")
     ax.plot(n, out["exact_match"], color=COLORS[1], lw=2, label=f"exact match $p^{{{length}}}$")
-    i = int(np.argmax(out["exact_match"] >= 0.5))
-    ax.axvline(n[i], color=COLORS[1], ls=":", lw=1)
+    n_half = size_at_exact_match(0.5, length=length, scale=scale, exponent=exponent)
+    if n_half <= n.max():
+        ax.axvline(n_half, color=COLORS[1], ls=":", lw=1)
+        where = f"50 % exact match at N = {n_half:.2g}"
+    else:   # long answers: the 50 % point lies beyond the drawn range
+        where = f"50 % exact match not reached below N = {n.max():.0e}"
     log_axes(ax, "parameters N", "probability", logy=False,
-             title=f"answers of L = {length} tokens: 50 % exact match at N = {n[i]:.2g}")
+             title=f"answers of L = {length} tokens:\n{where}")
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8, loc="upper left")
     return fig
@@ -223,4 +233,6 @@ def plot_family_crossings(table: pd.DataFrame, *, reference=None, title: str = "
     ax.set_title(title, pad=14)  # room for the reference label above the first row
     ax.grid(axis="y", visible=False)
     ax.legend(fontsize=8, loc="lower right")
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig

@@ -75,6 +75,8 @@ def plot_size_curves(frame: pd.DataFrame, tasks, *, ncols: int = 3, results=None
         log_axes(ax, "parameters", "accuracy", logy=False, title=title)
     for ax in list(axes.flat)[len(tasks):]:
         ax.set_visible(False)
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -133,6 +135,8 @@ def plot_verdict_grid(table: pd.DataFrame, *, names=None):
     ax.grid(which="minor", color="white", lw=1.5)
     ax.tick_params(which="minor", length=0)
     ax.set_title("Trend over training, per task and model size")
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -169,4 +173,6 @@ def plot_loss_vs_accuracy(loss, frame: pd.DataFrame, task: str):
              logy=False, title=g.task_name.iloc[0])
     ax.invert_xaxis()
     ax.legend(title="model", fontsize=8, ncol=2)
+    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
     return fig
