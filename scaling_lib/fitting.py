@@ -336,7 +336,7 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
     the spread of the fitted exponents. Least-squares theory predicts it falls like
     ``1 / decades``.
 
-    ``decades`` lie in (0, 100]; ``exponent`` in [-10, 10]; ``noise`` in [0, 10];
+    ``decades`` lie in [0.001, 100]; ``exponent`` in [-10, 10]; ``noise`` in [0, 10];
     ``n_points`` in [3, 100 000], ``n_trials`` in [2, 100 000] with at most 10**7 draws per
     entry of ``decades``; ``rng`` is None, an int seed or a ``Generator`` (SPEC 7).
 
@@ -347,9 +347,9 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
     True
     """
     decades = as_positive_array(decades, "decades", min_size=1)
-    if np.any(decades > 100):
-        raise ValueError(f"decades must be <= 100 (x = 10**decades must stay a float), got "
-                         f"decades={decades.tolist()!r}")
+    if np.any((decades > 100) | (decades < 1e-3)):
+        raise ValueError(f"decades must lie in [0.001, 100] (x = 10**decades must stay a float "
+                         f"and have a spread), got decades={decades.tolist()!r}")
     exponent = as_float(exponent, "exponent", low=-10.0, high=10.0)
     noise = as_nonnegative_float(noise, "noise", high=10.0)
     n_points = as_int(n_points, "n_points", minimum=3, maximum=100_000)

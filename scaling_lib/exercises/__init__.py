@@ -59,6 +59,11 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 4] + " ..."
 
 
+def _check_name(name) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty str (what the answer is), got {_short(name)}")
+
+
 def _kind(value) -> str:
     """What a student gave, in words."""
     if value is None:
@@ -90,6 +95,7 @@ def parse_answer(answer, name: str):
     >>> print(parse_answer(10**400, "N"))
     N should be a single finite number (for example 1.5e9), got a number too large for a float.
     """
+    _check_name(name)
     expected = f"{name} should be {_KIND['number']}"
     if isinstance(answer, bool) or answer is None or isinstance(answer, (dict, set, frozenset)):
         return Feedback(False, f"{expected}, got {_kind(answer)}.")
@@ -130,6 +136,10 @@ def parse_choice(answer, name: str, choices):
     >>> print(parse_choice(None, "verdict", ["positive", "inverse"]))
     verdict should be one of ['positive', 'inverse'], got nothing (None).
     """
+    _check_name(name)
+    if isinstance(choices, (str, bytes)) or not isinstance(choices, (list, tuple, set, frozenset)) \
+            or not choices or not all(isinstance(c, str) for c in choices):
+        raise ValueError(f"choices must be a non-empty list of str, got {_short(choices)}")
     choices = list(choices)
     if isinstance(answer, str):
         found = {str(c).lower(): c for c in choices}.get(answer.strip().lower())
@@ -149,6 +159,7 @@ def parse_collection(answer, name: str) -> set | Feedback:
     >>> print(parse_collection(3.0, "tasks"))
     tasks should be a list or set of names (for example ['a', 'b']), got 3.0.
     """
+    _check_name(name)
     expected = f"{name} should be a list or set of names (for example ['a', 'b'])"
     if isinstance(answer, str):
         return {answer}
