@@ -171,6 +171,21 @@ def parse_collection(answer, name: str) -> set | Feedback:
     return Feedback(False, f"{expected}, got {_kind(answer)}.")
 
 
+def _setting(value, name: str) -> float:
+    """A check's own numeric setting: a real, finite number (not text), else ``ValueError``."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a finite number, got {_short(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {_short(value)}")
+    return number
+
+
 def _how_far(value: float, expected: float, rtol: float) -> str:
     """Direction and rough size of an error, in words that do not give ``expected`` away."""
     if expected != 0 and (value == 0 or (value > 0) != (expected > 0)):
@@ -210,11 +225,8 @@ def check_close(answer, expected: float, *, name: str, rtol: float = 0.02, unit:
         which = next(k for k, v in (("name", name), ("unit", unit), ("hint", hint))
                      if not isinstance(v, str))
         raise ValueError(f"{which} must be a str, got {_short(locals()[which])}")
-    exp = parse_answer(expected, "expected")
-    if isinstance(exp, Feedback):
-        raise ValueError(f"expected must be a finite number, got {_short(expected)}")
-    tol = parse_answer(rtol, "rtol")
-    if isinstance(tol, Feedback) or not 0 <= tol < 1:
+    exp, tol = _setting(expected, "expected"), _setting(rtol, "rtol")
+    if not 0 <= tol < 1:
         raise ValueError(f"rtol must be a number in [0, 1), got {_short(rtol)}")
     value = parse_answer(answer, name)
     if isinstance(value, Feedback):

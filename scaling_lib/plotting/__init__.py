@@ -78,7 +78,7 @@ def plain_log_ticks(axis, ticks=None) -> None:
         raise ValueError(f"axis must be a matplotlib axis such as ax.xaxis, got "
                          f"{type(axis).__name__} {axis!r:.60}")
     if ticks is not None:
-        ticks = as_positive_array(ticks, "ticks", ndim=1)
+        ticks = as_positive_array(ticks, "ticks", ndim=1, min_size=1)
     fmt = mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}")
     if ticks is not None:
         axis.set_ticks(ticks)
