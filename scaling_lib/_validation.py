@@ -78,6 +78,17 @@ def _show(value, limit: int = 80) -> str:
     return text
 
 
+def _is_missing(item) -> bool:
+    if item is None:
+        return True
+    try:
+        import pandas as pd
+
+        return item is pd.NA or item is pd.NaT
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        return False
+
+
 def _numeric(value, name: str) -> np.ndarray:
     """``value`` as a float array without a finiteness check; refuses strings, bools, None,
     dicts, complex numbers and ragged or non-numeric sequences."""
@@ -89,13 +100,17 @@ def _numeric(value, name: str) -> np.ndarray:
         raise ValueError(f"{name} must be numeric, got {_show(value)}") from exc
     kind = raw.dtype.kind
     if kind in "biuf":
-        if kind == "b":
-            raise ValueError(f"{name} must be numeric, got booleans {_show(value)}")
+        if kind == "b" and raw.ndim == 0:  # True for a number is a slip; arrays of outcomes are 0/1
+            raise ValueError(f"{name} must be numeric, got the bool {_show(value)}")
         return raw.astype(float)
     if kind == "c":
         raise ValueError(f"{name} must be real, got complex {_show(value)}")
     if kind == "O":
         flat = raw.ravel()
+        missing = np.array([_is_missing(item) for item in flat], dtype=bool)
+        if missing.any():  # None / pd.NA inside a table column: a missing value, i.e. NaN
+            raw = np.where(missing.reshape(raw.shape), np.nan, raw)
+            flat = raw.ravel()
         for item in flat:
             if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
                 raise ValueError(f"{name} must be numeric, got {_show(item)} in "
