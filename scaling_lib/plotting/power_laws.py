@@ -71,8 +71,9 @@ def plot_exponent_spread(decades, spread, *, noise):
              "std. dev. of fitted exponent", title=f"{noise:.0%} multiplicative noise")
     plain_log_ticks(ax.xaxis, ticks=decades)
     lo, hi = np.log10(np.min(spread)), np.log10(np.max(spread))
-    plain_log_ticks(ax.yaxis, ticks=[t for t in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
-                                     if lo - 0.05 <= np.log10(t) <= hi + 0.05])
+    ticks = [t for t in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+             if lo - 0.05 <= np.log10(t) <= hi + 0.05]
+    plain_log_ticks(ax.yaxis, ticks=ticks or None)
     ax.legend()
     return fig
 
