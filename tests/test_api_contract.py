@@ -17,6 +17,8 @@ import importlib
 import inspect
 import math
 import numbers
+import os
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -357,14 +359,368 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
 
 COVERED = list(CONTRACT)
 
-# The chapter modules: their public functions are not yet in CONTRACT.
+# ------------------------------------------------------------------ chapter modules (pending)
+# The chapter modules are under revision. Their entries are written below but not yet enforced:
+# each test on them is skipped with the reason, unless SCALING_CONTRACT_PENDING=1 is set (the
+# to-do list of the next pass). To cover a module, move its entries into CONTRACT and its name
+# out of PENDING: test_every_public_function_has_a_contract then fails for any function that
+# lacks an entry.
 PENDING = {
-    "scaling_lib.flops": "chapter 1 module under revision; its contract entries come next",
-    "scaling_lib.kaplan": "chapter 2 module under revision; its contract entries come next",
-    "scaling_lib.chinchilla": "chapter 3 module being split into a package; entries come next",
-    "scaling_lib.emergence": "chapter 4 module under revision; its contract entries come next",
-    "scaling_lib.inverse": "chapter 5 module under revision; its contract entries come next",
+    "scaling_lib.flops": "chapter 1 module under revision; entries written, not yet enforced",
+    "scaling_lib.kaplan": "chapter 2 module under revision; entries written, not yet enforced",
+    "scaling_lib.chinchilla": "chapter 3 module being split into a package; entries written, "
+                              "not yet enforced",
+    "scaling_lib.emergence": "chapter 4 module under revision; entries written, not yet enforced",
+    "scaling_lib.inverse": "chapter 5 module under revision; entries written, not yet enforced",
+    "scaling_lib.exercises.flops": "chapter 1 checks under revision; no entries yet",
+    "scaling_lib.exercises.kaplan": "chapter 2 checks under revision; no entries yet",
+    "scaling_lib.exercises.chinchilla": "chapter 3 checks under revision; no entries yet",
+    "scaling_lib.exercises.emergence": "chapter 4 checks under revision; no entries yet",
+    "scaling_lib.exercises.inverse": "chapter 5 checks under revision; no entries yet",
+    "scaling_lib.plotting.flops": "chapter 1 figures under revision; no entries yet",
+    "scaling_lib.plotting.kaplan": "chapter 2 figures under revision; no entries yet",
+    "scaling_lib.plotting.chinchilla": "chapter 3 figures under revision; no entries yet",
+    "scaling_lib.plotting.emergence": "chapter 4 figures under revision; no entries yet",
+    "scaling_lib.plotting.inverse": "chapter 5 figures under revision; no entries yet",
 }
+RUN_PENDING = os.environ.get("SCALING_CONTRACT_PENDING") == "1"
+
+
+def count(*, optional=False) -> Kind:
+    """A positive count that may come as an integral float (4.0), as table columns store it."""
+    return Kind(st.sampled_from(["3", 2.5, True, math.nan, 0, -1, 10**30, {}, [3]]
+                                + ([] if optional else [None])))
+
+
+def _shape():
+    from scaling_lib.flops import TransformerShape
+    return TransformerShape(n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257)
+
+
+def _hoffmann():
+    from scaling_lib.chinchilla import HOFFMANN_2022
+    return HOFFMANN_2022
+
+
+def _kaplan():
+    from scaling_lib.kaplan import KAPLAN_2020
+    return KAPLAN_2020
+
+
+def _runs(every=4):
+    from scaling_lib.data import load_chinchilla_runs
+    r = load_chinchilla_runs().iloc[::every]
+    return {"n_params": r.n_params.to_numpy(), "n_tokens": r.n_tokens.to_numpy(),
+            "loss": r.loss.to_numpy()}
+
+
+def _iso(compute_name="compute"):
+    from scaling_lib.data import load_porian_isoflops
+    r = load_porian_isoflops(**PORIAN)
+    return {"n_params": r.params.to_numpy(), compute_name: r.flops.to_numpy(),
+            "loss": r.loss.to_numpy()}
+
+
+def _sig():
+    x = np.linspace(20, 25, 12)
+    return {"x": x, "y": 1 / (1 + np.exp(-2 * (x - 22.5)))}
+
+
+def _long():
+    from scaling_lib.data import load_emergence_long
+    return load_emergence_long()
+
+
+def _inverse():
+    from scaling_lib.data import load_inverse_scaling
+    return load_inverse_scaling()
+
+
+def _trend():
+    return {"scale": np.logspace(7, 10, 8), "accuracy": np.linspace(0.8, 0.6, 8),
+            "accuracy_se": np.full(8, 0.02)}
+
+
+def _chapter(module, name):
+    def factory():
+        return getattr(importlib.import_module(module), name)
+    return factory
+
+
+SHAPE = {"shape": thing()}
+CONST = {"constants": thing()}
+PARAMS = {"params": thing()}
+POS = array(ndim1=False, min_size=0)
+PROB = array(ndim1=False, min_size=0, positive=False, high=1)
+FRAME = custom(None, "abc", {}, [1, 2], pd.DataFrame({"a": [1.0]}))
+
+PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
+    "scaling_lib.flops": {
+        "TransformerShape": Entry(lambda: {"n_layers": 12, "d_model": 768, "n_heads": 12,
+                                           "n_ctx": 1024, "vocab_size": 50257},
+                                  {"n_layers": count(), "d_model": count(), "n_heads": count(),
+                                   "n_ctx": count(), "vocab_size": count(),
+                                   "d_ff": count(optional=True)}, result="none"),
+        "PublishedRun": RESULT_RECORD, "TableA4Row": RESULT_RECORD, "FlopCounter": RESULT_RECORD,
+        "FlopCounter.add": "method of a counter filled by counted_forward",
+        "FlopCounter.matmul": "method of a counter filled by counted_forward",
+        **{f: Entry(lambda: {"shape": _shape()}, SHAPE) for f in (
+            "kaplan_n_params", "gopher_n_params", "kaplan_flops_breakdown",
+            "forward_flops_per_token", "chinchilla_forward_flops", "attention_flops_share")},
+        "n_params": Entry(lambda: {"shape": _shape()}, {**SHAPE, "embeddings": boolean()}),
+        "chinchilla_training_flops": Entry(lambda: {"shape": _shape(), "n_tokens": 3e11},
+                                           {**SHAPE, "n_tokens": POS}),
+        "ratio_to_6nd": Entry(lambda: {"shape": _shape()},
+                              {**SHAPE, "count_embeddings": boolean(), "count_logits": boolean(),
+                               "n_params_6nd": number(low=0, low_open=True)}),
+        "table_a4_ratios": Entry(lambda: {"count_embeddings": True, "count_logits": True},
+                                 {"count_embeddings": boolean(), "count_logits": boolean(),
+                                  "n_params_convention": choice("gopher", "gopher_untied",
+                                                                "non_embedding", "kaplan")}),
+        "training_flops": Entry(lambda: {"n_params": 1e9, "n_tokens": 2e10},
+                                {"n_params": POS, "n_tokens": POS}),
+        "activation_memory_per_layer": Entry(
+            lambda: {"shape": _shape()},
+            {**SHAPE, "micro_batch_size": count(), "tensor_parallel": count(),
+             "sequence_parallel": boolean(), "recompute": choice("none", "selective", "full")}),
+        "training_memory": Entry(
+            lambda: {"shape": _shape()},
+            {**SHAPE, "n_params": number(low=0, low_open=True), "micro_batch_size": count(),
+             "data_parallel": count(), "tensor_parallel": count(), "pipeline_parallel": count(),
+             "zero_stage": custom(-1, 4, 1.5, "1", None, True),
+             "recompute": choice("none", "selective", "full"), "sequence_parallel": boolean()}),
+        "training_time": Entry(lambda: {"compute": 3e23, "n_devices": 1024, "peak_flops": 312e12,
+                                        "mfu": 0.4},
+                               {"compute": POS, "n_devices": count(), "peak_flops": POS,
+                                "mfu": number(low=0, high=1, low_open=True)}),
+        "counted_forward": Entry(
+            lambda: {"shape": TransformerShape_tiny(), "tokens": np.arange(8) % 50},
+            {**SHAPE, "tokens": custom(None, "abc", [], [[1, 2]], [-1], [10**6], [1.5]),
+             "rng": rng(), "counter": thing()}),
+    },
+    "scaling_lib.kaplan": {
+        "KaplanConstants": Entry(dict, {k: number(low=0, low_open=True) for k in (
+            "alpha_n", "n_c", "alpha_d", "d_c", "alpha_c_min", "c_c_min", "alpha_c", "c_c",
+            "alpha_b", "b_star", "alpha_s", "s_c", "p_n", "n_e", "p_b", "b_e", "p_s", "s_e",
+            "p_d", "d_e")}, result="none"),
+        "KaplanConstants.source": Entry(lambda: {"name": "alpha_n"}, {"name": choice("alpha_n")},
+                                        call=_method(_kaplan, "source"), result="none"),
+        "KaplanConstants.unit": Entry(lambda: {"name": "n_c"}, {"name": choice("n_c")},
+                                      call=_method(_kaplan, "unit"), result="none"),
+        "KaplanConstants.rows": Entry(dict, call=_method(_kaplan, "rows"), result="none"),
+        "flops_to_pf_days": Entry(lambda: {"compute": 1e20}, {"compute": POS}),
+        "pf_days_to_flops": Entry(lambda: {"pf_days": 1.0}, {"pf_days": POS}),
+        **{f: Entry(lambda a=a: {a: np.logspace(7, 10, 4)}, {a: POS, **CONST}) for f, a in (
+            ("loss_from_params", "n_params"), ("loss_from_tokens", "n_tokens"),
+            ("loss_from_compute", "compute"), ("optimal_params", "compute"),
+            ("optimal_tokens", "compute"), ("optimal_batch_size", "compute"),
+            ("optimal_steps", "compute"), ("overfitting_tokens", "n_params"))},
+        "loss_from_params_tokens": Entry(lambda: {"n_params": 1e9, "n_tokens": 2e10},
+                                         {"n_params": POS, "n_tokens": POS, **CONST}),
+        "loss_from_params_steps": Entry(lambda: {"n_params": 1e9, "steps": 1e5},
+                                        {"n_params": POS, "steps": POS, **CONST}),
+        "overfitting_ratio": Entry(lambda: {"n_params": 1e9, "n_tokens": 2e10},
+                                   {"n_params": POS, "n_tokens": POS, **CONST}),
+        "critical_batch_size": Entry(lambda: {"loss": 3.0}, {"loss": POS, **CONST}),
+        "tokens_to_reach_loss": Entry(lambda: {"loss": 3.0, "n_params": 1e9},
+                                      {"loss": POS, "n_params": POS, **CONST}),
+        "predicted_allocation_exponents": Entry(dict, CONST),
+        "KaplanLossFit": RESULT_RECORD,
+        "KaplanLossFit.predict": "method of a fit result; entry with fit_kaplan_loss",
+        "fit_kaplan_loss": Entry(
+            lambda: {**_kaplan_grid(), "n_starts": 3},
+            {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+             "n_starts": integer(minimum=1, maximum=1000), "rng": rng()},
+            ("n_params", "loss"), result="fit", examples=4),
+        "IsoFlopFrontier": RESULT_RECORD,
+        "compute_efficient_frontier": Entry(lambda: _iso(), {
+            "compute": ARRAY, "n_params": ARRAY, "loss": ARRAY,
+            "window": integer(minimum=1, maximum=100)}, ("compute", "loss"), result="none"),
+        "BootstrapExponent": RESULT_RECORD,
+        "BootstrapExponent.interval": "method of a bootstrap result; entry with bootstrap_exponent",
+        "bootstrap_exponent": Entry(lambda: {**_xy(), "n_boot": 50},
+                                    {"x": ARRAY, "y": ARRAY,
+                                     "n_boot": integer(minimum=1, maximum=10**5), "rng": rng()},
+                                    ("x", "y"), result="none"),
+    },
+    "scaling_lib.chinchilla": {
+        "ParametricLoss": Entry(lambda: {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34,
+                                         "beta": 0.28},
+                                {k: number(low=0, low_open=True)
+                                 for k in ("E", "A", "B", "alpha", "beta")}, result="none"),
+        "ParametricLoss.loss": Entry(lambda: {"n_params": 1e9, "n_tokens": 2e10},
+                                     {"n_params": POS, "n_tokens": POS},
+                                     call=_method(_hoffmann, "loss")),
+        **{f"ParametricLoss.{m}": Entry(lambda: {"compute": 1e22}, {"compute": POS},
+                                        call=_method(_hoffmann, m), result="none")
+           for m in ("compute_optimal", "tokens_per_param", "optimal_loss")},
+        "ParametricLoss.n_tokens_for_loss": Entry(
+            lambda: {"n_params": 1e10, "target_loss": 2.2},
+            {"n_params": POS, "target_loss": POS}, call=_method(_hoffmann, "n_tokens_for_loss")),
+        "AllocationExponents": RESULT_RECORD,
+        "compute_optimal_numeric": Entry(lambda: {"params": _hoffmann(),
+                                                  "compute": np.logspace(20, 24, 3)},
+                                         {**PARAMS, "compute": POS}, result="none"),
+        "allocation_table": Entry(lambda: {"params": _hoffmann()},
+                                  {**PARAMS, "n_params": array(optional=True)}, result="none"),
+        "default_start_grid": Entry(dict),
+        "huber_objective": Entry(lambda: {**_runs(), "theta": np.array([6.0, 6.0, 0.5, 0.3, 0.3])},
+                                 {"theta": custom(None, "abc", [1.0], [[1.0] * 5]),
+                                  "n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+                                  "delta": number(low=0, low_open=True)}, ("n_params", "loss")),
+        "ParametricLossFit": RESULT_RECORD,
+        "fit_parametric_loss": Entry(lambda: _runs(8), {
+            "n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+            "delta": number(low=0, low_open=True), "n_polish": integer(minimum=1, maximum=1000),
+            "max_iter": integer(minimum=1, maximum=10**5)}, ("n_params", "loss"), result="fit",
+            examples=4),
+        "fit_parametric_loss_reference": Entry(
+            lambda: {**_runs(8), "starts": np.array([[6.0, 6.0, 0.5, 0.3, 0.3]])},
+            {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+             "delta": number(low=0, low_open=True), "reduction": choice("sum", "mean")},
+            ("n_params", "loss"), result="fit", examples=4),
+        "BootstrapResult": RESULT_RECORD,
+        "BootstrapResult.interval": "method of a bootstrap result; entry with bootstrap",
+        "BootstrapResult.tokens_per_param": "method of a bootstrap result; entry with bootstrap",
+        "bootstrap": Entry(lambda: {**_runs(8), "n_resamples": 3}, {
+            "n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+            "n_resamples": integer(minimum=1, maximum=10**5), "rng": rng(),
+            "delta": number(low=0, low_open=True), "fit": thing(),
+            "max_iter": integer(minimum=1, maximum=10**5)}, ("n_params", "loss"),
+            result="none", examples=3),
+        "IsoFLOPResult": RESULT_RECORD,
+        "isoflop_minima": Entry(_iso, {"n_params": ARRAY, "compute": ARRAY, "loss": ARRAY,
+                                       "budgets": array(optional=True),
+                                       "rtol": number(low=0, high=1, low_open=True),
+                                       "min_points": integer(minimum=3, maximum=1000)},
+                                ("n_params", "loss"), result="fit"),
+        "IsoFLOPBootstrap": RESULT_RECORD,
+        "IsoFLOPBootstrap.interval": "method of a bootstrap result; entry with bootstrap_isoflop",
+        "bootstrap_isoflop": Entry(lambda: {**_iso(), "n_resamples": 5}, {
+            "n_params": ARRAY, "compute": ARRAY, "loss": ARRAY,
+            "n_resamples": integer(minimum=1, maximum=10**5), "rng": rng(),
+            "budgets": array(optional=True), "rtol": number(low=0, high=1, low_open=True),
+            "min_points": integer(minimum=3, maximum=1000)}, ("n_params", "loss"),
+            result="none", examples=4),
+        "EnvelopeResult": RESULT_RECORD,
+        "envelope_fit": Entry(_iso, {"n_params": ARRAY, "compute": ARRAY, "loss": ARRAY},
+                              ("n_params", "loss"), result="fit"),
+        "InferenceOptimum": RESULT_RECORD,
+        "compute_for_loss": Entry(lambda: {"params": _hoffmann(), "target_loss": 2.2},
+                                  {**PARAMS, "target_loss": number(low=0, low_open=True)}),
+        "inference_optimal": Entry(
+            lambda: {"params": _hoffmann(), "target_loss": 2.2, "inference_tokens": 1e12},
+            {**PARAMS, "target_loss": number(low=0, low_open=True),
+             "inference_tokens": array(ndim1=False, positive=False)}, result="none"),
+    },
+    "scaling_lib.emergence": {
+        "bleu_to_fraction": Entry(lambda: {"bleu_100": 30.0}, {"bleu_100": array(
+            ndim1=False, min_size=0, positive=False, high=100)}),
+        "sequence_exact_match": Entry(lambda: {"p_token": 0.9, "length": 5},
+                                      {"p_token": PROB, "length": count()}),
+        "per_token_accuracy": Entry(lambda: {"exact_match": 0.5, "length": 5},
+                                    {"exact_match": PROB, "length": count()}),
+        "expected_token_errors": Entry(lambda: {"p_token": 0.9, "length": 5},
+                                       {"p_token": PROB, "length": count()}),
+        "token_accuracy_from_loss": Entry(lambda: {"loss": np.array([0.5, 1.0])},
+                                          {"loss": array(ndim1=False, min_size=0,
+                                                         positive=False)}),
+        "simulate_metrics": Entry(lambda: {"n_params": np.logspace(7, 10, 4)}, {
+            "n_params": POS, "scale": number(low=0, low_open=True), "exponent": number(),
+            "length": count(), "n_questions": count(optional=True), "rng": rng()},
+            result="none"),
+        "sigmoid": Entry(lambda: {"x": np.linspace(20, 25, 8), "midpoint": 22.0, "slope": 2.0},
+                         {"x": array(ndim1=False, positive=False, min_size=0),
+                          "midpoint": number(), "slope": number(low=0, low_open=True),
+                          "floor": number(low=0, high=1), "ceiling": number(low=0, high=1)}),
+        "SigmoidFit": RESULT_RECORD,
+        "SigmoidFit.predict": "method of a fit result; entry with fit_sigmoid",
+        "SigmoidFit.x_at": "method of a fit result; entry with fit_sigmoid",
+        "fit_sigmoid": Entry(_sig, {"x": array(positive=False), "y": array(positive=False),
+                                    "floor": number(low=0, high=1),
+                                    "ceiling": number(low=0, high=1),
+                                    "slope_bounds": custom(None, (2.0, 1.0), (-1.0, 1.0), "ab")},
+                             ("x", "y"), result="fit"),
+        "HoldoutPrediction": RESULT_RECORD,
+        "holdout_prediction": Entry(lambda: {**_sig(), "cutoff": 22.5},
+                                    {"x": array(positive=False), "y": array(positive=False),
+                                     "cutoff": number()}, ("x", "y"), result="none"),
+        "crossing_point": Entry(lambda: {**_sig(), "level": 0.5},
+                                {"x": array(positive=False), "y": array(positive=False),
+                                 "level": number(low=0, high=1)}, ("x", "y"), result="none"),
+        "family_crossings": Entry(lambda: {"frame": _long(), "level": 0.5},
+                                  {"frame": FRAME, "level": number(low=0, high=1),
+                                   "x": text(), "y": text(), "group": text()}, result="none"),
+        "holdout_table": Entry(
+            lambda: {"frame": _long(), "tasks": ["arith_3digit_add"], "cutoffs": [23.0]},
+            {"frame": FRAME, "tasks": custom(None, 3, "nope", [3], []),
+             "cutoffs": array(positive=False), "x": text(),
+             "floors": custom("abc", 0.25, [0.25], {"arith_3digit_add": "a"}),
+             "ceiling": number(low=0, high=1)}, result="none"),
+        "CapabilityPCA": RESULT_RECORD,
+        "CapabilityPCA.transform": "method of a PCA result; entry with capability_components",
+        "capability_components": Entry(
+            lambda: {"matrix": np.random.default_rng(0).random((10, 3))},
+            {"matrix": custom(None, "abc", [], [1.0, 2.0], [[np.nan, 1.0], [1.0, 2.0]]),
+             "n_components": integer(minimum=1, maximum=3)}, result="none"),
+        "observational_capability": Entry(
+            lambda: {"bench": _chapter("scaling_lib.data", "load_emergence_benchmarks")()()},
+            {"bench": FRAME, "columns": custom(None, "mmlu", [], ["nope"]),
+             "n_components": integer(minimum=1, maximum=5)}, result="none"),
+    },
+    "scaling_lib.inverse": {
+        "WeightedPolyFit": RESULT_RECORD,
+        "WeightedPolyFit.predict": "method of a fit result; entry with weighted_polyfit",
+        "weighted_polyfit": Entry(lambda: {"u": np.linspace(-1, 1, 8),
+                                           "y": np.linspace(0.8, 0.6, 8),
+                                           "se": np.full(8, 0.02), "degree": 1},
+                                  {"u": array(positive=False), "y": array(positive=False),
+                                   "se": array(), "degree": integer(minimum=0, maximum=5),
+                                   "min_se": number(low=0, low_open=True)}, ("u", "y"),
+                                  result="none"),
+        "TrendClassification": RESULT_RECORD,
+        "TrendClassification.predict": "method of a classification; entry with classify_trend",
+        "TrendClassification.to_u": "method of a classification; entry with classify_trend",
+        "classify_trend": Entry(_trend, {"scale": ARRAY, "accuracy": PROB,
+                                         "accuracy_se": array(),
+                                         "alpha": number(low=0, high=1, low_open=True,
+                                                         high_open=True),
+                                         "min_effect": number(low=0),
+                                         "min_se": number(low=0, low_open=True)},
+                                ("scale", "accuracy"), result="none"),
+        "classify_tasks": Entry(lambda: {"frame": _inverse()},
+                                {"frame": FRAME, "along": choice("size", "training"),
+                                 "min_se": number(low=0, low_open=True)}, result="none"),
+        "endpoint_change": Entry(lambda: {"acc_first": 0.8, "se_first": 0.02, "acc_last": 0.6,
+                                          "se_last": 0.02},
+                                 {"acc_first": PROB, "se_first": POS, "acc_last": PROB,
+                                  "se_last": POS}),
+        "benjamini_hochberg": Entry(lambda: {"pvalues": [0.01, 0.2, 0.03]},
+                                    {"pvalues": array(positive=False, high=1)}),
+        "michaelov_regression": Entry(lambda: {"frame": _inverse()},
+                                      {"frame": FRAME, "nominal_sizes": boolean()},
+                                      result="none"),
+        "final_checkpoint_table": Entry(lambda: {"frame": _inverse()},
+                                        {"frame": FRAME, "value": choice("accuracy")},
+                                        result="none"),
+        "distractor_accuracy": Entry(
+            lambda: {"loss": np.linspace(2.0, 3.0, 8), "loss_distractor": 2.5, "loss_true": 2.0},
+            {"loss": POS, "loss_distractor": number(low=0, low_open=True),
+             "loss_true": number(low=0, low_open=True), "width": number(low=0, low_open=True),
+             "chance": number(low=0, high=1)}),
+    },
+}
+
+
+def TransformerShape_tiny():  # noqa: N802 - names what it builds
+    from scaling_lib.flops import TransformerShape
+    return TransformerShape(n_layers=2, d_model=16, n_heads=2, n_ctx=8, vocab_size=50)
+
+
+def _kaplan_grid():
+    from scaling_lib.kaplan import loss_from_params_tokens
+    n, d = (a.ravel() for a in np.meshgrid(np.logspace(7, 9, 4), np.logspace(8, 10, 4)))
+    return {"n_params": n, "n_tokens": d, "loss": loss_from_params_tokens(n, d)}
 
 
 # ------------------------------------------------------------------ enumerating the public API
@@ -378,7 +734,7 @@ def public_api(module_name: str) -> set[str]:
         where = getattr(obj, "__module__", "") or ""
         if name.startswith("_") or not callable(obj):
             continue
-        if not (where == module_name or where.startswith(module_name + "._")):
+        if not (where == module_name or where.startswith(module_name + ".")):
             continue
         names.add(name)
         if inspect.isclass(obj):
@@ -396,9 +752,11 @@ def test_every_public_function_has_a_contract(module):
 
 
 @pytest.mark.parametrize("module", sorted(PENDING))
-def test_chapter_modules_are_listed_as_pending(module):
-    assert module not in CONTRACT or module in COVERED
-    pytest.skip(PENDING[module])
+def test_pending_module_has_a_contract_for_every_public_function(module):
+    if not RUN_PENDING:
+        pytest.skip(PENDING[module])
+    missing = sorted(public_api(module) - set(PENDING_CONTRACT.get(module, {})))
+    assert not missing, f"{module}: public functions without a contract entry: {missing}"
 
 
 # ------------------------------------------------------------------ calling
@@ -411,12 +769,27 @@ def _resolve(module, name):
     return obj
 
 
+class Hang(AssertionError):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Hang(f"no answer within {CALL_TIMEOUT} s: a loop without a bound?")
+
+
+CALL_TIMEOUT = 10
+
+
 def _call(module, name, entry, kwargs):
     fn = entry.call or _resolve(module, name)
     args = kwargs.pop("*", ())
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(CALL_TIMEOUT)
     try:
         return fn(*args, **kwargs)
     finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
         plt.close("all")
 
 
@@ -448,10 +821,18 @@ def _check_valid_result(entry, out):
         assert not _nonfinite(out), f"non-finite result from valid input: {out!r}"
 
 
-CASES = [(m, n) for m in COVERED for n, e in CONTRACT[m].items() if isinstance(e, Entry)]
-ARG_CASES = [(m, n, a) for m, n in CASES for a in CONTRACT[m][n].kinds]
-ANSWER_CASES = [(m, n, a) for m, n in CASES for a in CONTRACT[m][n].answers]
-LENGTH_CASES = [(m, n) for m, n in CASES if CONTRACT[m][n].same_length]
+TABLE = {**CONTRACT, **PENDING_CONTRACT}
+CASES = [(m, n) for m in TABLE for n, e in TABLE[m].items() if isinstance(e, Entry)]
+ARG_CASES = [(m, n, a) for m, n in CASES for a in TABLE[m][n].kinds]
+ANSWER_CASES = [(m, n, a) for m, n in CASES for a in TABLE[m][n].answers]
+LENGTH_CASES = [(m, n) for m, n in CASES if TABLE[m][n].same_length]
+
+
+def _entry(module, name):
+    """The contract entry; a pending module's test is skipped with its reason."""
+    if module in PENDING and not RUN_PENDING:
+        pytest.skip(PENDING[module])
+    return TABLE[module][name]
 
 
 def _id(case):
@@ -461,7 +842,7 @@ def _id(case):
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_the_valid_call_works(case):
     module, name = case
-    entry = CONTRACT[module][name]
+    entry = _entry(module, name)
     _check_valid_result(entry, _call(module, name, entry, entry.valid()))
 
 
@@ -470,7 +851,7 @@ def test_the_valid_call_works(case):
 @SETTINGS
 def test_a_bad_value_is_refused_by_name(case, data):
     module, name, arg = case
-    entry = CONTRACT[module][name]
+    entry = _entry(module, name)
     kind = entry.kinds[arg]
     bad = data.draw(kind.bad, label=arg)
     kwargs = entry.valid()
@@ -487,13 +868,13 @@ def test_a_bad_value_is_refused_by_name(case, data):
 
 
 @pytest.mark.parametrize("case", [c for c in ARG_CASES
-                                  if CONTRACT[c[0]][c[1]].kinds[c[2]].good is not None],
+                                  if TABLE[c[0]][c[1]].kinds[c[2]].good is not None],
                          ids=_id)
 @given(data=st.data())
 @SETTINGS
 def test_good_values_give_finite_results(case, data):
     module, name, arg = case
-    entry = CONTRACT[module][name]
+    entry = _entry(module, name)
     kwargs = entry.valid()
     kwargs[arg] = data.draw(entry.kinds[arg].good, label=arg)
     _check_valid_result(entry, _call(module, name, entry, kwargs))
@@ -504,7 +885,7 @@ def test_good_values_give_finite_results(case, data):
 @SETTINGS
 def test_any_answer_gets_feedback_never_an_exception(case, data):
     module, name, arg = case
-    entry = CONTRACT[module][name]
+    entry = _entry(module, name)
     kwargs = entry.valid()
     kwargs[arg] = value = data.draw(ANSWERS, label=arg)
     out = _call(module, name, entry, kwargs)   # must not raise
@@ -519,7 +900,7 @@ def test_any_answer_gets_feedback_never_an_exception(case, data):
 @pytest.mark.parametrize("case", LENGTH_CASES, ids=_id)
 def test_mismatched_lengths_are_refused_by_name(case):
     module, name = case
-    entry = CONTRACT[module][name]
+    entry = _entry(module, name)
     first, second = entry.same_length[:2]
     kwargs = entry.valid()
     kwargs[second] = np.asarray(kwargs[second])[:-1]
@@ -566,6 +947,7 @@ def test_a_fit_the_data_cannot_identify_fails_and_says_why(fit, kwargs, reason):
 
 def test_the_contract_table_has_no_duplicate_modules():
     assert not set(COVERED) & set(PENDING)
+    assert set(PENDING_CONTRACT) <= set(PENDING)
     for module in PENDING:  # a pending module exists and has public functions to cover
         assert public_api(module), module
     assert Path(DATA_DIR).is_dir()
