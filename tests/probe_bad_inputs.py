@@ -27,7 +27,6 @@ Result records (dataclasses returned by fits) are not probed as constructors.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import importlib
 import inspect
 import numbers
@@ -47,6 +46,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 import scaling_lib  # noqa: E402
+from contract_support import nonfinite  # noqa: E402  (tests/ is the script's directory)
 
 OUTCOMES = ["named", "unnamed", "other", "garbage", "hang", "accepted"]
 
@@ -173,7 +173,6 @@ ANSWER_PARAMS_BY_FUNCTION = {"check_compute_optimal": {"n_params", "n_tokens"},
 
 BASELINE = {  # by function: keyword arguments that override VALID
     "scaling_lib.chinchilla.fit_parametric_loss": lambda: _runs_kwargs(),
-    "scaling_lib.chinchilla.fit_parametric_loss_reference": lambda: _runs_kwargs(),
     "scaling_lib.chinchilla.bootstrap": lambda: {**_runs_kwargs(), "n_resamples": 3},
     "scaling_lib.chinchilla.huber_objective": lambda: {
         **_runs_kwargs(), "theta": np.array([6.0, 6.0, 0.5, 0.3, 0.3])},
@@ -367,31 +366,6 @@ def modules():
     return sorted(names)
 
 
-def _nonfinite(value, depth=0):
-    """True if ``value`` holds a NaN or inf (floats, arrays, frames, dataclasses, tuples)."""
-    if depth > 3:
-        return False
-    if isinstance(value, (bool, np.bool_)):
-        return False
-    if isinstance(value, numbers.Real):
-        return not np.isfinite(float(value))
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "fc" and not np.all(np.isfinite(value))
-    if isinstance(value, pd.DataFrame):
-        num = value.select_dtypes("number")
-        return bool(num.size) and not np.all(np.isfinite(num.to_numpy(dtype=float)))
-    if isinstance(value, (tuple, list)):
-        return any(_nonfinite(v, depth + 1) for v in value)
-    if isinstance(value, dict):
-        return any(_nonfinite(v, depth + 1) for v in value.values())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if getattr(value, "success", True) is False:
-            return False  # a failing fit may carry NaN: it says so
-        return any(_nonfinite(getattr(value, f.name), depth + 1)
-                   for f in dataclasses.fields(value))
-    return False
-
-
 def call(fn, kwargs, timeout):
     args = kwargs.pop("*parts", ())
     signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -465,7 +439,7 @@ def classify(param, bad, status, result, base_finite, fn_name):
         return "other"
     if bad.label in ("rng=int", "rng=Generator"):
         return "named"  # a valid rng accepted: what SPEC 7 asks
-    if base_finite and _nonfinite(result):
+    if base_finite and nonfinite(result):
         return "garbage"
     if bad.always_bad:
         return "garbage"
@@ -538,7 +512,7 @@ def run(selected, timeout, details):
                 no_baseline.append((qual, f"baseline call failed: {type(result).__name__}: "
                                           f"{str(result)[:120]}"))
                 continue
-            base_finite = not _nonfinite(result)
+            base_finite = not nonfinite(result)
             arrays = sum(isinstance(v, (np.ndarray, list)) for v in base.values())
             for param, value in base.items():
                 if param == "*parts":
@@ -562,7 +536,7 @@ def run(selected, timeout, details):
         status, result = call(_resolve(qual), make(), timeout)
         if status == "ok":
             outcome = "garbage" if getattr(result, "success", None) is True or (
-                not hasattr(result, "success") and not _nonfinite(result)) else "named"
+                not hasattr(result, "success") and not nonfinite(result)) else "named"
         elif status == "hang":
             outcome = "hang"
         else:

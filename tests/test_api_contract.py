@@ -12,7 +12,6 @@ to cover one, add its entries to ``CONTRACT`` and move it to ``COVERED``.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import inspect
 import math
@@ -34,7 +33,8 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from scaling_lib import fitting, plotting, random_features  # noqa: E402
+from contract_support import nonfinite  # noqa: E402
+from scaling_lib import fitting, random_features  # noqa: E402
 from scaling_lib.data import DATA_DIR  # noqa: E402
 from scaling_lib.exercises import Feedback  # noqa: E402
 
@@ -793,32 +793,15 @@ def _call(module, name, entry, kwargs):
         plt.close("all")
 
 
-def _nonfinite(value, depth=0) -> bool:
-    if depth > 3 or isinstance(value, (bool, np.bool_, str)):
-        return False
-    if isinstance(value, numbers.Real):
-        return not math.isfinite(float(value))
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "fc" and not np.all(np.isfinite(value))
-    if isinstance(value, pd.DataFrame):
-        return False  # shipped tables may hold documented missing values
-    if isinstance(value, (tuple, list)):
-        return any(_nonfinite(v, depth + 1) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return any(_nonfinite(getattr(value, f.name), depth + 1)
-                   for f in dataclasses.fields(value))
-    return False
-
-
 def _check_valid_result(entry, out):
     if entry.result == "fit":
         assert out.success or out.message, "a failed fit must say why"
         if out.success:
-            assert not _nonfinite(out), f"a successful fit holds NaN or inf: {out!r}"
+            assert not nonfinite(out, frames=False), f"a successful fit holds NaN or inf: {out!r}"
     elif entry.result == "feedback":
         assert isinstance(out, Feedback)
     elif entry.result == "finite":
-        assert not _nonfinite(out), f"non-finite result from valid input: {out!r}"
+        assert not nonfinite(out, frames=False), f"non-finite result from valid input: {out!r}"
 
 
 TABLE = {**CONTRACT, **PENDING_CONTRACT}
@@ -839,6 +822,16 @@ def _id(case):
     return ":".join(case[1:]) if isinstance(case, tuple) else str(case)
 
 
+def _drawn(case, data, strategy):
+    """The entry of ``case``, its valid call with the argument replaced by a drawn value, and
+    the value."""
+    module, name, arg = case
+    entry = _entry(module, name)
+    kwargs = entry.valid()
+    kwargs[arg] = value = data.draw(strategy(entry), label=arg)
+    return entry, kwargs, value
+
+
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_the_valid_call_works(case):
     module, name = case
@@ -851,11 +844,7 @@ def test_the_valid_call_works(case):
 @SETTINGS
 def test_a_bad_value_is_refused_by_name(case, data):
     module, name, arg = case
-    entry = _entry(module, name)
-    kind = entry.kinds[arg]
-    bad = data.draw(kind.bad, label=arg)
-    kwargs = entry.valid()
-    kwargs[arg] = bad
+    entry, kwargs, bad = _drawn(case, data, lambda e: e.kinds[arg].bad)
     label = "parts" if arg == "*" else arg
     try:
         out = _call(module, name, entry, kwargs)
@@ -874,9 +863,7 @@ def test_a_bad_value_is_refused_by_name(case, data):
 @SETTINGS
 def test_good_values_give_finite_results(case, data):
     module, name, arg = case
-    entry = _entry(module, name)
-    kwargs = entry.valid()
-    kwargs[arg] = data.draw(entry.kinds[arg].good, label=arg)
+    entry, kwargs, _ = _drawn(case, data, lambda e: e.kinds[arg].good)
     _check_valid_result(entry, _call(module, name, entry, kwargs))
 
 
@@ -885,9 +872,7 @@ def test_good_values_give_finite_results(case, data):
 @SETTINGS
 def test_any_answer_gets_feedback_never_an_exception(case, data):
     module, name, arg = case
-    entry = _entry(module, name)
-    kwargs = entry.valid()
-    kwargs[arg] = value = data.draw(ANSWERS, label=arg)
+    entry, kwargs, value = _drawn(case, data, lambda e: ANSWERS)
     out = _call(module, name, entry, kwargs)   # must not raise
     if isinstance(out, Feedback):
         if not out:
