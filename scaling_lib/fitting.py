@@ -280,7 +280,8 @@ def synthetic_power_law(x, *, exponent: float, prefactor: float = 1.0, offset: f
     """Draw ``y = (offset + prefactor * x**exponent) * exp(noise * z)`` with ``z ~ N(0, 1)``.
 
     Multiplicative (log-normal) noise of relative size ``noise`` is what measured losses show:
-    a 1 % scatter at every scale, not a fixed absolute scatter.
+    the same relative scatter (``noise`` = 0.01 is about 1 %) at every scale, not a fixed
+    absolute scatter.
 
     Parameters
     ----------
@@ -332,8 +333,9 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
     """Standard deviation of the fitted exponent when ``x`` spans ``decades`` orders of magnitude.
 
     For each entry of ``decades``, draw ``n_trials`` data sets of ``n_points`` log-spaced points
-    from a power law with multiplicative noise, fit each one with :func:`fit_power_law` and return
-    the spread of the fitted exponents. Least-squares theory predicts it falls like
+    from a power law with multiplicative noise, fit each one by least squares in log space
+    (the slope :func:`fit_power_law` finds, computed in closed form for all trials at once) and
+    return the spread of the fitted exponents. Least-squares theory predicts it falls like
     ``1 / decades``.
 
     ``decades`` lie in [0.001, 100]; ``exponent`` in [-10, 10]; ``noise`` in [0, 10];

@@ -1,7 +1,8 @@
 """``check_*`` helpers for the exercises: each tells a student, in words, what is right or wrong.
 
-Every chapter's checks live in a submodule of the same name (``scaling_lib.exercises.power_laws``,
-``.flops``, ...) and are built on :func:`check_close`, so feedback reads the same everywhere.
+Every chapter's checks live in a submodule named after the chapter's module
+(``scaling_lib.exercises.flops``, ``.kaplan``, ``.chinchilla``, ``.emergence``, ``.inverse``) and
+are built on :func:`check_close`, so feedback reads the same everywhere.
 
 Two promises hold for every check built on this layer:
 
