@@ -226,7 +226,17 @@ def test_parametric_loss_rejects_nonpositive_constants():
 
 def test_bootstrap_rejects_bad_rng(runs):
     with pytest.raises(ValueError, match="rng"):
-        ch.bootstrap(runs.n_params, runs.n_tokens, runs.loss, n_resamples=2, rng=42)
+        ch.bootstrap(runs.n_params, runs.n_tokens, runs.loss, n_resamples=2, rng="seed")
+
+
+def test_bootstrap_accepts_an_int_seed_as_spec7_says(runs):
+    """SPEC 7: rng may be None, an int or a Generator; an int seed equals default_rng(seed)."""
+    b1 = ch.bootstrap_isoflop(runs.n_params, runs.compute, runs.loss, n_resamples=20, rng=5,
+                              budgets=[6e18, 1e19, 3e19, 6e19, 1e20], rtol=0.15)
+    b2 = ch.bootstrap_isoflop(runs.n_params, runs.compute, runs.loss, n_resamples=20,
+                              rng=np.random.default_rng(5),
+                              budgets=[6e18, 1e19, 3e19, 6e19, 1e20], rtol=0.15)
+    np.testing.assert_array_equal(b1.a_samples, b2.a_samples)
 
 
 # ----------------------------------------------------------------------------- bootstrap

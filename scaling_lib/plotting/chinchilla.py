@@ -76,7 +76,7 @@ def plot_isoflop_profiles(n_params, compute, loss, result: ch.IsoFLOPResult, *, 
     n = np.asarray(n_params, dtype=float)
     c = np.asarray(compute, dtype=float)
     ell = np.asarray(loss, dtype=float)
-    grid, group = ch._group_budgets(c, budgets, rtol)
+    grid, group = ch.group_budgets(c, budgets, rtol)
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.8)
     cmap = colormaps["plasma"]
     table = result.table
