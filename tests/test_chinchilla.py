@@ -305,11 +305,13 @@ def test_porian_steps_move_from_kaplan_to_chinchilla(dataset):
         pts = load_porian_isoflops(**cfg)
         res = ch.isoflop_minima(pts.params, pts.flops, pts.loss)
         authors = load_porian_optima(**cfg).dropna(subset=["n_opt"])
-        # within 0.1 of the exponent through the authors' own optima (Akima interpolation)
+        # within 0.05 of the exponent through the authors' own optima (Akima interpolation);
+        # a parabola through the whole curve missed "Counting last layer FLOPs" by 0.08
         assert res.a == pytest.approx(fit_power_law(authors.flops, authors.n_opt).exponent,
-                                      abs=0.1)
+                                      abs=0.05)
         exponents.append(res.a)
-    # Porian et al. 2024, Figure 1: above Kaplan et al.'s 0.73 for the first set-up, about 0.5
+    # Porian et al. 2024, Figure 1: near Kaplan et al.'s 0.88 against raw compute (Figure 14
+    # left; their runs are not adjusted to the critical batch) for the first set-up, about 0.5
     # (Chinchilla's value) at the end
     assert exponents[0] > 0.8 and 0.45 < exponents[-1] < 0.55
     assert exponents[0] - exponents[-1] > 0.25

@@ -17,9 +17,11 @@ are asymmetric (steep on the side of small models, flat on the side of large one
 parabola through a whole curve that spans three decades of ``N`` is pulled towards the flat
 side and misplaces the minimum. Fitting only near the lowest run keeps the parabola where it is
 a good approximation. The default half-width, :data:`ISOFLOP_WINDOW` = 0.6 decades (a factor
-of about 4 on each side, 7 to 9 sizes on Porian et al.'s grids), is the narrowest window that
-still holds at least five sizes at every usable budget of those grids, so the vertex is not
-decided by three noisy points; Chapter 3 shows how the exponent moves with the window.
+of 4 on each side), holds about 7 to 9 sizes of Porian et al.'s grids (spaced about 0.15 decades)
+around a minimum in the middle of the grid, and at least 3 where the minimum is near the edge.
+It was fixed as a round number between the two failure modes (too few points to place a
+vertex, or a window so wide that the asymmetry biases it); Chapter 3 shows that any window from
+0.4 to 1 decade gives the same exponents within a few hundredths, while the whole curve does not.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ __all__ = ["ISOFLOP_WINDOW", "group_budgets", "IsoFLOPResult", "isoflop_minima",
 
 #: Half-width, in decades of N, of the window around each budget's lowest run in which
 #: :func:`isoflop_minima` fits its parabola (see the module docstring for the choice).
-ISOFLOP_WINDOW = None
+ISOFLOP_WINDOW = 0.6
 
 
 def group_budgets(compute, budgets=None, rtol: float = 0.1):
@@ -219,7 +221,7 @@ def isoflop_minima(n_params, compute, loss, *, budgets=None, rtol: float = 0.1,
     >>> c = np.repeat([1e18, 1e19, 1e20], 13)
     >>> res = isoflop_minima(n, c, HOFFMANN_2022.loss(n, c / (6 * n)))
     >>> round(res.a, 2), round(res.b, 2)
-    (0.46, 0.54)
+    (0.45, 0.55)
     """
     n, c, ell, usable = _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points,
                                          window)
