@@ -16,6 +16,7 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 from .._validation import (as_float_array, as_positive_array, as_positive_int, check_min_length,
@@ -24,7 +25,7 @@ from ._solver import _batched_lm, _evaluate, _polish
 from .law import HOFFMANN_2022, ParametricLoss  # noqa: F401 (HOFFMANN_2022: doctests)
 
 __all__ = ["HUBER_DELTA", "default_start_grid", "huber_objective", "ParametricLossFit",
-           "fit_parametric_loss", "fit_parametric_loss_reference"]
+           "fit_parametric_loss", "fit_parametric_loss_reference", "stopping_points"]
 
 #: The Huber threshold of Hoffmann et al. (2022), Section 3.3 / Appendix D.2: delta = 1e-3.
 HUBER_DELTA = 1e-3
@@ -274,3 +275,58 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
                              True, f"best of {len(grid)} L-BFGS-B runs ({best.message})",
                              len(grid), n.size)
 
+
+
+def stopping_points(n_params, n_tokens, loss, *, starts=None, delta: float = HUBER_DELTA,
+                    reduction: str = "sum") -> pd.DataFrame:
+    """Where SciPy's L-BFGS-B, with its default stopping tests, stops from each start.
+
+    The objective is that of approach 3 (sum of Huber losses), or with ``reduction="mean"`` the
+    same divided by the number of runs. The minimum is the same; but the default tests of
+    L-BFGS-B are in effect absolute for an objective below 1 (it stops when a step lowers the
+    objective by less than ``ftol * max(|f|, 1)`` with ``ftol = 2.2e-9``, or when every entry of
+    the projected gradient is below ``gtol = 1e-5``), and the mean makes every change and every
+    gradient ``n`` times smaller, so the optimizer can stop far from the minimum. The gradient
+    is analytic (the reference fit uses finite differences; the stopping tests are the same).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per start: ``E, A, B, alpha, beta, a`` where it stopped (``a = nan`` when
+        ``alpha + beta <= 0``), ``objective`` (always as a sum, so rows compare) and
+        ``valid`` (all of ``E, A, B, alpha, beta`` positive and finite).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> n = 10 ** rng.uniform(7, 10, 60); d = 10 ** rng.uniform(9, 12, 60)
+    >>> pts = stopping_points(n, d, HOFFMANN_2022.loss(n, d), starts=[[6, 6, 0.5, 0.3, 0.3]])
+    >>> round(float(pts.alpha[0]), 2)
+    0.34
+    """
+    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
+    grid = default_start_grid() if starts is None else np.atleast_2d(as_float_array(starts,
+                                                                                    "starts"))
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    x, y, t = np.log(n), np.log(d), np.log(ell)
+    scale = float(x.size) if reduction == "mean" else 1.0
+    w = np.ones_like(x) / scale
+
+    def fun(th):
+        f, g, _ = _evaluate(th[None, :], x, y, t, w, delta)
+        return float(f[0]), g[0]
+
+    rows = []
+    for start in grid:
+        res = optimize.minimize(fun, start, jac=True, method="L-BFGS-B")
+        lnA, lnB, lnE, alpha, beta = res.x
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            s_ab = alpha + beta
+            rows.append({"E": np.exp(lnE), "A": np.exp(lnA), "B": np.exp(lnB), "alpha": alpha,
+                         "beta": beta, "a": beta / s_ab if s_ab > 0 else np.nan,
+                         "objective": float(res.fun) * scale})
+    out = pd.DataFrame(rows)
+    out["valid"] = (np.isfinite(out[["E", "A", "B"]]).all(axis=1) & (out.alpha > 0)
+                    & (out.beta > 0))
+    return out
