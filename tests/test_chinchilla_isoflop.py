@@ -81,3 +81,49 @@ def test_chapters_2_and_3_report_the_same_porian_exponents():
     pts = _points(1)
     assert float(ch2["ch2_porian_step1_a"].strip("'")) == pytest.approx(
         ch.isoflop_minima(pts.params, pts.flops, pts.loss).a, abs=0.005)
+
+
+# --- committed outputs of the two chapters' notebooks show only portable digits ---------------
+
+_FLOAT = r"[-+]?\d+\.\d+(?:[eE][-+]?\d+)?"
+
+
+def _significant_digits(token: str) -> int:
+    mantissa = token.lstrip("+-").split("e")[0].split("E")[0]
+    return len(mantissa.replace(".", "").lstrip("0"))
+
+
+@pytest.mark.parametrize("notebook", ["02_kaplan.ipynb", "03_chinchilla.ipynb"])
+def test_committed_outputs_show_at_most_six_significant_digits(notebook):
+    # The last digits of a float differ between CPUs (SIMD paths, BLAS kernels): a committed
+    # output that shows them fails nbval elsewhere. Stream text, text/plain and glue records.
+    import re
+
+    nb = json.loads((NOTEBOOKS / notebook).read_text())
+    for index, cell in enumerate(nb["cells"]):
+        if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
+            continue    # not compared by nbval (the widgets' reprs: exact, e.g. value=1e9)
+        for out in cell.get("outputs", []):
+            texts = ["".join(out.get("text", ""))]
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/plain") or mime.startswith("application/papermill"):
+                    texts.append(value if isinstance(value, str) else "".join(value))
+            for text in texts:
+                for token in re.findall(_FLOAT, text):
+                    assert _significant_digits(token) <= 6, (notebook, index, token)
+
+
+def test_mean_objective_stops_all_over_the_place():
+    # A "mean instead of sum" objective with L-BFGS-B's default stopping tests does not land at
+    # one exponent (the chapter once said "at a = 0.45"): from different starts it stops at
+    # very different a. Every 10th start of the paper's grid keeps this test fast.
+    from scaling_lib.data import load_chinchilla_runs
+
+    runs = load_chinchilla_runs()
+    ends = ch.stopping_points(runs.n_params, runs.n_tokens, runs.loss,
+                              starts=ch.default_start_grid()[::10], reduction="mean")
+    a = ends.a[ends.valid]
+    q10, q90 = np.quantile(a, [0.1, 0.9])
+    assert q90 - q10 > 0.2
+    assert ends.objective.min() > 1.05 * ch.fit_parametric_loss(
+        runs.n_params, runs.n_tokens, runs.loss).objective

@@ -227,6 +227,16 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     return ParametricLossFit(params, th, f_best, t - pred, success, message, S, n.size)
 
 
+def _prepare_loop(n_params, n_tokens, loss, starts, reduction):
+    """Checked runs, the start grid and the divisor of the objective (``n`` for a mean)."""
+    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
+    grid = default_start_grid() if starts is None else np.atleast_2d(as_float_array(starts,
+                                                                                    "starts"))
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    return n, d, ell, grid, (float(n.size) if reduction == "mean" else 1.0)
+
+
 def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
                                   starts=None, reduction: str = "sum") -> ParametricLossFit:
     """The straightforward approach 3: a Python loop of ``scipy.optimize.minimize``
@@ -248,13 +258,9 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
     >>> round(fit.params.alpha, 2)
     0.34
     """
-    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
-    grid = default_start_grid() if starts is None else np.atleast_2d(as_float_array(starts,
-                                                                                    "starts"))
-    if reduction not in ("sum", "mean"):
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    n, d, ell, grid, scale = _prepare_loop(n_params, n_tokens, loss, starts, reduction)
     x, y, t = np.log(n), np.log(d), np.log(ell)
-    w = np.ones_like(x) / (x.size if reduction == "mean" else 1.0)
+    w = np.ones_like(x) / scale
 
     def fun(th):
         return float(_evaluate(th[None, :], x, y, t, w, delta, jac=False)[0])
@@ -270,7 +276,7 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
                                  f"none of {len(grid)} starts converged", len(grid), n.size)
     params = ParametricLoss.from_lse(best.x, source="fit_parametric_loss_reference")
     # report the objective as a sum in both cases, so that fits can be compared
-    total = float(best.fun) * (x.size if reduction == "mean" else 1.0)
+    total = float(best.fun) * scale
     return ParametricLossFit(params, best.x, total, t - np.log(params.loss(n, d)),
                              True, f"best of {len(grid)} L-BFGS-B runs ({best.message})",
                              len(grid), n.size)
@@ -304,13 +310,8 @@ def stopping_points(n_params, n_tokens, loss, *, starts=None, delta: float = HUB
     >>> round(float(pts.alpha[0]), 2)
     0.34
     """
-    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
-    grid = default_start_grid() if starts is None else np.atleast_2d(as_float_array(starts,
-                                                                                    "starts"))
-    if reduction not in ("sum", "mean"):
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+    n, d, ell, grid, scale = _prepare_loop(n_params, n_tokens, loss, starts, reduction)
     x, y, t = np.log(n), np.log(d), np.log(ell)
-    scale = float(x.size) if reduction == "mean" else 1.0
     w = np.ones_like(x) / scale
 
     def fun(th):

@@ -143,7 +143,7 @@ def plot_tokens_per_param(boot: ch.BootstrapResult, fits: Mapping[str, ch.Parame
                           compute=None, level: float = 0.95):
     """Compute-optimal tokens per parameter against budget: bootstrap band of our fit, the
     published fits, and Hoffmann et al.'s Table 3 (approach 1)."""
-    c = np.logspace(18, 26, 60) if compute is None else np.asarray(compute, dtype=float)
+    c = np.logspace(18, 28.5, 70) if compute is None else np.asarray(compute, dtype=float)
     fig, ax = new_figure()
     tpp = boot.tokens_per_param(c)
     lo, hi = np.quantile(tpp, [(1 - level) / 2, (1 + level) / 2], axis=0)
