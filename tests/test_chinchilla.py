@@ -384,3 +384,20 @@ def test_full_fit_is_fast(runs):
     t0 = time.perf_counter()
     ch.fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
     assert time.perf_counter() - t0 < 5.0
+
+
+def test_allocation_is_computed_in_one_place():
+    # Hoffmann et al. 2022, eq. 4: a = beta/(alpha+beta), b = alpha/(alpha+beta),
+    # G = (alpha A / (beta B))^(1/(alpha+beta)); the dataclass and the bootstrap use it
+    p = ch.HOFFMANN_2022
+    a, b, G = ch.allocation(p.A, p.B, p.alpha, p.beta)
+    assert (p.a, p.b, p.G) == (float(a), float(b), float(G))
+    assert float(a) == pytest.approx(0.28 / 0.62) and float(a + b) == pytest.approx(1.0)
+
+
+def test_parametric_loss_accepts_numpy_numbers():
+    law = ch.ParametricLoss(E=np.float32(1.7), A=np.int64(400), B=np.int64(400),
+                            alpha=np.float64(0.3), beta=0.3)
+    assert law.a == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="E"):
+        ch.ParametricLoss(E=True, A=400, B=400, alpha=0.3, beta=0.3)

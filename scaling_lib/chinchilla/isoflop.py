@@ -13,9 +13,9 @@ which size is best for that budget.
   run with no more compute, and power laws through them.
 
 Why a window. A parabola in ``log N`` is only a local model of the valley: real IsoFLOP curves
-are asymmetric (steep on the side of small models, flat on the side of large ones), so one
-parabola through a whole curve that spans three decades of ``N`` is pulled towards the flat
-side and misplaces the minimum. Fitting only near the lowest run keeps the parabola where it is
+are asymmetric (one side rises much faster than the other), so one parabola through a whole
+curve that spans three decades of ``N`` is pulled towards the flatter side and misplaces the
+minimum. Fitting only near the lowest run keeps the parabola where it is
 a good approximation. The default half-width, :data:`ISOFLOP_WINDOW` = 0.6 decades (a factor
 of 4 on each side), holds about 7 to 9 sizes of Porian et al.'s grids (spaced about 0.15 decades)
 around a minimum in the middle of the grid, and at least 3 where the minimum is near the edge.

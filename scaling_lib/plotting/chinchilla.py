@@ -170,7 +170,7 @@ def plot_kaplan_vs_chinchilla(kaplan_optimal_params: Callable, fits: Mapping[str
     models = ch.KNOWN_MODELS if models is None else models
     fig, ax = new_figure()
     ax.plot(c, kaplan_optimal_params(c), color=COLORS[1], lw=2,
-            label=r"Kaplan et al. 2020: $N \propto C^{0.73}$")
+            label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N)")
     for i, (label, params) in enumerate(fits.items()):
         ax.plot(c, params.compute_optimal(c)[0], color=[COLORS[0], COLORS[2], COLORS[3]][i % 3],
                 ls=["-", "--", ":"][i % 3], lw=2, label=f"{label}: $N \\propto C^{{{params.a:.2f}}}$")
