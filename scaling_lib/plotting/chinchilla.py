@@ -12,9 +12,10 @@ from matplotlib.colors import Normalize
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import chinchilla as ch
-from . import COLORS, log_axes, new_figure, plain_log_ticks
+from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-exported)
 
 __all__ = [
+    "close",
     "plot_runs_and_frontiers",
     "plot_envelope",
     "plot_isoflop_profiles",

@@ -8,9 +8,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
 
 from .. import kaplan as K
-from . import COLORS, log_axes, new_figure, plot_fit_with_residuals
+from . import COLORS, close, log_axes, new_figure, plot_fit_with_residuals  # noqa: F401
 
 __all__ = [
+    "close",
     "plot_kaplan_laws",
     "plot_lnd_curves",
     "plot_lnd_point",
