@@ -40,6 +40,7 @@ from scipy import optimize
 
 from ._validation import (as_positive_array, as_positive_int, check_min_length,
                           check_same_shape)
+from .chinchilla._solver import as_rng
 from .fitting import PowerLawFit, fit_power_law, percentile_interval
 
 __all__ = [
@@ -522,8 +523,8 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
         Positive, finite and of the same length (at least five points).
     n_starts : int
         Number of random starting points (plus one deterministic start).
-    rng : numpy.random.Generator, optional
-        Source of the starting points; defaults to ``np.random.default_rng(0)``.
+    rng : None, int or numpy.random.Generator
+        Source of the starting points, through ``numpy.random.default_rng``; None means seed 0.
 
     Returns
     -------
@@ -549,7 +550,7 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
     check_same_shape(n_params=n, n_tokens=d, loss=y)
     check_min_length(y, "loss", 5)
     n_starts = as_positive_int(n_starts, "n_starts")
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = as_rng(0 if rng is None else rng)   # a fixed default keeps notebooks reproducible
     ln, ld, ly = np.log(n), np.log(d), np.log(y)
 
     def resid(p):
@@ -654,8 +655,8 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
         Positive, finite, same length, at least three points.
     n_boot : int
         Number of resamples.
-    rng : numpy.random.Generator, optional
-        Defaults to ``np.random.default_rng(0)``.
+    rng : None, int or numpy.random.Generator
+        Through ``numpy.random.default_rng``; None means seed 0.
 
     Examples
     --------
@@ -672,7 +673,7 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 3)
     n_boot = as_positive_int(n_boot, "n_boot")
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = as_rng(0 if rng is None else rng)   # a fixed default keeps notebooks reproducible
     lx, ly = np.log(x), np.log(y)
     out = np.empty(n_boot)
     k = 0

@@ -260,3 +260,14 @@ def test_bad_input_two_arguments():
             K.compute_efficient_frontier([1e18] * 3, [1e8, 1e9, 1e10], [3.0, 2.9, 3.0])
         with pytest.raises(ValueError, match="window"):
             K.compute_efficient_frontier([1e18] * 3, [1e8, 1e9, 1e10], [3.0, 2.9, 3.0], window=-1)
+
+
+def test_rng_takes_a_seed_or_a_generator_and_names_bad_input():
+    # Scientific Python SPEC 7: rng may be None, an int or a Generator
+    x = np.logspace(0, 3, 12)
+    y = 2 * x**0.7
+    a = K.bootstrap_exponent(x, y, n_boot=50, rng=3).samples
+    b = K.bootstrap_exponent(x, y, n_boot=50, rng=np.random.default_rng(3)).samples
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="rng"):
+        K.bootstrap_exponent(x, y, n_boot=50, rng="three")
