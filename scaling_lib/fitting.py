@@ -23,7 +23,8 @@ from ._validation import (as_float, as_int, as_level,
                           check_same_shape)
 
 __all__ = ["PowerLawFit", "OffsetPowerLawFit", "fit_power_law", "fit_power_law_offset",
-           "synthetic_power_law", "exponent_spread", "percentile_interval"]
+           "synthetic_power_law", "exponent_spread", "percentile_interval",
+           "BootstrapSamples"]
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,18 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
         slopes /= ((lx - lx.mean()) ** 2).sum()
         out[i] = slopes.std(ddof=1)
     return out
+
+
+class BootstrapSamples:
+    """Base of a bootstrap result that holds one refitted value per resample in ``samples``
+    (NaN where a resample could not be refitted) and reports a percentile interval of it."""
+
+    samples: np.ndarray
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Percentile interval of the finite samples (``ValueError`` explaining why when fewer
+        than two resamples could be refitted)."""
+        return percentile_interval(self.samples, level)
 
 
 def percentile_interval(samples, level: float = 0.95) -> tuple[float, float]:

@@ -36,12 +36,10 @@ import warnings
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
-from scipy import optimize
 
-from ._validation import (as_positive_array, as_positive_int, check_min_length,
+from ._validation import (as_positive_array, as_positive_int, as_rng, check_min_length,
                           check_same_shape)
-from .chinchilla._solver import as_rng
-from .fitting import PowerLawFit, fit_power_law, percentile_interval
+from .fitting import BootstrapSamples, PowerLawFit, fit_power_law
 
 __all__ = [
     "PF_DAY",
@@ -524,7 +522,8 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
     n_starts : int
         Number of random starting points (plus one deterministic start).
     rng : None, int or numpy.random.Generator
-        Source of the starting points, through ``numpy.random.default_rng``; None means seed 0.
+        Source of the starting points, through ``numpy.random.default_rng``; None means seed 0,
+        so that the same data always give the same fit.
 
     Returns
     -------
@@ -550,8 +549,16 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
     check_same_shape(n_params=n, n_tokens=d, loss=y)
     check_min_length(y, "loss", 5)
     n_starts = as_positive_int(n_starts, "n_starts")
-    rng = as_rng(0 if rng is None else rng)   # a fixed default keeps notebooks reproducible
+    rng = as_rng(rng, default_seed=0)   # a fit is deterministic by default
     ln, ld, ly = np.log(n), np.log(d), np.log(y)
+    from .chinchilla.fit import design_problem
+
+    problem = design_problem(n, d)
+    if problem is not None:
+        nan = float("nan")
+        return KaplanLossFit(nan, nan, nan, nan, np.full_like(ly, nan), False,
+                             f"not identifiable: {problem}")
+    from scipy import optimize
 
     def resid(p):
         a_n, a_d, log_nc, log_dc = p
@@ -633,30 +640,30 @@ def compute_efficient_frontier(compute, n_params, loss, *, window=None) -> IsoFl
 
 
 @dataclass(frozen=True)
-class BootstrapExponent:
-    """Result of :func:`bootstrap_exponent`: exponents of power laws refitted to resamples."""
+class BootstrapExponent(BootstrapSamples):
+    """Result of :func:`bootstrap_exponent`: the exponent fitted to all points and the exponents
+    refitted to each resample (``samples``, NaN for a resample with a single distinct ``x``);
+    ``interval`` gives their percentile interval."""
 
     exponent: float
     samples: np.ndarray = field(repr=False)
-
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        """Percentile interval of the bootstrap exponents."""
-        return percentile_interval(self.samples, level)
 
 
 def bootstrap_exponent(x, y, *, n_boot: int = 2000,
                        rng: np.random.Generator | None = None) -> BootstrapExponent:
     """Pairs bootstrap of the exponent of ``y = k x^a``: resample the points with replacement,
-    refit in log space, keep the exponents (resamples with a single distinct ``x`` are redrawn).
+    refit in log space, keep the exponents (a resample that draws a single distinct ``x`` has
+    no slope and gives NaN, which :meth:`BootstrapExponent.interval` leaves out).
 
     Parameters
     ----------
     x, y : array_like
-        Positive, finite, same length, at least three points.
+        Positive, finite, same length, at least three points and two distinct ``x``.
     n_boot : int
         Number of resamples.
     rng : None, int or numpy.random.Generator
-        Through ``numpy.random.default_rng``; None means seed 0.
+        Through ``numpy.random.default_rng`` (SPEC 7); None draws fresh entropy from the
+        operating system, so pass a seed for a reproducible interval.
 
     Examples
     --------
@@ -673,15 +680,17 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 3)
     n_boot = as_positive_int(n_boot, "n_boot")
-    rng = as_rng(0 if rng is None else rng)   # a fixed default keeps notebooks reproducible
+    rng = as_rng(rng)
     lx, ly = np.log(x), np.log(y)
-    out = np.empty(n_boot)
-    k = 0
-    while k < n_boot:
-        idx = rng.integers(0, x.size, x.size)
-        xs = lx[idx]
-        if np.ptp(xs) == 0:
-            continue
-        out[k] = np.polyfit(xs, ly[idx], 1)[0]  # slope of log y on log x
-        k += 1
+    if np.unique(lx).size < 2:
+        raise ValueError(f"x must have at least two distinct values for a slope, got all x = "
+                         f"{float(x[0])!r}")
+    idx = rng.integers(0, x.size, (n_boot, x.size))      # all resamples at once: bounded work
+    xs, ys = lx[idx], ly[idx]
+    dx = xs - xs.mean(axis=1, keepdims=True)
+    sxx = (dx * dx).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # least-squares slope of log y on log x; NaN when a resample has one distinct x
+        out = np.where(sxx > 0, (dx * (ys - ys.mean(axis=1, keepdims=True))).sum(axis=1) / sxx,
+                       np.nan)
     return BootstrapExponent(fit_power_law(x, y).exponent, out)

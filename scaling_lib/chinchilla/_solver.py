@@ -16,15 +16,6 @@ from scipy import optimize
 from .._validation import as_positive_int
 
 
-def as_rng(rng) -> np.random.Generator:
-    """``rng`` (None, an int seed or a Generator) as a Generator, through
-    ``numpy.random.default_rng`` (Scientific Python SPEC 7); anything else is a ``ValueError``."""
-    if rng is not None and not isinstance(rng, (int, np.integer, np.random.Generator)) \
-            or isinstance(rng, bool):
-        raise ValueError(f"rng must be None, an int seed or a numpy.random.Generator, got {rng!r}")
-    return np.random.default_rng(rng)
-
-
 def resample_counts(rng: np.random.Generator, n_resamples: int, n: int) -> np.ndarray:
     """How often each of ``n`` points is drawn in each of ``n_resamples`` draws with replacement:
     shape (n_resamples, n). A resample as a row of weights lets many refits run at once."""

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._validation import as_positive_array, as_positive_int
-from ._solver import _batched_lm, as_rng, resample_counts
+from .._validation import as_level, as_positive_array, as_positive_float, as_positive_int, as_rng
+from ..fitting import percentile_interval
+from ._solver import _batched_lm, resample_counts
 from .fit import HUBER_DELTA, ParametricLossFit, _check_runs, fit_parametric_loss
 from .law import HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, allocation  # noqa: F401 (doctest)
 
@@ -42,13 +43,14 @@ class BootstrapResult:
 
     def interval(self, level: float = 0.95) -> pd.DataFrame:
         """Percentile intervals: one row per parameter, columns ``estimate, lower, upper``."""
-        if not 0 < level < 1:
-            raise ValueError(f"level must lie in (0, 1), got {level!r}")
+        level = as_level(level)
         ok = self.samples[self.converged]
-        q = [(1 - level) / 2, (1 + level) / 2]
+        if len(ok) < 2:
+            raise ValueError(f"only {len(ok)} of {len(self.converged)} resamples converged: no "
+                             "interval can be formed (raise max_iter, or check the runs)")
         p = self.point.params
         est = {"E": p.E, "A": p.A, "B": p.B, "alpha": p.alpha, "beta": p.beta, "a": p.a, "b": p.b}
-        rows = {k: (est[k], *np.quantile(ok[k], q)) for k in _PARAM_NAMES}
+        rows = {k: (est[k], *percentile_interval(ok[k].to_numpy(), level)) for k in _PARAM_NAMES}
         return pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "lower", "upper"])
 
     def tokens_per_param(self, compute) -> np.ndarray:
@@ -80,7 +82,8 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
     n_resamples : int
         Number of bootstrap resamples.
     rng : None, int or numpy.random.Generator
-        Source of randomness, through ``numpy.random.default_rng`` (SPEC 7).
+        Source of randomness, through ``numpy.random.default_rng`` (SPEC 7); None draws fresh
+        entropy from the operating system, so pass a seed for reproducible intervals.
     delta : float
         Huber threshold.
     fit : ParametricLossFit, optional
@@ -105,6 +108,10 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
     n_resamples = as_positive_int(n_resamples, "n_resamples")
     rng = as_rng(rng)
+    delta = as_positive_float(delta, "delta")
+    max_iter = as_positive_int(max_iter, "max_iter")
+    if fit is not None and not isinstance(fit, ParametricLossFit):
+        raise ValueError(f"fit must be a ParametricLossFit or None, got {type(fit).__name__}")
     if fit is None:
         fit = fit_parametric_loss(n, d, ell, delta=delta)
     if fit.params is None:

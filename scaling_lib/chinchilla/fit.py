@@ -24,7 +24,7 @@ from .._validation import (as_float_array, as_positive_array, as_positive_int, c
 from ._solver import _batched_lm, _evaluate, _polish
 from .law import HOFFMANN_2022, ParametricLoss  # noqa: F401 (HOFFMANN_2022: doctests)
 
-__all__ = ["HUBER_DELTA", "default_start_grid", "huber_objective", "ParametricLossFit",
+__all__ = ["HUBER_DELTA", "default_start_grid", "design_problem", "huber_objective", "ParametricLossFit",
            "fit_parametric_loss", "fit_parametric_loss_reference", "stopping_points"]
 
 #: The Huber threshold of Hoffmann et al. (2022), Section 3.3 / Appendix D.2: delta = 1e-3.
@@ -124,6 +124,39 @@ class ParametricLossFit:
     n_points: int
 
 
+def design_problem(n_params, n_tokens) -> str | None:
+    """Why the runs ``(N, D)`` cannot identify a law with a term in ``N`` and a term in ``D``,
+    or None when they can.
+
+    A term ``A/N**alpha`` needs at least three distinct model sizes (two sizes give one
+    difference for two unknowns), likewise for ``D``; and when ``log D`` is an affine function of
+    ``log N`` (``D`` proportional to a power of ``N``, e.g. 20 tokens per parameter) the two
+    terms trade off along the data and their exponents are not separately identifiable.
+
+    Examples
+    --------
+    >>> n = np.logspace(7, 10, 8)
+    >>> design_problem(n, 20 * n)
+    'n_tokens is tied to n_params (log D is a linear function of log N, within 1 %): the exponents of N and D cannot be told apart; vary D at fixed N'
+    >>> design_problem(n, np.tile([1e10, 1e11, 1e12, 3e11], 2)) is None
+    True
+    """
+    n = as_positive_array(n_params, "n_params").ravel()
+    d = as_positive_array(n_tokens, "n_tokens").ravel()
+    check_same_shape(n_params=n, n_tokens=d)
+    ln, ld = np.log(n), np.log(d)
+    for name, sym, v in (("n_params", "model sizes", ln), ("n_tokens", "token counts", ld)):
+        distinct = np.unique(np.round(v, 9)).size
+        if distinct < 3:
+            return (f"{name} has only {distinct} distinct {sym}: a power law in it (exponent "
+                    "and prefactor) is not identifiable; at least 3 are needed")
+    resid = ld - np.polyval(np.polyfit(ln, ld, 1), ln)
+    if np.abs(resid).max() < 0.01:
+        return ("n_tokens is tied to n_params (log D is a linear function of log N, within 1 %): "
+                "the exponents of N and D cannot be told apart; vary D at fixed N")
+    return None
+
+
 def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA, starts=None,
                         n_polish: int = 5, max_iter: int = 300) -> ParametricLossFit:
     """Fit ``L(N, D) = E + A/N**alpha + B/D**beta`` as in Hoffmann et al. (2022), approach 3.
@@ -185,6 +218,11 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
         raise ValueError(f"starts must have 5 columns (a, b, e, alpha, beta), got {grid.shape}")
     x, y, t = np.log(n), np.log(d), np.log(ell)
     S = grid.shape[0]
+    problem = design_problem(n, d)
+    if problem is not None:
+        nan = float("nan")
+        return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
+                                 f"not identifiable: {problem}", 0, n.size)
     prune = [(1, max(S // 15, 30)), (5, 30), (12, 8)]   # successive halving (see docstring)
     theta, f, conv = _batched_lm(grid, x, y, t, np.ones_like(x), delta, max_iter=max_iter,
                                  prune=prune)
@@ -265,6 +303,11 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
     def fun(th):
         return float(_evaluate(th[None, :], x, y, t, w, delta, jac=False)[0])
 
+    problem = design_problem(n, np.exp(y))
+    if problem is not None:
+        nan = float("nan")
+        return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
+                                 f"not identifiable: {problem}", 0, n.size)
     best = None
     for start in grid:
         res = optimize.minimize(fun, start, method="L-BFGS-B")

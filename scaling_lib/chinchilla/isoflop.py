@@ -33,8 +33,9 @@ import pandas as pd
 
 from .._validation import (as_positive_array, as_positive_int, check_min_length,
                            check_same_shape)
-from ..fitting import PowerLawFit, fit_power_law, percentile_interval
-from ._solver import as_rng, resample_counts
+from ..fitting import BootstrapSamples, PowerLawFit, fit_power_law
+from .._validation import as_rng
+from ._solver import resample_counts
 from .law import HOFFMANN_2022  # noqa: F401 (doctests)
 
 __all__ = ["ISOFLOP_WINDOW", "group_budgets", "IsoFLOPResult", "isoflop_minima",
@@ -252,15 +253,18 @@ def isoflop_minima(n_params, compute, loss, *, budgets=None, rtol: float = 0.1,
 
 
 @dataclass(frozen=True)
-class IsoFLOPBootstrap:
-    """Result of :func:`bootstrap_isoflop`: the exponent ``a`` of ``N_opt ∝ C**a`` per resample."""
+class IsoFLOPBootstrap(BootstrapSamples):
+    """Result of :func:`bootstrap_isoflop`: the exponent ``a`` of ``N_opt ∝ C**a`` per resample
+    (``samples``; NaN where a resample has fewer than two interior minima). ``interval`` gives
+    the percentile interval of ``a`` (``b = 1 - a`` because ``D_opt = C / (6 N_opt)``)."""
 
     point: IsoFLOPResult
-    a_samples: np.ndarray = field(repr=False)
+    samples: np.ndarray = field(repr=False)
 
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        """Percentile interval of ``a`` (``b = 1 - a`` because ``D_opt = C / (6 N_opt)``)."""
-        return percentile_interval(self.a_samples, level)
+    @property
+    def a_samples(self) -> np.ndarray:
+        """The same as ``samples``."""
+        return self.samples
 
 
 def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=None,
@@ -269,6 +273,9 @@ def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=N
     """Bootstrap interval for the exponent of approach 2: the runs of every budget are resampled
     with replacement, the windowed parabolas of :func:`isoflop_minima` refitted, and
     ``N_opt ∝ C**a`` refitted through the interior minima of each resample.
+
+    ``rng`` (None, an int seed or a Generator, SPEC 7): None draws fresh entropy from the
+    operating system, so pass a seed for a reproducible interval.
 
     Resampling *within* budgets keeps every budget in every resample and measures how the noise
     of the individual runs moves the minima. (Resampling the budgets themselves, the "pairs"
