@@ -32,12 +32,14 @@ wrapper around it.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import warnings
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from ._validation import (as_positive_array, as_positive_int, as_rng, check_min_length,
+from ._validation import (as_int, as_positive_array, as_positive_float, as_positive_int, as_rng, check_min_length,
                           check_same_shape)
 from .fitting import BootstrapSamples, PowerLawFit, fit_power_law
 
@@ -124,9 +126,7 @@ class KaplanConstants:
 
     def __post_init__(self):
         for f in fields(self):
-            value = getattr(self, f.name)
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"{f.name} must be a finite number > 0, got {value!r}")
+            as_positive_float(getattr(self, f.name), f.name)
 
     def source(self, name: str) -> str:
         """The equation or table of Kaplan et al. (2020) that a field comes from."""
@@ -157,6 +157,20 @@ KAPLAN_2020 = KaplanConstants()
 KAPLAN_2020_LND = replace(KAPLAN_2020, alpha_n=0.076, alpha_d=0.103, n_c=6.4e13, d_c=1.8e13)
 
 
+def _takes_constants(func):
+    """Refuse a ``constants`` argument that is not a :class:`KaplanConstants` (by name)."""
+    sig = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        given = sig.bind(*args, **kwargs).arguments.get("constants", KAPLAN_2020)
+        if not isinstance(given, KaplanConstants):
+            raise ValueError(f"constants must be a KaplanConstants, got {type(given).__name__}")
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 def flops_to_pf_days(compute):
     """Convert FLOPs to PF-days (divide by :data:`PF_DAY` = 8.64e19).
 
@@ -184,6 +198,7 @@ def _maybe_scalar(value):
     return float(arr) if arr.ndim == 0 else arr
 
 
+@_takes_constants
 def loss_from_params(n_params, constants: KaplanConstants = KAPLAN_2020):
     """L(N): loss of a model with ``n_params`` non-embedding parameters trained to convergence
     on enough data, L = (N_c / N)^alpha_N (Kaplan et al. 2020, eq. 1.1).
@@ -214,6 +229,7 @@ def loss_from_params(n_params, constants: KaplanConstants = KAPLAN_2020):
     return _maybe_scalar((constants.n_c / n) ** constants.alpha_n)  # eq. 1.1
 
 
+@_takes_constants
 def loss_from_tokens(n_tokens, constants: KaplanConstants = KAPLAN_2020):
     """L(D): loss of a large model trained on ``n_tokens`` tokens with early stopping,
     L = (D_c / D)^alpha_D (Kaplan et al. 2020, eq. 1.2).
@@ -227,6 +243,7 @@ def loss_from_tokens(n_tokens, constants: KaplanConstants = KAPLAN_2020):
     return _maybe_scalar((constants.d_c / d) ** constants.alpha_d)  # eq. 1.2
 
 
+@_takes_constants
 def loss_from_compute(compute, constants: KaplanConstants = KAPLAN_2020):
     """L(C_min): loss reachable with ``compute`` FLOPs spent compute-efficiently (model size
     chosen optimally, batch size well below the critical batch size),
@@ -244,6 +261,7 @@ def loss_from_compute(compute, constants: KaplanConstants = KAPLAN_2020):
     return _maybe_scalar((constants.c_c_min / c) ** constants.alpha_c_min)  # eq. 1.3
 
 
+@_takes_constants
 def loss_from_params_tokens(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020):
     """L(N, D) = [(N_c / N)^(alpha_N / alpha_D) + D_c / D]^alpha_D (Kaplan et al. 2020, eq. 1.5).
 
@@ -283,6 +301,7 @@ def loss_from_params_tokens(n_params, n_tokens, constants: KaplanConstants = KAP
     return _maybe_scalar(np.exp(a_d * log_terms))
 
 
+@_takes_constants
 def loss_from_params_steps(n_params, steps, constants: KaplanConstants = KAPLAN_2020):
     """L(N, S_min) = (N_c / N)^alpha_N + (S_c / S_min)^alpha_S (Kaplan et al. 2020, eq. 1.6).
 
@@ -301,6 +320,7 @@ def loss_from_params_steps(n_params, steps, constants: KaplanConstants = KAPLAN_
                          + (constants.s_c / s) ** constants.alpha_s)  # eq. 1.6
 
 
+@_takes_constants
 def critical_batch_size(loss, constants: KaplanConstants = KAPLAN_2020):
     """B_crit(L) = B_* / L^(1/alpha_B), in tokens (Kaplan et al. 2020, eq. 1.4 and 5.3).
 
@@ -321,6 +341,7 @@ def _table6(compute, prefactor: float, exponent: float):
     return _maybe_scalar(prefactor * c**exponent)
 
 
+@_takes_constants
 def optimal_params(compute, constants: KaplanConstants = KAPLAN_2020):
     """Compute-efficient model size N_opt = N_e C_min^0.73 (Kaplan et al. 2020, eq. 6.1 and
     Table 6, N_e = 1.3e9 non-embedding parameters, C_min in PF-days).
@@ -337,6 +358,7 @@ def optimal_params(compute, constants: KaplanConstants = KAPLAN_2020):
     return _table6(compute, constants.n_e, constants.p_n)
 
 
+@_takes_constants
 def optimal_tokens(compute, constants: KaplanConstants = KAPLAN_2020):
     """Tokens processed by a compute-efficient run, D_opt = D_e C_min^0.27 (Kaplan et al. 2020,
     Table 6, D_e = 2e10 tokens, C_min in PF-days). ``compute`` is in FLOPs.
@@ -349,6 +371,7 @@ def optimal_tokens(compute, constants: KaplanConstants = KAPLAN_2020):
     return _table6(compute, constants.d_e, constants.p_d)
 
 
+@_takes_constants
 def optimal_batch_size(compute, constants: KaplanConstants = KAPLAN_2020):
     """Batch size (tokens) of a compute-efficient run, B = B_e C_min^0.24 (Kaplan et al. 2020,
     Table 6, B_e = 2e6 tokens). ``compute`` is in FLOPs.
@@ -361,6 +384,7 @@ def optimal_batch_size(compute, constants: KaplanConstants = KAPLAN_2020):
     return _table6(compute, constants.b_e, constants.p_b)
 
 
+@_takes_constants
 def optimal_steps(compute, constants: KaplanConstants = KAPLAN_2020):
     """Minimum number of steps of a compute-efficient run, S_min = S_e C_min^0.03 (Kaplan et al.
     2020, Table 6, S_e = 5.4e3 steps; a lower bound). ``compute`` is in FLOPs.
@@ -373,6 +397,7 @@ def optimal_steps(compute, constants: KaplanConstants = KAPLAN_2020):
     return _table6(compute, constants.s_e, constants.p_s)
 
 
+@_takes_constants
 def predicted_allocation_exponents(constants: KaplanConstants = KAPLAN_2020) -> dict[str, float]:
     """The compute-efficient exponents that Kaplan et al. (2020) derive from L(N, S_min) (eq. 1.6)
     and B_crit(L) (eq. 1.4), as opposed to the fitted ones of Table 6.
@@ -398,6 +423,7 @@ def predicted_allocation_exponents(constants: KaplanConstants = KAPLAN_2020) -> 
     return {"alpha_c_min": a_c, "n": a_c / a_n, "b": a_c / a_b, "s": a_c / a_s}  # eq. 1.7
 
 
+@_takes_constants
 def overfitting_ratio(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020_LND):
     """N^(alpha_N/alpha_D) / D, the single variable that controls overfitting in L(N, D)
     (Kaplan et al. 2020, eq. 4.3; with Table 2 constants the exponent is 0.74).
@@ -412,6 +438,7 @@ def overfitting_ratio(n_params, n_tokens, constants: KaplanConstants = KAPLAN_20
     return _maybe_scalar(n ** (constants.alpha_n / constants.alpha_d) / d)
 
 
+@_takes_constants
 def overfitting_tokens(n_params, threshold: float = 0.02,
                        constants: KaplanConstants = KAPLAN_2020_LND):
     """Tokens needed to keep the overfitting penalty dL = L(N, D)/L(N, inf) - 1 below
@@ -437,6 +464,7 @@ def overfitting_tokens(n_params, threshold: float = 0.02,
                          / ((1 + threshold) ** (1 / a_d) - 1))
 
 
+@_takes_constants
 def tokens_to_reach_loss(loss, n_params, constants: KaplanConstants = KAPLAN_2020):
     """Tokens a model of ``n_params`` needs to reach ``loss``, by inverting eq. 1.5:
     D = D_c / (L^(1/alpha_D) - (N_c/N)^(alpha_N/alpha_D)). This is Kaplan's "sample efficiency":
@@ -548,7 +576,7 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
     y = as_positive_array(loss, "loss").ravel()
     check_same_shape(n_params=n, n_tokens=d, loss=y)
     check_min_length(y, "loss", 5)
-    n_starts = as_positive_int(n_starts, "n_starts")
+    n_starts = as_int(n_starts, "n_starts", minimum=1, maximum=1000)
     rng = as_rng(rng, default_seed=0)   # a fit is deterministic by default
     ln, ld, ly = np.log(n), np.log(d), np.log(y)
     from .chinchilla.fit import design_problem

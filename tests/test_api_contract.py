@@ -223,6 +223,8 @@ PORIAN_KINDS = {k: choice(v) for k, v in PORIAN.items()} | {"path": path()}
 CONTRACT: dict[str, dict[str, Entry | str]] = {
     "scaling_lib.fitting": {
         "fit_power_law": Entry(_xy, {"x": ARRAY, "y": ARRAY}, ("x", "y"), result="fit"),
+        "BootstrapSamples": RESULT_RECORD,
+        "BootstrapSamples.interval": "method of a bootstrap result; entry with bootstrap_exponent",
         "fit_power_law_offset": Entry(
             _offset_xy, {"x": ARRAY, "y": ARRAY, "offset_bounds": custom(
                 None, 3, "ab", (-1.0, None), (0.0, -1.0), (math.nan, None), (1e9, None),
@@ -453,6 +455,7 @@ PARAMS = {"params": thing()}
 POS = array(ndim1=False, min_size=0)
 PROB = array(ndim1=False, min_size=0, positive=False, high=1)
 FRAME = custom(None, "abc", {}, [1, 2], pd.DataFrame({"a": [1.0]}))
+POS_NUMBER = number(low=0, low_open=True)
 
 PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
     "scaling_lib.flops": {
@@ -525,6 +528,10 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "tokens_to_reach_loss": Entry(lambda: {"loss": 3.0, "n_params": 1e9},
                                       {"loss": POS, "n_params": POS, **CONST}),
         "predicted_allocation_exponents": Entry(dict, CONST),
+        "resource_factor": Entry(lambda: {"exponent": 0.076},
+                                 {"exponent": POS, "loss_ratio": number(low=0, high=1,
+                                                                        low_open=True,
+                                                                        high_open=True)}),
         "KaplanLossFit": RESULT_RECORD,
         "KaplanLossFit.predict": "method of a fit result; entry with fit_kaplan_loss",
         "fit_kaplan_loss": Entry(
@@ -537,7 +544,6 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
             "compute": ARRAY, "n_params": ARRAY, "loss": ARRAY,
             "window": integer(minimum=1, maximum=100)}, ("compute", "loss"), result="none"),
         "BootstrapExponent": RESULT_RECORD,
-        "BootstrapExponent.interval": "method of a bootstrap result; entry with bootstrap_exponent",
         "bootstrap_exponent": Entry(lambda: {**_xy(), "n_boot": 50},
                                     {"x": ARRAY, "y": ARRAY,
                                      "n_boot": integer(minimum=1, maximum=10**5), "rng": rng()},
@@ -564,6 +570,20 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "allocation_table": Entry(lambda: {"params": _hoffmann()},
                                   {**PARAMS, "n_params": array(optional=True)}, result="none"),
         "default_start_grid": Entry(dict),
+        "allocation": Entry(lambda: {"A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28},
+                            {k: array(ndim1=False) for k in ("A", "B", "alpha", "beta")},
+                            result="none"),
+        "design_problem": Entry(lambda: {k: _runs()[k] for k in ("n_params", "n_tokens")},
+                                {"n_params": ARRAY, "n_tokens": ARRAY}, ("n_params", "n_tokens"),
+                                result="none"),
+        "group_budgets": Entry(lambda: {"compute": _iso()["compute"]},
+                               {"compute": ARRAY, "budgets": array(optional=True),
+                                "rtol": number(low=0, high=1, low_open=True)}, result="none"),
+        "stopping_points": Entry(
+            lambda: {**_runs(8), "starts": np.array([[6.0, 6.0, 0.5, 0.3, 0.3]])},
+            {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+             "delta": number(low=0, low_open=True), "reduction": choice("sum", "mean")},
+            ("n_params", "loss"), result="none"),
         "huber_objective": Entry(lambda: {**_runs(), "theta": np.array([6.0, 6.0, 0.5, 0.3, 0.3])},
                                  {"theta": custom(None, "abc", [1.0], [[1.0] * 5]),
                                   "n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
@@ -595,7 +615,6 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
                                        "min_points": integer(minimum=3, maximum=1000)},
                                 ("n_params", "loss"), result="fit"),
         "IsoFLOPBootstrap": RESULT_RECORD,
-        "IsoFLOPBootstrap.interval": "method of a bootstrap result; entry with bootstrap_isoflop",
         "bootstrap_isoflop": Entry(lambda: {**_iso(), "n_resamples": 5}, {
             "n_params": ARRAY, "compute": ARRAY, "loss": ARRAY,
             "n_resamples": integer(minimum=1, maximum=10**5), "rng": rng(),
@@ -612,6 +631,59 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
             lambda: {"params": _hoffmann(), "target_loss": 2.2, "inference_tokens": 1e12},
             {**PARAMS, "target_loss": number(low=0, low_open=True),
              "inference_tokens": array(ndim1=False, positive=False)}, result="none"),
+    },
+    "scaling_lib.exercises.kaplan": {
+        "check_lnd_loss": Entry(lambda: {"answer": 2.4, "n_params": 1e9, "n_tokens": 2e10},
+                                {"n_params": POS_NUMBER, "n_tokens": POS_NUMBER},
+                                answers=("answer",), result="feedback"),
+        "check_pf_days": Entry(lambda: {"answer": 1.0, "compute": 1e20},
+                               {"compute": POS_NUMBER}, answers=("answer",), result="feedback"),
+        "check_optimal_params": Entry(lambda: {"answer": 1e9, "compute": 1e20},
+                                      {"compute": POS_NUMBER}, answers=("answer",),
+                                      result="feedback"),
+        "check_overfitting_tokens": Entry(lambda: {"answer": 1e10, "n_params": 1e9},
+                                          {"n_params": POS_NUMBER}, answers=("answer",),
+                                          result="feedback"),
+        "check_table6_ratio": Entry(lambda: {"answer": 1.0}, answers=("answer",),
+                                    result="feedback"),
+        "check_spectrum_exponent": Entry(lambda: {"answer": 0.5},
+                                         {"alpha": number(low=0, high=10, low_open=True),
+                                          "tolerance": number(low=0, high=10, low_open=True)},
+                                         answers=("answer",), result="feedback"),
+        "check_exponent": Entry(lambda: {"answer": 0.5, "expected": 0.5},
+                                {"expected": number(), "name": text(),
+                                 "tolerance": number(low=0, low_open=True)},
+                                answers=("answer",), result="feedback"),
+        "check_loglog_fit": Entry(lambda: {"func": lambda x, y: (0.0, 1.0)}, {"rng": rng()},
+                                  answers=("func",), result="feedback"),
+    },
+    "scaling_lib.exercises.chinchilla": {
+        "check_compute_optimal": Entry(
+            lambda: {"n_params": 1e10, "n_tokens": 1e11, "compute": 1e22},
+            {"compute": POS_NUMBER, **PARAMS}, answers=("n_params", "n_tokens"),
+            result="feedback"),
+        "check_swapped_ratio": Entry(lambda: {"answer": 2.0, "compute": 1e22},
+                                     {"compute": POS_NUMBER, **PARAMS}, answers=("answer",),
+                                     result="feedback"),
+        "check_loss_gap": Entry(
+            lambda: {"answer": 0.01, "n_params": 1e10, "n_tokens": 1e11, "params": _hoffmann()},
+            {"n_params": POS_NUMBER, "n_tokens": POS_NUMBER, **PARAMS}, answers=("answer",),
+            result="feedback"),
+        "check_isoflop_exponent": Entry(
+            lambda: {"answer": 0.5, "dataset": "owt2", "step": "Correcting warmup"},
+            {"dataset": choice("rw", "owt2"), "step": choice("Correcting warmup")},
+            answers=("answer",), result="feedback"),
+        "check_inference_optimal": Entry(
+            lambda: {"n_params": 1e10, "n_tokens": 1e12, "params": _hoffmann(),
+                     "target_loss": 2.0, "inference_tokens": 1e13},
+            {**PARAMS, "target_loss": number(low=1.7, high=10),
+             "inference_tokens": POS_NUMBER}, answers=("n_params", "n_tokens"),
+            result="feedback"),
+        "check_tokens_per_param": Entry(
+            lambda: {"answer": 20.0, "compute": 1e22, "params": _hoffmann()},
+            {"compute": POS_NUMBER, **PARAMS}, answers=("answer",), result="feedback"),
+        "check_huber_objective": Entry(lambda: {"func": lambda *a: 0.0}, {"rng": rng()},
+                                       answers=("func",), result="feedback"),
     },
     "scaling_lib.emergence": {
         "bleu_to_fraction": Entry(lambda: {"bleu_100": 30.0}, {"bleu_100": array(
@@ -710,6 +782,13 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
              "chance": number(low=0, high=1)}),
     },
 }
+
+# Chapters 2-3 are covered: their entries above are enforced.
+for _module in ("scaling_lib.kaplan", "scaling_lib.chinchilla", "scaling_lib.exercises.kaplan",
+                "scaling_lib.exercises.chinchilla"):
+    CONTRACT[_module] = PENDING_CONTRACT.pop(_module)
+    COVERED.append(_module)
+    del PENDING[_module]
 
 
 def TransformerShape_tiny():  # noqa: N802 - names what it builds

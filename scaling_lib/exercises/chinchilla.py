@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import chinchilla as ch
 from ..data import PORIAN_FIGURE1_STEPS, load_porian_isoflops
+from .._validation import as_positive_float, as_rng
 from . import Feedback, check_close, parse_answer
 
 __all__ = ["check_compute_optimal", "check_swapped_ratio", "check_loss_gap",
@@ -27,6 +28,12 @@ def _join(*parts: Feedback) -> Feedback:
 
 def _loss(p, n, d):
     return p.E + p.A / n**p.alpha + p.B / d**p.beta
+
+
+def _law(params) -> ch.ParametricLoss:
+    if not isinstance(params, ch.ParametricLoss):
+        raise ValueError(f"params must be a ParametricLoss, got {type(params).__name__}")
+    return params
 
 
 def _numeric_optimum(p, compute: float) -> tuple[float, float]:
@@ -55,7 +62,8 @@ def check_compute_optimal(n_params, n_tokens, compute: float,
     >>> bool(check_compute_optimal(1e9, 1e11, 1e21))
     False
     """
-    n_opt, d_opt = _numeric_optimum(params, compute)
+    compute = as_positive_float(compute, "compute")
+    n_opt, d_opt = _numeric_optimum(_law(params), compute)
     n_val = parse_answer(n_params, "N_opt")
     swapped = (not isinstance(n_val, Feedback)
                and abs(np.log(n_val / d_opt)) < 0.05)
@@ -80,7 +88,8 @@ def check_swapped_ratio(answer, compute: float,
     >>> bool(check_swapped_ratio(1.0, 1e22))
     False
     """
-    p = params
+    compute = as_positive_float(compute, "compute")
+    p = _law(params)
     g = (p.alpha * p.A / (p.beta * p.B)) ** (1 / (p.alpha + p.beta))
     n_wrong = g * (compute / 6.0) ** (p.alpha / (p.alpha + p.beta))
     expected = n_wrong / _numeric_optimum(p, compute)[0]
@@ -99,6 +108,9 @@ def check_loss_gap(answer, n_params: float, n_tokens: float, *,
     >>> bool(check_loss_gap(0.5, 1e9, 1e9, params=ch.HOFFMANN_2022))
     False
     """
+    params = _law(params)
+    n_params = as_positive_float(n_params, "n_params")
+    n_tokens = as_positive_float(n_tokens, "n_tokens")
     n_opt, d_opt = _numeric_optimum(params, 6.0 * n_params * n_tokens)
     expected = float(_loss(params, n_params, n_tokens) - _loss(params, n_opt, d_opt))
     return check_close(answer, expected, name="loss gap", rtol=0.02, unit="nats/token",
@@ -138,10 +150,10 @@ def check_isoflop_exponent(answer, dataset: str, step: str) -> Feedback:
     False
     """
     labels = {s[0]: s[1:] for s in PORIAN_FIGURE1_STEPS}
-    if step not in labels:
-        return Feedback(False, f"step should be one of {list(labels)}, got {step!r}.")
-    if dataset not in ("rw", "owt2"):
-        return Feedback(False, f"dataset should be 'rw' or 'owt2', got {dataset!r}.")
+    if not isinstance(step, str) or step not in labels:
+        raise ValueError(f"step must be one of {list(labels)}, got {step!r}")
+    if not isinstance(dataset, str) or dataset not in ("rw", "owt2"):
+        raise ValueError(f"dataset must be 'rw' or 'owt2', got {dataset!r}")
     hparams, warmup, decay, param_count, split = labels[step]
     cfg = dict(hparams=hparams, warmup=warmup, decay=decay, param_count=param_count,
                loss_split=split)
@@ -170,7 +182,11 @@ def check_inference_optimal(n_params, n_tokens, params: ch.ParametricLoss, targe
     >>> bool(check_inference_optimal(1e9, 1e9, ch.HOFFMANN_2022, 2.0, 1e13))
     False
     """
-    p = params
+    p = _law(params)
+    target_loss = as_positive_float(target_loss, "target_loss")
+    if target_loss <= p.E:
+        raise ValueError(f"target_loss must exceed E = {p.E:.4g}, got {target_loss!r}")
+    inference_tokens = as_positive_float(inference_tokens, "inference_tokens")
     n_min = (p.A / (target_loss - p.E)) ** (1 / p.alpha)     # only N > n_min reach the target
     u = np.log(n_min) + np.linspace(1e-4, 12.0, 200001)
     n = np.exp(u)
@@ -192,7 +208,8 @@ def check_tokens_per_param(answer, compute: float, params: ch.ParametricLoss) ->
     >>> bool(check_tokens_per_param(1.0, 1e22, ch.HOFFMANN_2022))
     False
     """
-    n, d = _numeric_optimum(params, compute)
+    compute = as_positive_float(compute, "compute")
+    n, d = _numeric_optimum(_law(params), compute)
     return check_close(answer, d / n, name="D_opt/N_opt", rtol=0.02,
                        hint="D_opt/N_opt = (C/6)^(b-a) / G^2, with the fit the exercise names")
 
@@ -217,7 +234,7 @@ def check_huber_objective(func, *, rng=0) -> Feedback:
     >>> bool(check_huber_objective(lambda th, n, d, ell, delta: 0.0))
     False
     """
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
     n = np.exp(rng.uniform(np.log(7e7), np.log(1.6e10), 12))
     d = np.exp(rng.uniform(np.log(5e9), np.log(5e11), 12))
     truth = np.array([np.log(406.4), np.log(410.7), np.log(1.69), 0.34, 0.28])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import as_float, as_positive_float, as_rng
 from . import Feedback, check_close, parse_answer
 
 __all__ = ["check_lnd_loss", "check_pf_days", "check_optimal_params", "check_overfitting_tokens",
@@ -38,6 +39,8 @@ def check_lnd_loss(answer, n_params: float, n_tokens: float) -> Feedback:
     >>> bool(check_lnd_loss(2.0, 1e8, 1e9))
     False
     """
+    n_params = as_positive_float(n_params, "n_params")
+    n_tokens = as_positive_float(n_tokens, "n_tokens")
     return check_close(answer, _lnd(n_params, n_tokens), name="L(N, D)", rtol=0.005,
                        unit="nats/token",
                        hint="use eq. 1.5 with the constants of Section 1.2 (alpha_N = 0.076, "
@@ -53,6 +56,7 @@ def check_pf_days(answer, compute: float) -> Feedback:
     >>> bool(check_pf_days(1, 1e20))
     False
     """
+    compute = as_positive_float(compute, "compute")
     return check_close(answer, compute / _PF_DAY, name="C", rtol=0.01, unit="PF-days",
                        hint="1 PF-day = 1e15 FLOP/s x 86,400 s")
 
@@ -65,6 +69,7 @@ def check_optimal_params(answer, compute: float) -> Feedback:
     >>> bool(check_optimal_params(1e12, 1e20))
     False
     """
+    compute = as_positive_float(compute, "compute")
     value = parse_answer(answer, "N_opt")
     if isinstance(value, Feedback):
         return value
@@ -86,6 +91,7 @@ def check_overfitting_tokens(answer, n_params: float) -> Feedback:
     >>> bool(check_overfitting_tokens(1e9, 1e8))
     False
     """
+    n_params = as_positive_float(n_params, "n_params")
     value = parse_answer(answer, "D")
     if isinstance(value, Feedback):
         return value
@@ -125,6 +131,8 @@ def check_spectrum_exponent(answer, alpha: float = 0.5, *, tolerance: float = 0.
     >>> bool(check_spectrum_exponent(1.0))
     False
     """
+    alpha = as_positive_float(alpha, "alpha", high=10.0)
+    tolerance = as_positive_float(tolerance, "tolerance", high=10.0)
     value = parse_answer(answer, "a_N")
     if isinstance(value, Feedback):
         return value
@@ -148,6 +156,10 @@ def check_exponent(answer, expected: float, *, name: str = "exponent",
     >>> print(check_exponent(0.52, 0.5))
     exponent = 0.52: within 0.05 of 0.5.
     """
+    expected = as_float(expected, "expected")
+    tolerance = as_positive_float(tolerance, "tolerance")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty str, got {name!r}")
     value = parse_answer(answer, name)
     if isinstance(value, Feedback):
         return value
@@ -175,7 +187,7 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
     >>> bool(check_loglog_fit(slope_of_ends))
     False
     """
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
     cases = []
     for p in (-0.076, 0.73, -rng.uniform(0.2, 0.6)):
         x = np.logspace(rng.uniform(6, 9), rng.uniform(11, 14), int(rng.integers(5, 12)))
