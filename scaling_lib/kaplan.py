@@ -1,4 +1,5 @@
-"""The scaling laws of Kaplan et al. (2020), and a Kaplan-like frontier fitted to real runs.
+"""The scaling laws of Kaplan et al. (2020): the published laws, a fit of L(N, D), and a bootstrap
+of an exponent.
 
 Everything here follows "Scaling Laws for Neural Language Models" (Kaplan, McCandlish, Henighan,
 Brown, Chess, Child, Gray, Radford, Wu & Amodei 2020, arXiv:2001.08361). Units, as in the paper:
@@ -26,8 +27,8 @@ not adjusted to the critical batch, such as Porian et al.'s (2024), are to be co
 
 The IsoFLOP frontier (the model size with the lowest loss at each budget, and a power law through
 those minima) is computed by :func:`scaling_lib.chinchilla.isoflop_minima`, the one estimator the
-course uses in Chapters 2 and 3; :func:`compute_efficient_frontier` is kept as a thin, deprecated
-wrapper around it.
+course uses in Chapters 2 and 3; ``compute_efficient_frontier`` is kept as a thin, deprecated
+wrapper around it (no longer part of the public API).
 """
 
 from __future__ import annotations
@@ -67,8 +68,6 @@ __all__ = [
     "resource_factor",
     "KaplanLossFit",
     "fit_kaplan_loss",
-    "IsoFlopFrontier",
-    "compute_efficient_frontier",
     "BootstrapExponent",
     "bootstrap_exponent",
 ]

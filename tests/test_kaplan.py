@@ -271,3 +271,61 @@ def test_rng_takes_a_seed_or_a_generator_and_names_bad_input():
     np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="rng"):
         K.bootstrap_exponent(x, y, n_boot=50, rng="three")
+
+
+# --- data that cannot identify a fit, and the exercise checks of Chapter 2 ------------------
+
+def test_bootstrap_exponent_with_one_distinct_x_is_refused_not_a_hang():
+    with pytest.raises(ValueError, match="x must have at least two distinct"):
+        K.bootstrap_exponent([1e20] * 5, [3.0, 2.9, 2.8, 2.9, 3.1])
+
+
+def test_fit_kaplan_loss_fails_when_tokens_are_tied_to_params():
+    n = np.logspace(7, 10, 30)
+    loss = K.loss_from_params_tokens(n, 20 * n)
+    fit = K.fit_kaplan_loss(n, 20 * n, loss)
+    assert not fit.success and "tied" in fit.message
+
+
+from scaling_lib.exercises import kaplan as kchecks  # noqa: E402
+
+
+@pytest.mark.parametrize("check, wrong, secret", [
+    (lambda a: kchecks.check_lnd_loss(a, 1.75e11, 3e11), 1.661, "1.73"),      # Table 2 constants
+    (lambda a: kchecks.check_pf_days(a, 3.14e23), 3.634, "3634"),              # off by 1000
+    (lambda a: kchecks.check_optimal_params(a, 3.14e23), 1.3e9 * 3.14e23**0.73, "5.1"),
+    (lambda a: kchecks.check_table6_ratio(a), 1.0, "1.8"),
+    (lambda a: kchecks.check_overfitting_tokens(a, 1e9), 1e9, "2.29"),
+    (lambda a: kchecks.check_spectrum_exponent(a), -0.5, "expected"),
+])
+def test_each_check_fails_a_typical_wrong_answer_with_a_hint(check, wrong, secret):
+    fb = check(wrong)
+    assert not fb and ("Hint" in fb or "sign" in fb)
+    assert secret not in str(fb)
+
+
+def test_checks_pass_answers_computed_from_the_paper():
+    assert kchecks.check_lnd_loss(
+        ((8.8e13 / 1.75e11) ** (0.076 / 0.095) + 5.4e13 / 3e11) ** 0.095, 1.75e11, 3e11)
+    assert kchecks.check_pf_days(3.14e23 / 8.64e19, 3.14e23)
+    assert kchecks.check_table6_ratio(6 * 1.3e9 * 2e10 / 8.64e19)
+    for a_n in (0.468, 0.497, 0.528, 0.587):       # two-seed results of four seeds
+        assert kchecks.check_spectrum_exponent(a_n)
+
+
+def test_loglog_check_needs_least_squares_a_prefactor_and_a_refusal():
+    def good(x, y):
+        u = np.log(np.asarray(x, float))
+        if np.unique(u).size < 2:
+            raise ValueError("one x")
+        p, c = np.polyfit(u, np.log(y), 1)
+        return p, np.exp(c)
+
+    assert kchecks.check_loglog_fit(good)
+    ends = kchecks.check_loglog_fit(lambda x, y: (np.log(y[-1] / y[0]) / np.log(x[-1] / x[0]),
+                                                   y[0] / x[0] ** (np.log(y[-1] / y[0])
+                                                                   / np.log(x[-1] / x[0]))))
+    assert not ends and "least squares" in ends
+    no_refusal = kchecks.check_loglog_fit(lambda x, y: good(x, y) if np.ptp(x) else (0.0, 1.0))
+    assert not no_refusal and "ValueError" in no_refusal
+    assert not kchecks.check_loglog_fit("not a function")

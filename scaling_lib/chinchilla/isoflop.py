@@ -17,8 +17,9 @@ are asymmetric (one side rises much faster than the other), so one parabola thro
 curve that spans three decades of ``N`` is pulled towards the flatter side and misplaces the
 minimum. Fitting only near the lowest run keeps the parabola where it is
 a good approximation. The default half-width, :data:`ISOFLOP_WINDOW` = 0.6 decades (a factor
-of 4 on each side), holds about 7 to 9 sizes of Porian et al.'s grids (spaced about 0.15 decades)
-around a minimum in the middle of the grid, and at least 3 where the minimum is near the edge.
+of 4 on each side), holds 5 to 9 sizes of Porian et al.'s corrected grids (spaced about 0.16
+decades), but only 3 to 6 in their Kaplan-like set-up (non-embedding sizes about 0.2 decades
+apart), where a parabola through 3 runs is an interpolation; at least 3 are required.
 It was fixed as a round number between the two failure modes (too few points to place a
 vertex, or a window so wide that the asymmetry biases it); Chapter 3 shows that any window from
 0.4 to 1 decade gives the same exponents within a few hundredths, while the whole curve does not.
