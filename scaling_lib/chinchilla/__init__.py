@@ -31,7 +31,7 @@ Model Scaling Laws. ICML.
 
 from .bootstrap import BootstrapResult, bootstrap
 from .fit import (HUBER_DELTA, ParametricLossFit, default_start_grid, design_problem,
-                  fit_parametric_loss,
+                  fit_parametric_loss, refit_parametric_loss,
                   fit_parametric_loss_reference, huber_objective, stopping_points)
 from .inference import InferenceOptimum, compute_for_loss, inference_optimal
 from .isoflop import (ISOFLOP_WINDOW, EnvelopeResult, IsoFLOPBootstrap, IsoFLOPResult,
@@ -45,7 +45,7 @@ __all__ = [
     "ParametricLoss", "allocation", "HOFFMANN_2022", "HOFFMANN_2022_UNROUNDED", "BESIROGLU_2024",
     "BESIROGLU_2024_REPLICATION", "BESIROGLU_2024_INTERVALS", "AllocationExponents",
     "HOFFMANN_2022_TABLE2", "HOFFMANN_2022_TABLE3", "KNOWN_MODELS", "HUBER_DELTA",
-    "default_start_grid", "design_problem", "huber_objective", "ParametricLossFit", "fit_parametric_loss",
+    "default_start_grid", "design_problem", "refit_parametric_loss", "huber_objective", "ParametricLossFit", "fit_parametric_loss",
     "fit_parametric_loss_reference", "stopping_points", "compute_optimal_numeric", "allocation_table",
     "BootstrapResult", "bootstrap", "ISOFLOP_WINDOW", "group_budgets", "IsoFLOPResult",
     "isoflop_minima", "IsoFLOPBootstrap", "bootstrap_isoflop", "EnvelopeResult", "envelope_fit",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -16,6 +17,9 @@ from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401
 
 __all__ = [
     "close",
+    "LiveRefit",
+    "live_refit_figure",
+    "live_refit_update",
     "plot_runs_and_frontiers",
     "plot_envelope",
     "plot_isoflop_profiles",
@@ -164,14 +168,20 @@ def plot_tokens_per_param(boot: ch.BootstrapResult, fits: Mapping[str, ch.Parame
 
 
 def plot_kaplan_vs_chinchilla(kaplan_optimal_params: Callable, fits: Mapping[str, ch.ParametricLoss],
-                              *, models: pd.DataFrame | None = None, compute=None):
+                              *, models: pd.DataFrame | None = None, compute=None,
+                              kaplan_raw: Callable | None = None):
     """``N_opt(C)`` of Kaplan et al. (2020) and of Chinchilla fits on one figure, with GPT-3,
-    Gopher and Chinchilla placed at their own (N, C = 6ND)."""
+    Gopher and Chinchilla placed at their own (N, C = 6ND). ``kaplan_raw`` (optional) is Kaplan
+    et al.'s fit of the same frontier against raw compute (``N ∝ C^0.88``), the one on the same
+    compute axis as the Chinchilla curves."""
     c = np.logspace(18, 26, 60) if compute is None else np.asarray(compute, dtype=float)
     models = ch.KNOWN_MODELS if models is None else models
     fig, ax = new_figure()
     ax.plot(c, kaplan_optimal_params(c), color=COLORS[1], lw=2,
-            label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N)")
+            label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N; $C_{min}$)")
+    if kaplan_raw is not None:
+        ax.plot(c, kaplan_raw(c), color=COLORS[1], lw=1.5, ls="-.",
+                label=r"Kaplan et al. 2020: $N \propto C^{0.88}$ (raw compute)")
     for i, (label, params) in enumerate(fits.items()):
         ax.plot(c, params.compute_optimal(c)[0], color=[COLORS[0], COLORS[2], COLORS[3]][i % 3],
                 ls=["-", "--", ":"][i % 3], lw=2, label=f"{label}: $N \\propto C^{{{params.a:.2f}}}$")
@@ -271,6 +281,83 @@ def show_inference_optimal(params: ch.ParametricLoss, log10_budget: float,
     fig = plot_inference_optimal(params, target, highlight=10.0 ** log10_inference)
     display(fig)
     plt.close(fig)
+
+
+@dataclass
+class LiveRefit:
+    """State of the live-refit widget: the runs, the fit to all of them, the current refit,
+    and the artists that :func:`live_refit_update` changes in place."""
+
+    fig: object
+    runs: pd.DataFrame
+    full: ch.ParametricLossFit
+    current: ch.ParametricLossFit
+    artists: dict = field(repr=False)
+
+
+_REFIT_C = np.logspace(18, 25, 50)
+
+
+def live_refit_figure(runs: pd.DataFrame, full: ch.ParametricLossFit) -> LiveRefit:
+    """The figure of the live refit: runs in the (C, N) plane (kept in colour, left out in
+    grey), the frontier ``N_opt(C)`` of the fit to all runs (dashed) and of the refit, and the
+    refitted constants. Built once; :func:`live_refit_update` changes its artists."""
+    fig, ax = new_figure(width=6.8, height=4.0)
+    c, n = runs.compute.to_numpy(), runs.n_params.to_numpy()
+    dropped = ax.scatter(c[:0], n[:0], s=10, color="0.8", label="runs left out")
+    kept = ax.scatter(c, n, s=10, color=COLORS[0], label="runs in the fit")
+    ax.plot(_REFIT_C, full.params.compute_optimal(_REFIT_C)[0], color="k", ls="--", lw=1,
+            label=f"all runs: $a$ = {full.params.a:.3f}")
+    (line,) = ax.plot(_REFIT_C, full.params.compute_optimal(_REFIT_C)[0], color=COLORS[1],
+                      lw=2, label="refit")
+    text = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
+                   fontsize=8, family="monospace")
+    log_axes(ax, _C, "parameters N", title="Approach 3, refitted on the runs you keep")
+    ax.legend(fontsize=7, loc="upper left")
+    state = LiveRefit(fig, runs, full, full, {"kept": kept, "dropped": dropped, "line": line,
+                                              "text": text})
+    _show_fit(state, full, int(len(runs)))
+    return state
+
+
+def _show_fit(state: LiveRefit, fit: ch.ParametricLossFit, n_kept: int) -> None:
+    p = fit.params
+    state.artists["line"].set_ydata(p.compute_optimal(_REFIT_C)[0])
+    state.artists["text"].set_text(
+        f"{n_kept} runs  alpha = {p.alpha:.3f}  beta = {p.beta:.3f}\n"
+        f"E = {p.E:.3f}  a = beta/(alpha+beta) = {p.a:.3f}")
+
+
+def live_refit_update(state: LiveRefit, log10_c_min: float, log10_c_max: float,
+                      log10_delta: float = -3.0):
+    """One step of the live refit: keep the runs with ``10**log10_c_min <= C <=
+    10**log10_c_max``, refit approach 3 with Huber ``delta = 10**log10_delta`` from the
+    fit to all runs (:func:`scaling_lib.chinchilla.refit_parametric_loss`), update the
+    figure's artists and render it. Returns the refit, or None when fewer than 6 runs are kept
+    or they cannot identify the law (the figure says so)."""
+    lo, hi = float(log10_c_min), float(log10_c_max)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
+        raise ValueError(f"log10_c_min must be <= log10_c_max, got {log10_c_min!r}, "
+                         f"{log10_c_max!r}")
+    runs = state.runs
+    logc = np.log10(runs.compute.to_numpy())
+    keep = (logc >= lo) & (logc <= hi)
+    xy = np.column_stack([runs.compute.to_numpy(), runs.n_params.to_numpy()])
+    state.artists["kept"].set_offsets(xy[keep])
+    state.artists["dropped"].set_offsets(xy[~keep])
+    fit = None
+    if keep.sum() >= 6:
+        sub = runs[keep]
+        fit = ch.refit_parametric_loss(state.full, sub.n_params, sub.n_tokens, sub.loss,
+                                       delta=10.0 ** float(log10_delta))
+    if fit is None or fit.params is None:
+        state.artists["text"].set_text(f"{int(keep.sum())} runs: too few, or they cannot "
+                                       "identify the law")
+        fit = None
+    else:
+        state.current = fit
+        _show_fit(state, fit, int(keep.sum()))
+    return fit
 
 
 def plot_window_sensitivity(table: pd.DataFrame):

@@ -147,7 +147,7 @@ def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
         ax_r.plot(c_line, n_mid * (c_line / c_mid) ** slope, ls=["--", ":", "-."][k % 3], lw=1.2,
                   color=COLORS[(k + 1) % len(COLORS)], label=label)
     log_axes(ax_r, "compute C (FLOPs)", "loss-minimizing N_opt (parameters)",
-             title=r"$N_{opt} = k\,C^{a}$")
+             title=r"$N_{opt} = k\,C^{a}$ (reference lines: slopes only)")
     ax_r.legend(fontsize=7)
     return fig
 
@@ -192,7 +192,7 @@ def plot_random_features(result, fit: K.KaplanLossFit | None = None):
         # a line of slope -alpha through the middle of the best-resourced curve, shifted down
         mid = x.size // 2
         ref = 0.5 * edge[mid] * (x / x[mid]) ** -result.alpha
-        ax.plot(x, ref, color="k", lw=1.5, ls=":", label=rf"slope $-\alpha$ = {-result.alpha:g}")
+        ax.plot(x, ref, color="k", lw=1.5, ls=":", label=rf"slope $-\alpha$ ($\alpha$ = {result.alpha:g})")
         if fit is not None:
             ax.plot([], [], "--", lw=0.8, color="0.4", label="Kaplan L(N, D) fit")
         ax.set_xticks(x, [str(v) for v in x])
