@@ -595,6 +595,12 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
             {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
              "delta": number(low=0, low_open=True), "reduction": choice("sum", "mean")},
             ("n_params", "loss"), result="fit", examples=4),
+        "refit_parametric_loss": Entry(
+            lambda: {**_runs(8), "previous": _chapter("scaling_lib.chinchilla",
+                                                      "fit_parametric_loss")()(**_runs(8))},
+            {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY, "previous": thing(),
+             "delta": number(low=0, low_open=True)}, ("n_params", "loss"), result="fit",
+            examples=3),
         "BootstrapResult": RESULT_RECORD,
         "BootstrapResult.interval": "method of a bootstrap result; entry with bootstrap",
         "BootstrapResult.tokens_per_param": "method of a bootstrap result; entry with bootstrap",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import kaplan as K
 from . import COLORS, close, log_axes, new_figure, plot_fit_with_residuals  # noqa: F401
@@ -15,6 +18,9 @@ __all__ = [
     "plot_kaplan_laws",
     "plot_lnd_curves",
     "plot_lnd_point",
+    "LndPoint",
+    "lnd_point_figure",
+    "lnd_point_update",
     "plot_sample_efficiency",
     "plot_isoflop_frontier",
     "plot_fit_with_residuals",
@@ -65,31 +71,76 @@ def plot_lnd_curves(n_params=(1e6, 1e7, 1e8, 1e9, 1e10), *,
     return fig
 
 
+@dataclass
+class LndPoint:
+    """State of the L(N, D) point widget: one figure and the artists
+    :func:`lnd_point_update` changes in place."""
+
+    fig: object
+    constants: K.KaplanConstants
+    artists: dict = field(repr=False)
+
+
+_LND_D = np.logspace(7, 13, 200)
+_LND_N = np.logspace(5, 12, 200)
+
+
+def lnd_point_figure(n_params: float, n_tokens: float, *,
+                     constants: K.KaplanConstants = K.KAPLAN_2020) -> LndPoint:
+    """Build the figure of :func:`plot_lnd_point` once, for a widget to update."""
+    fig, (ax_d, ax_n) = new_figure(2, width=9.0, height=3.4, sharey=True)
+    # the y range covers every slider position (N from 1e5, D from 1e7): fixed, not rescaled
+    (line_d,) = ax_d.plot(_LND_D, _LND_D * 0 + 3.0, color=COLORS[0])
+    floor_d = ax_d.axhline(3.0, color=COLORS[0], ls="--", lw=0.8, label="L(N): floor of this model")
+    (line_n,) = ax_n.plot(_LND_N, _LND_N * 0 + 3.0, color=COLORS[1])
+    floor_n = ax_n.axhline(3.0, color=COLORS[1], ls="--", lw=0.8, label="L(D): floor of this data")
+    for ax in (ax_d, ax_n):
+        ax.legend(fontsize=8)
+    (dot_d,) = ax_d.plot([n_tokens], [3.0], "o", color="k")
+    (dot_n,) = ax_n.plot([n_params], [3.0], "o", color="k")
+    log_axes(ax_d, "dataset size D (tokens)", _LOSS)
+    log_axes(ax_n, "non-embedding parameters N", "")
+    ax_d.set_ylim(1.3, 8.0)
+    # few ticks: every tick is a line and a text drawn again at each slider step
+    ax_d.yaxis.set_major_locator(FixedLocator([1.5, 2, 3, 4, 6]))
+    ax_d.yaxis.set_major_formatter("{x:g}")
+    for ax in (ax_d, ax_n):
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.yaxis.set_minor_locator(NullLocator())
+    state = LndPoint(fig, constants, {"line_d": line_d, "floor_d": floor_d, "line_n": line_n,
+                                      "floor_n": floor_n, "dot_d": dot_d, "dot_n": dot_n,
+                                      "ax_d": ax_d, "ax_n": ax_n})
+    lnd_point_update(state, n_params, n_tokens)
+    # lay the figure out once: the layout engine would redo it on every slider step
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    return state
+
+
+def lnd_point_update(state: LndPoint, n_params: float, n_tokens: float) -> float:
+    """One slider step of the L(N, D) widget: move the curves, floors and point to
+    ``(n_params, n_tokens)`` without rebuilding the figure; returns L(N, D)."""
+    c, a = state.constants, state.artists
+    here = float(K.loss_from_params_tokens(n_params, n_tokens, c))
+    a["line_d"].set_ydata(K.loss_from_params_tokens(n_params, _LND_D, c))
+    a["floor_d"].set_ydata([K.loss_from_params(n_params, c)] * 2)
+    a["line_n"].set_ydata(K.loss_from_params_tokens(_LND_N, n_tokens, c))
+    a["floor_n"].set_ydata([K.loss_from_tokens(n_tokens, c)] * 2)
+    a["dot_d"].set_data([n_tokens], [here])
+    a["dot_n"].set_data([n_params], [here])
+    a["ax_d"].set_title(f"N = {n_params:.2g} parameters", fontsize=10)
+    a["ax_n"].set_title(f"D = {n_tokens:.2g} tokens", fontsize=10)
+    ratio = K.overfitting_ratio(n_params, n_tokens)
+    state.fig.suptitle(f"L(N, D) = {here:.3f} nats/token;  N^0.74/D = {ratio:.2g}", fontsize=10)
+    return here
+
+
 def plot_lnd_point(n_params: float, n_tokens: float, *,
                    constants: K.KaplanConstants = K.KAPLAN_2020):
     """Where a model of ``n_params`` trained on ``n_tokens`` sits on L(N, D) (eq. 1.5): loss
-    against D at this N, and loss against N at this D. Used by the chapter's sliders."""
-    fig, (ax_d, ax_n) = new_figure(2, width=9.0, height=3.4, sharey=True)
-    d = np.logspace(7, 13, 200)
-    n = np.logspace(5, 12, 200)
-    here = K.loss_from_params_tokens(n_params, n_tokens, constants)
-    ax_d.plot(d, K.loss_from_params_tokens(n_params, d, constants), color=COLORS[0])
-    ax_d.axhline(K.loss_from_params(n_params, constants), color=COLORS[0], ls="--", lw=0.8,
-                 label="L(N): floor of this model")
-    ax_n.plot(n, K.loss_from_params_tokens(n, n_tokens, constants), color=COLORS[1])
-    ax_n.axhline(K.loss_from_tokens(n_tokens, constants), color=COLORS[1], ls="--", lw=0.8,
-                 label="L(D): floor of this data")
-    for ax in (ax_d, ax_n):
-        ax.legend(fontsize=8)
-    ax_d.plot([n_tokens], [here], "o", color="k")
-    ax_n.plot([n_params], [here], "o", color="k")
-    log_axes(ax_d, "dataset size D (tokens)", _LOSS, title=f"N = {n_params:.2g} parameters")
-    log_axes(ax_n, "non-embedding parameters N", "", title=f"D = {n_tokens:.2g} tokens")
-    ax_d.yaxis.set_major_formatter("{x:.1f}")
-    ax_d.yaxis.set_minor_formatter("{x:.1f}")
-    ratio = K.overfitting_ratio(n_params, n_tokens)
-    fig.suptitle(f"L(N, D) = {here:.3f} nats/token;  N^0.74/D = {ratio:.2g}", fontsize=10)
-    return fig
+    against D at this N, and loss against N at this D (the static figure of the chapter's
+    sliders, which update it with :func:`lnd_point_update`)."""
+    return lnd_point_figure(n_params, n_tokens, constants=constants).fig
 
 
 def plot_sample_efficiency(targets=(4.0, 3.5, 3.0, 2.7), *,
