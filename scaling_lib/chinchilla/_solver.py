@@ -11,7 +11,6 @@ finishes one start with SciPy's L-BFGS-B, the optimizer of the paper.
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 from .._validation import as_positive_int
 
@@ -149,6 +148,7 @@ def _polish(theta0, x, y, t, delta, maxiter=500):
         f, g, _ = _evaluate(th[None, :], x, y, t, w, delta)
         return float(f[0]), g[0]
 
+    from scipy import optimize  # imported here: a slow import
     return optimize.minimize(fun, theta0, jac=True, method="L-BFGS-B",
                              options={"maxiter": maxiter, "ftol": 1e-15, "gtol": 1e-12})
 

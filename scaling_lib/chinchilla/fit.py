@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from .._validation import (as_float_array, as_positive_array, as_positive_float, as_positive_int, check_min_length,
                            check_same_shape)
@@ -336,6 +335,7 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
                                  f"not identifiable: {problem}", 0, n.size)
     best = None
     for start in grid:
+        from scipy import optimize  # imported here: a slow import
         res = optimize.minimize(fun, start, method="L-BFGS-B")
         if res.success and np.isfinite(res.fun) and (best is None or res.fun < best.fun):
             best = res
@@ -389,6 +389,7 @@ def stopping_points(n_params, n_tokens, loss, *, starts=None, delta: float = HUB
 
     rows = []
     for start in grid:
+        from scipy import optimize  # imported here: a slow import
         res = optimize.minimize(fun, start, jac=True, method="L-BFGS-B")
         lnA, lnB, lnE, alpha, beta = res.x
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from .._validation import as_float_array, as_positive_array
 from .law import HOFFMANN_2022, ParametricLoss  # noqa: F401 (HOFFMANN_2022: doctests)
@@ -70,6 +69,7 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
         return float(np.exp(lo))
     if gap(hi) > 0:
         raise ValueError(f"target_loss={target!r} needs more than 1e40 FLOPs")
+    from scipy import optimize  # imported here: a slow import
     return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
 
 
@@ -121,6 +121,7 @@ def inference_optimal(params: ParametricLoss, target_loss: float, inference_toke
             return np.log(6 * n * d + 2 * n * di)
 
         u0 = np.log(np.log(n_c) - log_nmin)       # start the bracket at the Chinchilla model
+        from scipy import optimize  # imported here: a slow import
         res = optimize.minimize_scalar(cost, bracket=(u0 - 3.0, u0), method="brent",
                                        options={"xtol": 1e-12})
         n_out[i] = np.exp(log_nmin + np.exp(res.x))

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from .._validation import as_positive_array
 
@@ -248,6 +247,7 @@ def compute_optimal_numeric(params: ParametricLoss, compute) -> tuple[np.ndarray
 
         # f is convex in u (a sum of two exponentials of u): a wide bracket is safe
         mid = 0.5 * np.log(ci / 6.0)
+        from scipy import optimize  # imported here: a slow import
         res = optimize.minimize_scalar(f, bounds=(mid - 60.0, mid + 60.0), method="bounded",
                                        options={"xatol": 1e-10})
         n_out.ravel()[i] = np.exp(res.x)

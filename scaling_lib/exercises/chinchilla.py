@@ -23,7 +23,7 @@ __all__ = ["check_compute_optimal", "check_swapped_ratio", "check_loss_gap",
 
 
 def _join(*parts: Feedback) -> Feedback:
-    return Feedback(all(parts), " | ".join(str(p) for p in parts))
+    return Feedback(all(parts), "\n".join(str(p) for p in parts))
 
 
 def _loss(p, n, d):

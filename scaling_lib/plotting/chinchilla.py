@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from .. import chinchilla as ch
 from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-exported)
@@ -314,9 +314,14 @@ def live_refit_figure(runs: pd.DataFrame, full: ch.ParametricLossFit) -> LiveRef
                    fontsize=8, family="monospace")
     log_axes(ax, _C, "parameters N", title="Approach 3, refitted on the runs you keep")
     ax.legend(fontsize=7, loc="upper left")
+    ax.set_xlim(1e18, 1e25)
+    for axis in (ax.xaxis, ax.yaxis):       # fewer ticks to redraw at every change
+        axis.set_minor_locator(NullLocator())
     state = LiveRefit(fig, runs, full, full, {"kept": kept, "dropped": dropped, "line": line,
                                               "text": text})
     _show_fit(state, full, int(len(runs)))
+    fig.canvas.draw()                       # lay out once, not at every change
+    fig.set_layout_engine("none")
     return state
 
 
