@@ -157,15 +157,33 @@ KAPLAN_2020_LND = replace(KAPLAN_2020, alpha_n=0.076, alpha_d=0.103, n_c=6.4e13,
 
 
 def _takes_constants(func):
-    """Refuse a ``constants`` argument that is not a :class:`KaplanConstants` (by name)."""
+    """Refuse a ``constants`` argument that is not a :class:`KaplanConstants`, arrays whose
+    shapes do not broadcast together, and inputs so extreme that the law overflows (1e-300
+    parameters): each with a ``ValueError`` naming the arguments."""
     sig = inspect.signature(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        given = sig.bind(*args, **kwargs).arguments.get("constants", KAPLAN_2020)
+        bound = sig.bind(*args, **kwargs).arguments
+        given = bound.get("constants", KAPLAN_2020)
         if not isinstance(given, KaplanConstants):
             raise ValueError(f"constants must be a KaplanConstants, got {type(given).__name__}")
-        return func(*args, **kwargs)
+        names = [k for k in bound if k != "constants"]
+        try:
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                out = func(*args, **kwargs)
+        except ValueError as exc:
+            if "broadcast" not in str(exc):
+                raise
+            shapes = ", ".join(f"{k}: {np.shape(bound[k])}" for k in names)
+            raise ValueError(f"{' and '.join(names)} must have the same length (or be "
+                             f"scalars), got shapes {shapes}") from None
+        # tokens_to_reach_loss answers inf for a loss the model cannot reach (documented)
+        if (isinstance(out, (float, np.ndarray)) and func.__name__ != "tokens_to_reach_loss"
+                and not np.all(np.isfinite(out))):
+            raise ValueError(f"{' and '.join(names)} give a loss or count that overflows a "
+                             f"float: {', '.join(f'{k}={bound[k]!r}'[:60] for k in names)}")
+        return out
 
     return wrapper
 
@@ -456,7 +474,7 @@ def overfitting_tokens(n_params, threshold: float = 0.02,
     '2.29e+10'
     """
     n = as_positive_array(n_params, "n_params")
-    threshold = float(as_positive_array(threshold, "threshold"))
+    threshold = as_positive_float(threshold, "threshold", high=1.0)
     a_n, a_d = constants.alpha_n, constants.alpha_d
     # eq. 4.3 solved for D at dL = threshold
     return _maybe_scalar(constants.d_c * (n / constants.n_c) ** (a_n / a_d)
@@ -656,9 +674,11 @@ def compute_efficient_frontier(compute, n_params, loss, *, window=None) -> IsoFl
     """
     from .chinchilla import ISOFLOP_WINDOW, isoflop_minima
 
+    window = ISOFLOP_WINDOW if window is None else as_positive_float(window, "window")
+
     warnings.warn("compute_efficient_frontier is deprecated; use "
                   "scaling_lib.chinchilla.isoflop_minima", DeprecationWarning, stacklevel=2)
-    res = isoflop_minima(n_params, compute, loss, window=ISOFLOP_WINDOW if window is None else window)
+    res = isoflop_minima(n_params, compute, loss, window=window)
     if not res.success:
         raise ValueError(f"compute needs at least 2 budgets with an interior minimum: {res.message}")
     good = res.table[res.table.interior]

@@ -42,7 +42,9 @@ def _numeric_optimum(p, compute: float) -> tuple[float, float]:
     from scipy.optimize import minimize_scalar
 
     c6 = compute / 6.0
-    u = np.linspace(np.log(c6) * 0.05, np.log(c6) * 0.95, 2001)      # log N
+    # log N_opt = a log(C/6) + log G with a in (0, 1): search around half of log(C/6)
+    half = 0.5 * np.log(c6)
+    u = np.linspace(half - 0.5 * abs(half) - 30, half + 0.5 * abs(half) + 30, 4001)
     f = _loss(p, np.exp(u), c6 / np.exp(u))
     k = int(np.argmin(f))
     lo, hi = u[max(k - 1, 0)], u[min(k + 1, u.size - 1)]
@@ -111,6 +113,9 @@ def check_loss_gap(answer, n_params: float, n_tokens: float, *,
     params = _law(params)
     n_params = as_positive_float(n_params, "n_params")
     n_tokens = as_positive_float(n_tokens, "n_tokens")
+    if not np.isfinite(6.0 * n_params * n_tokens):
+        raise ValueError(f"n_params and n_tokens give a budget 6ND that overflows a float: "
+                         f"n_params={n_params!r}, n_tokens={n_tokens!r}")
     n_opt, d_opt = _numeric_optimum(params, 6.0 * n_params * n_tokens)
     expected = float(_loss(params, n_params, n_tokens) - _loss(params, n_opt, d_opt))
     return check_close(answer, expected, name="loss gap", rtol=0.02, unit="nats/token",

@@ -41,7 +41,12 @@ def check_lnd_loss(answer, n_params: float, n_tokens: float) -> Feedback:
     """
     n_params = as_positive_float(n_params, "n_params")
     n_tokens = as_positive_float(n_tokens, "n_tokens")
-    return check_close(answer, _lnd(n_params, n_tokens), name="L(N, D)", rtol=0.005,
+    with np.errstate(over="ignore", divide="ignore"):
+        expected = _lnd(n_params, n_tokens)
+    if not np.isfinite(expected):
+        raise ValueError(f"n_params and n_tokens give an infinite loss: n_params={n_params!r}, "
+                         f"n_tokens={n_tokens!r}")
+    return check_close(answer, expected, name="L(N, D)", rtol=0.005,
                        unit="nats/token",
                        hint="use eq. 1.5 with the constants of Section 1.2 (alpha_N = 0.076, "
                             "alpha_D = 0.095, N_c = 8.8e13, D_c = 5.4e13), not those of Table 2, "
@@ -56,7 +61,7 @@ def check_pf_days(answer, compute: float) -> Feedback:
     >>> bool(check_pf_days(1, 1e20))
     False
     """
-    compute = as_positive_float(compute, "compute")
+    compute = as_float(compute, "compute", low=1e-200)
     return check_close(answer, compute / _PF_DAY, name="C", rtol=0.01, unit="PF-days",
                        hint="1 PF-day = 1e15 FLOP/s x 86,400 s")
 
