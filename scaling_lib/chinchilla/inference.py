@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_float_array, as_positive_array
-from .law import HOFFMANN_2022, ParametricLoss  # noqa: F401 (HOFFMANN_2022: doctests)
+from .._validation import as_float_array, as_positive_array, as_positive_float
+from .law import HOFFMANN_2022, ParametricLoss, check_params  # noqa: F401 (doctests)
 
 __all__ = ["InferenceOptimum", "compute_for_loss", "inference_optimal"]
 
@@ -56,7 +56,8 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
     >>> round(float(HOFFMANN_2022.optimal_loss(c)), 6)
     2.0
     """
-    target = float(as_positive_array(target_loss, "target_loss"))
+    params = check_params(params)
+    target = as_positive_float(target_loss, "target_loss")
     if target <= params.E:
         raise ValueError(f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
                          f"got {target!r}")
@@ -100,7 +101,8 @@ def inference_optimal(params: ParametricLoss, target_loss: float, inference_toke
     >>> bool(res.n_params[1] < res.n_params[0]), bool(res.tokens_per_param[1] > 20)
     (True, True)
     """
-    target = float(as_positive_array(target_loss, "target_loss"))
+    params = check_params(params)
+    target = as_positive_float(target_loss, "target_loss")
     if target <= params.E:
         raise ValueError(f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
                          f"got {target!r}")

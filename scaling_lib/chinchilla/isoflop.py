@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._validation import (as_positive_array, as_positive_int, check_min_length,
+from .._validation import (as_float, as_positive_array, as_positive_float, as_positive_int,
+                           check_min_length,
                            check_same_shape)
 from ..fitting import BootstrapSamples, PowerLawFit, fit_power_law
 from .._validation import as_rng
@@ -175,10 +176,9 @@ def _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points, window)
     if min_points < 3:
         raise ValueError(f"min_points must be >= 3 (a parabola has 3 coefficients), got {min_points}")
     check_min_length(n, "n_params", min_points)
-    if not (np.isfinite(rtol) and rtol >= 0):
-        raise ValueError(f"rtol must be >= 0, got {rtol!r}")
-    if window is not None and not (np.isfinite(window) and window > 0):
-        raise ValueError(f"window must be None or a number of decades > 0, got {window!r}")
+    rtol = as_float(rtol, "rtol", low=0.0, high=1.0)
+    if window is not None:
+        window = as_positive_float(window, "window", high=100.0)
     grid, group = group_budgets(c, budgets, rtol)
     usable = [np.flatnonzero(group == k) for k in range(grid.size)]
     usable = [sel for sel in usable if sel.size >= min_points and np.unique(n[sel]).size >= 3]

@@ -7,13 +7,19 @@ gives ``N_opt = G (C/6)**a`` and ``D_opt = (C/6)**b / G`` (their eq. 4); the thr
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .._validation import as_positive_array
+from .._validation import as_positive_array, as_positive_float
+
+
+def check_params(params) -> "ParametricLoss":
+    """``params`` if it is a :class:`ParametricLoss`, else a ``ValueError`` naming it."""
+    if not isinstance(params, ParametricLoss):
+        raise ValueError(f"params must be a ParametricLoss, got {type(params).__name__}")
+    return params
 
 __all__ = [
     "allocation", "ParametricLoss", "HOFFMANN_2022", "HOFFMANN_2022_UNROUNDED", "BESIROGLU_2024",
@@ -40,9 +46,10 @@ def allocation(A, B, alpha, beta):
     >>> round(float(a), 3), round(float(b), 3), round(float(G), 3)
     (0.452, 0.548, 1.345)
     """
-    alpha, beta = np.asarray(alpha, dtype=float), np.asarray(beta, dtype=float)
+    A, B = as_positive_array(A, "A"), as_positive_array(B, "B")
+    alpha, beta = as_positive_array(alpha, "alpha"), as_positive_array(beta, "beta")
     s = alpha + beta
-    G = (alpha * np.asarray(A, dtype=float) / (beta * np.asarray(B, dtype=float))) ** (1.0 / s)
+    G = (alpha * A / (beta * B)) ** (1.0 / s)
     return beta / s, alpha / s, G
 
 
@@ -78,10 +85,7 @@ class ParametricLoss:
     def __post_init__(self):
         for name in ("E", "A", "B", "alpha", "beta"):
             value = getattr(self, name)
-            if not (isinstance(value, numbers.Real) and not isinstance(value, bool)
-                    and np.isfinite(value)
-                    and value > 0):
-                raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+            as_positive_float(value, name)
 
     @classmethod
     def from_lse(cls, theta, source: str = "") -> "ParametricLoss":
@@ -237,6 +241,7 @@ def compute_optimal_numeric(params: ParametricLoss, compute) -> tuple[np.ndarray
     >>> bool(abs(n / n_cf - 1) < 1e-6)
     True
     """
+    params = check_params(params)
     c = np.atleast_1d(as_positive_array(compute, "compute"))
     n_out = np.empty_like(c)
     for i, ci in enumerate(c.ravel()):
@@ -266,6 +271,7 @@ def allocation_table(params: ParametricLoss, n_params=None) -> pd.DataFrame:
     >>> f"{t.compute[0]:.3g} FLOPs, {t.n_tokens[0]:.3g} tokens"
     '2.64e+20 FLOPs, 4.4e+10 tokens'
     """
+    params = check_params(params)
     n = HOFFMANN_2022_TABLE3.n_params.to_numpy() if n_params is None else n_params
     n = np.atleast_1d(as_positive_array(n, "n_params"))
     a, _, G = allocation(params.A, params.B, params.alpha, params.beta)
