@@ -322,6 +322,7 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
     0.34
     """
     n, d, ell, grid, scale = _prepare_loop(n_params, n_tokens, loss, starts, reduction)
+    delta = as_positive_float(delta, "delta")
     x, y, t = np.log(n), np.log(d), np.log(ell)
     w = np.ones_like(x) / scale
 

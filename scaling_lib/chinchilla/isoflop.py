@@ -63,6 +63,7 @@ def group_budgets(compute, budgets=None, rtol: float = 0.1):
     [0, 0, 1, -1]
     """
     compute = as_positive_array(compute, "compute").ravel()
+    rtol = as_float(rtol, "rtol", low=0.0, high=1.0)
     if budgets is None:
         grid = np.unique(compute)
         return grid, np.searchsorted(grid, compute)
