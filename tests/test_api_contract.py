@@ -539,6 +539,11 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
             {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
              "n_starts": integer(minimum=1, maximum=1000), "rng": rng()},
             ("n_params", "loss"), result="fit", examples=4),
+        "IsoFlopFrontier": RESULT_RECORD,
+        "compute_efficient_frontier": Entry(lambda: _iso(), {
+            "compute": ARRAY, "n_params": ARRAY, "loss": ARRAY,
+            "window": number(low=0, high=100, low_open=True)}, ("compute", "loss"),
+            result="none"),
         "BootstrapExponent": RESULT_RECORD,
         "bootstrap_exponent": Entry(lambda: {**_xy(), "n_boot": 50},
                                     {"x": ARRAY, "y": ARRAY,
