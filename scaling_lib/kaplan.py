@@ -40,8 +40,15 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
-from ._validation import (as_int, as_positive_array, as_positive_float, as_positive_int, as_rng, check_min_length,
-                          check_same_shape)
+from ._validation import (
+    as_float,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    as_rng,
+    check_min_length,
+    check_same_shape,
+)
 from .fitting import BootstrapSamples, PowerLawFit, fit_power_law
 
 __all__ = [
@@ -518,9 +525,7 @@ def resource_factor(exponent, loss_ratio: float = 0.9):
     ['4.0', '3.0', '8.2']
     """
     exponent = as_positive_array(exponent, "exponent")
-    ratio = float(as_positive_array(loss_ratio, "loss_ratio"))
-    if not ratio < 1:
-        raise ValueError(f"loss_ratio must lie in (0, 1), got {loss_ratio!r}")
+    ratio = as_float(loss_ratio, "loss_ratio", low=0.0, high=1.0, low_open=True, high_open=True)
     return _maybe_scalar((1.0 / ratio) ** (1.0 / exponent))
 
 
@@ -726,7 +731,7 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
     y = as_positive_array(y, "y").ravel()
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 3)
-    n_boot = as_positive_int(n_boot, "n_boot")
+    n_boot = as_int(n_boot, "n_boot", minimum=1, maximum=10**5)
     rng = as_rng(rng)
     lx, ly = np.log(x), np.log(y)
     if np.unique(lx).size < 2:

@@ -542,7 +542,7 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "IsoFlopFrontier": RESULT_RECORD,
         "compute_efficient_frontier": Entry(lambda: _iso(), {
             "compute": ARRAY, "n_params": ARRAY, "loss": ARRAY,
-            "window": number(low=0, high=100, low_open=True)}, ("compute", "loss"),
+            "window": custom("abc", -1.0, 0.0, [1.0], math.nan)}, ("compute", "loss"),
             result="none"),
         "BootstrapExponent": RESULT_RECORD,
         "bootstrap_exponent": Entry(lambda: {**_xy(), "n_boot": 50},

@@ -30,16 +30,43 @@ Model Scaling Laws. ICML.
 """
 
 from .bootstrap import BootstrapResult, bootstrap
-from .fit import (HUBER_DELTA, ParametricLossFit, default_start_grid, design_problem,
-                  fit_parametric_loss, refit_parametric_loss,
-                  fit_parametric_loss_reference, huber_objective, stopping_points)
+from .fit import (
+                  HUBER_DELTA,
+                  ParametricLossFit,
+                  default_start_grid,
+                  design_problem,
+                  fit_parametric_loss,
+                  fit_parametric_loss_reference,
+                  huber_objective,
+                  refit_parametric_loss,
+                  stopping_points,
+)
 from .inference import InferenceOptimum, compute_for_loss, inference_optimal
-from .isoflop import (ISOFLOP_WINDOW, EnvelopeResult, IsoFLOPBootstrap, IsoFLOPResult,
-                      bootstrap_isoflop, envelope_fit, group_budgets, isoflop_minima)
-from .law import (BESIROGLU_2024, BESIROGLU_2024_INTERVALS, BESIROGLU_2024_REPLICATION,
-                  HOFFMANN_2022, HOFFMANN_2022_TABLE2, HOFFMANN_2022_TABLE3,
-                  HOFFMANN_2022_UNROUNDED, KNOWN_MODELS, AllocationExponents, ParametricLoss,
-                  allocation, allocation_table, compute_optimal_numeric)
+from .isoflop import (
+                  ISOFLOP_WINDOW,
+                  EnvelopeResult,
+                  IsoFLOPBootstrap,
+                  IsoFLOPResult,
+                  bootstrap_isoflop,
+                  envelope_fit,
+                  group_budgets,
+                  isoflop_minima,
+)
+from .law import (
+                  BESIROGLU_2024,
+                  BESIROGLU_2024_INTERVALS,
+                  BESIROGLU_2024_REPLICATION,
+                  HOFFMANN_2022,
+                  HOFFMANN_2022_TABLE2,
+                  HOFFMANN_2022_TABLE3,
+                  HOFFMANN_2022_UNROUNDED,
+                  KNOWN_MODELS,
+                  AllocationExponents,
+                  ParametricLoss,
+                  allocation,
+                  allocation_table,
+                  compute_optimal_numeric,
+)
 
 __all__ = [
     "ParametricLoss", "allocation", "HOFFMANN_2022", "HOFFMANN_2022_UNROUNDED", "BESIROGLU_2024",

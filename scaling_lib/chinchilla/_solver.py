@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_positive_int
+from .._validation import as_int
 
 
 def resample_counts(rng: np.random.Generator, n_resamples: int, n: int) -> np.ndarray:
     """How often each of ``n`` points is drawn in each of ``n_resamples`` draws with replacement:
     shape (n_resamples, n). A resample as a row of weights lets many refits run at once."""
-    n_resamples = as_positive_int(n_resamples, "n_resamples")
+    n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=10**5)
     idx = rng.integers(0, n, size=(n_resamples, n))
     counts = np.zeros((n_resamples, n))
     np.add.at(counts, (np.repeat(np.arange(n_resamples), n), idx.ravel()), 1.0)

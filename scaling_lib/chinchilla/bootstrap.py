@@ -11,10 +11,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._validation import as_level, as_positive_array, as_positive_float, as_positive_int, as_rng
+from .._validation import (
+    as_int,
+    as_level,
+    as_positive_array,
+    as_positive_float,
+    as_rng,
+)
 from ..fitting import percentile_interval
 from ._solver import _batched_lm, resample_counts
-from .fit import HUBER_DELTA, ParametricLossFit, _check_runs, fit_parametric_loss
+from .fit import (
+    HUBER_DELTA,
+    ParametricLossFit,
+    _check_runs,
+    fit_parametric_loss,
+)
 from .law import HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, allocation  # noqa: F401 (doctest)
 
 __all__ = ["BootstrapResult", "bootstrap"]
@@ -106,10 +117,10 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
     True
     """
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
-    n_resamples = as_positive_int(n_resamples, "n_resamples")
+    n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=10**5)
     rng = as_rng(rng)
     delta = as_positive_float(delta, "delta")
-    max_iter = as_positive_int(max_iter, "max_iter")
+    max_iter = as_int(max_iter, "max_iter", minimum=1, maximum=10**5)
     if fit is not None and not isinstance(fit, ParametricLossFit):
         raise ValueError(f"fit must be a ParametricLossFit or None, got {type(fit).__name__}")
     if fit is None:

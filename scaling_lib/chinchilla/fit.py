@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._validation import (as_float_array, as_positive_array, as_positive_float, as_positive_int, check_min_length,
-                           check_same_shape)
+from .._validation import (
+    as_float_array,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    check_min_length,
+    check_same_shape,
+)
 from ._solver import _batched_lm, _evaluate, _polish
 from .law import HOFFMANN_2022, ParametricLoss  # noqa: F401 (HOFFMANN_2022: doctests)
 
@@ -208,8 +214,8 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     """
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
     delta = as_positive_float(delta, "delta")
-    n_polish = as_positive_int(n_polish, "n_polish")
-    max_iter = as_positive_int(max_iter, "max_iter")
+    n_polish = as_int(n_polish, "n_polish", minimum=1, maximum=1000)
+    max_iter = as_int(max_iter, "max_iter", minimum=1, maximum=10**5)
     grid = default_start_grid() if starts is None else as_float_array(starts, "starts")
     grid = np.atleast_2d(grid)
     if grid.shape[1] != 5:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_float_array, as_positive_array, as_positive_float
+from .._validation import as_float_array, as_positive_float
 from .law import HOFFMANN_2022, ParametricLoss, check_params  # noqa: F401 (doctests)
 
 __all__ = ["InferenceOptimum", "compute_for_loss", "inference_optimal"]

@@ -32,11 +32,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._validation import (as_float, as_positive_array, as_positive_float, as_positive_int,
-                           check_min_length,
-                           check_same_shape)
+from .._validation import (
+    as_float,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    as_positive_int,
+    as_rng,
+    check_min_length,
+    check_same_shape,
+)
 from ..fitting import BootstrapSamples, PowerLawFit, fit_power_law
-from .._validation import as_rng
 from ._solver import resample_counts
 from .law import HOFFMANN_2022  # noqa: F401 (doctests)
 
@@ -297,7 +303,7 @@ def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=N
                            min_points=min_points, window=window)
     n, c, ell, usable = _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points,
                                          window)
-    n_resamples = as_positive_int(n_resamples, "n_resamples")
+    n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=10**5)
     rng = as_rng(rng)
     logc, logn = [], []
     for sel in usable:
