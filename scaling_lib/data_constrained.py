@@ -10,10 +10,10 @@ parameters ``N'``, each a saturating function of the number of repetitions:
 ``N' = U_N + U_N R_N* (1 - exp(-R_N / R_N*))``,  ``U_N = min(N, N_opt(U_D))``, ``R_N = N / U_N - 1``,
 
 where ``N_opt(U_D)`` is the compute-optimal model size of the base law for ``U_D`` tokens.
-We read the form and the fitted constants in the authors' released code, not in the paper's
-text: ``README.md`` ("Parametric Fit") and ``utils/parametric_fit.ipynb`` (cells 29-30) of
-github.com/huggingface/datablations at commit 13701315 (we could not read the paper's full
-text here, so we cite no equation numbers).
+The two saturating forms are eqs. 5 and 6 of the paper (section 3.1, arXiv v4); the fitting
+procedure and the fitted constants are in its Appendix A and in the authors' released code,
+``README.md`` ("Parametric Fit") and ``utils/parametric_fit.ipynb`` (cells 29-30) of
+github.com/huggingface/datablations at commit 13701315.
 
 As ``R_D`` grows, ``D'`` saturates at ``U_D (1 + R_D*)``: repeating data forever is worth at
 most ``R_D*`` extra copies of it. For ``R_D << R_D*``, ``D' ≈ U_D + U_D R_D = D``: a few epochs
@@ -34,7 +34,8 @@ from .chinchilla import HUBER_DELTA, ParametricLoss
 
 __all__ = ["repetitions", "effective_data", "unique_params", "effective_params",
            "DataConstrainedLoss", "MUENNIGHOFF_2023_C4_BASE", "MUENNIGHOFF_2023",
-           "RepetitionFit", "repetition_objective", "fit_repetition_constants"]
+           "RepetitionFit", "repetition_objective", "fit_repetition_constants",
+           "paper_like_mask", "data_constrained_optimum"]
 
 
 def repetitions(n_tokens, unique_tokens):
@@ -78,8 +79,8 @@ def effective_data(unique_tokens, n_tokens, r_star: float):
     n_tokens : array_like
         ``D``, the total number of tokens trained on (``D >= U_D``).
     r_star : float
-        ``R_D*``: the number of repetitions after which repeated data has lost ``1 - 1/e`` of
-        its value.
+        ``R_D*``, roughly the "half-life" of repeated data (section 3.1): at ``R_D = R_D*`` the
+        ``U_D R_D`` repeated tokens are worth on average ``1 - 1/e`` of fresh ones.
 
     Examples
     --------
@@ -227,6 +228,10 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     (``parametric_fit.ipynb`` cell 29: Huber loss, delta = 1e-3, on ``log L``; the base
     parameters frozen; starts on a grid).
 
+    The authors fit 182 runs (Appendix A): epochs 1 to 500, with the runs where excess
+    parameters or excess epochs hurt removed, since the formula cannot follow them; see
+    :func:`paper_like_mask` for a selection of that kind.
+
     We search ``log R*`` so both stay positive, from a 4 x 4 grid of starts spanning 0.5 to 200
     (the authors' grid is 0 to 20 in ``R*``), with SciPy's L-BFGS-B, and keep the best.
 
@@ -275,3 +280,71 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     message = (f"best of {len(grid)} starts, L-BFGS-B: {best.message}; objective "
                f"{best.fun:.6g}" + ("; an R* reached its search bound" if at_bound else ""))
     return RepetitionFit(law, float(best.fun), resid, success, message, n.size)
+
+
+def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: float = 500.0):
+    """Runs kept by a selection like the authors' (Muennighoff et al. 2023, Appendix A: "epochs
+    ranging from 1 to 500"; runs where excess parameters or epochs hurt removed).
+
+    A run is dropped if it has more than ``max_epochs`` epochs, or if, at the same unique data,
+    a run with the same ``N`` and fewer tokens or a run with the same ``D`` and fewer parameters
+    reached a lower loss (mean over seeds): its extra epochs or parameters hurt.
+
+    Returns a boolean array, True for the runs kept.
+
+    Examples
+    --------
+    >>> n = [1e8, 1e8, 1e8, 2e8]; d = [1e9, 2e9, 4e9, 4e9]; u = [1e9, 1e9, 1e9, 1e9]
+    >>> paper_like_mask(n, d, u, [3.0, 2.9, 3.1, 3.2]).tolist()   # 4 epochs hurt; N = 2e8 too
+    [True, True, False, False]
+    """
+    n = as_positive_array(n_params, "n_params").ravel()
+    d = as_positive_array(n_tokens, "n_tokens").ravel()
+    u = as_positive_array(unique_tokens, "unique_tokens").ravel()
+    ell = as_positive_array(loss, "loss").ravel()
+    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    if not (np.isfinite(max_epochs) and max_epochs >= 1):
+        raise ValueError(f"max_epochs must be a finite number >= 1, got {max_epochs!r}")
+    keep = (repetitions(d, u) + 1.0) <= max_epochs * (1 + 1e-12)
+
+    def hurt(fixed, varied):
+        bad = np.zeros(n.size, bool)
+        for key in set(zip(u, fixed)):
+            idx = np.flatnonzero((u == key[0]) & (fixed == key[1]))
+            best = np.inf
+            for v in np.unique(varied[idx]):            # ascending: fewer tokens/params first
+                at = idx[varied[idx] == v]
+                mean = float(ell[at].mean())
+                bad[at] = mean > best
+                best = min(best, mean)
+        return bad
+
+    return keep & ~hurt(n, d) & ~hurt(d, n)
+
+
+def data_constrained_optimum(law: DataConstrainedLoss, compute: float, unique_tokens: float, *,
+                             n_grid: int = 4001):
+    """The model size and tokens minimising ``law.loss(N, C/6N, U_D)`` at ``C`` FLOPs with
+    ``U_D`` unique tokens (the paper's eq. 4 with ``FLOPs = 6ND`` and ``U_D = min(D_C, D)``), by
+    a grid over ``log N`` spanning four decades either side of the base law's optimum.
+
+    Returns ``(N, D)``. The authors' README example: 1e22 FLOPs and 25B unique tokens give
+    7.0B parameters and 9.5 epochs with the published law.
+
+    Examples
+    --------
+    >>> n, d = data_constrained_optimum(MUENNIGHOFF_2023, 1e22, 25e9)
+    >>> round(n / 1e9, 1), round(d / 25e9, 1)
+    (7.0, 9.5)
+    """
+    c = float(as_positive_array(compute, "compute"))
+    u_d = float(as_positive_array(unique_tokens, "unique_tokens"))
+    k = int(n_grid) if not isinstance(n_grid, bool) and float(n_grid).is_integer() else 0
+    if not 11 <= k <= 10**6:
+        raise ValueError(f"n_grid must be an integer from 11 to 1e6, got {n_grid!r}")
+    n0 = float(law.base.compute_optimal(c)[0])
+    n = np.logspace(np.log10(n0) - 4, np.log10(n0) + 4, k)
+    d = c / (6.0 * n)
+    u = np.minimum(u_d, d)                                # U_D = min(D_C, D), eq. 4
+    i = int(np.argmin(law.loss(n, d, u)))
+    return float(n[i]), float(d[i])

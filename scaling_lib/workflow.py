@@ -17,7 +17,9 @@ import pandas as pd
 from ._validation import as_positive_array, as_positive_int, check_same_shape
 from .chinchilla import ParametricLoss, bootstrap, fit_parametric_loss
 
-__all__ = ["simulate_ladder", "HoldoutResult", "holdout_by_compute", "prediction_band"]
+__all__ = ["simulate_ladder", "HoldoutResult", "holdout_by_compute", "prediction_band",
+           "ladder_prediction_errors", "LearningCurveFit", "fit_learning_curve",
+           "simulate_learning_curve"]
 
 
 def simulate_ladder(law: ParametricLoss, budgets, *, sizes_per_budget: int = 7,
@@ -174,3 +176,122 @@ def prediction_band(n_params, n_tokens, loss, targets, *, level: float = 0.9,
     point = boot.point.params.optimal_loss(c)
     return pd.DataFrame({"compute": c, "predicted": point, "lower": lower, "upper": upper,
                          "width": upper - lower})
+
+
+def ladder_prediction_errors(law: ParametricLoss, budgets, target: float, *, seeds,
+                             sizes_per_budget: int = 7, noise: float = 0.01) -> np.ndarray:
+    """Relative error ``predicted / true - 1`` of the compute-optimal loss at ``target`` FLOPs,
+    for one simulated ladder (:func:`simulate_ladder`) per seed in ``seeds``, each fitted
+    with approach 3. Shows how much of one ladder's error is its particular noise.
+
+    Examples
+    --------
+    >>> from scaling_lib.chinchilla import HOFFMANN_2022
+    >>> err = ladder_prediction_errors(HOFFMANN_2022, [1e18, 1e19, 1e20], 1e22, seeds=[0],
+    ...                                noise=0.0)
+    >>> bool(abs(err[0]) < 1e-3)
+    True
+    """
+    target = float(as_positive_array(target, "target"))
+    seeds = list(seeds)
+    if not 1 <= len(seeds) <= 1000:
+        raise ValueError(f"seeds must hold 1 to 1000 seeds, got {len(seeds)}")
+    truth = float(law.optimal_loss(target))
+    out = []
+    for seed in seeds:
+        runs = simulate_ladder(law, budgets, sizes_per_budget=sizes_per_budget, noise=noise,
+                               rng=seed)
+        fit = fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
+        out.append(float(fit.params.optimal_loss(target)) / truth - 1.0
+                   if fit.success and fit.params is not None else np.nan)
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class LearningCurveFit:
+    """Result of :func:`fit_learning_curve`: ``L(S) = L_inf + (S_c / S)**alpha``.
+
+    Attributes
+    ----------
+    l_inf, s_c, alpha : float
+        The fitted floor, step scale and exponent (NaN if the fit failed).
+    success : bool
+    message : str
+    """
+
+    l_inf: float
+    s_c: float
+    alpha: float
+    success: bool
+    message: str
+
+    def predict(self, steps):
+        """Predicted loss after ``steps`` steps."""
+        s = as_positive_array(steps, "steps")
+        return self.l_inf + (self.s_c / s) ** self.alpha
+
+
+def fit_learning_curve(steps, loss) -> LearningCurveFit:
+    """Fit ``L(S) = L_inf + (S_c / S)**alpha``, the form of Kaplan et al.'s eq. 1.6 at fixed
+    ``N``, to one learning curve by least squares on ``log L`` from a small grid of starts.
+
+    ``success`` is False when the points cannot identify the three parameters: fewer than 4
+    points, or a floor or exponent that ran to its search bound.
+
+    Examples
+    --------
+    >>> s = np.logspace(2, 5, 40)
+    >>> fit = fit_learning_curve(s, 2.0 + (3e3 / s) ** 0.7)
+    >>> fit.success, round(fit.l_inf, 3), round(fit.alpha, 3)
+    (True, 2.0, 0.7)
+    """
+    from scipy import optimize
+
+    s = as_positive_array(steps, "steps").ravel()
+    ell = as_positive_array(loss, "loss").ravel()
+    check_same_shape(steps=s, loss=ell)
+    if s.size < 4:
+        return LearningCurveFit(np.nan, np.nan, np.nan, False,
+                                f"{s.size} points cannot identify 3 parameters")
+    lo, hi = [-10.0, -10.0, 0.01], [np.log(ell.min()), 40.0, 3.0]
+
+    def resid(th):
+        return np.log(np.exp(th[0]) + np.exp(th[1] - th[2] * np.log(s))) - np.log(ell)
+
+    best = None
+    for f0, a0 in [(0.5, 0.3), (0.9, 0.5), (0.5, 1.0), (0.95, 1.5)]:
+        l0 = np.log(f0 * ell.min())
+        gap = max(ell.max() - f0 * ell.min(), 1e-6)
+        th0 = [l0, np.log(gap) + a0 * np.log(s.min()), a0]
+        res = optimize.least_squares(resid, th0, bounds=(lo, hi), max_nfev=2000)
+        if best is None or res.cost < best.cost:
+            best = res
+    l_log, c_log, alpha = best.x
+    at_bound = bool(np.isclose(alpha, lo[2]) or np.isclose(alpha, hi[2])
+                    or l_log >= hi[0] - 1e-6 or l_log <= lo[0] + 1e-6)
+    msg = f"least squares on log L: {best.message}" + ("; a parameter at its bound"
+                                                         if at_bound else "")
+    return LearningCurveFit(float(np.exp(l_log)), float(np.exp(c_log / alpha)), float(alpha),
+                            bool(best.success) and not at_bound, msg)
+
+
+def simulate_learning_curve(n_params: float, steps, *, noise: float = 0.005, rng=None):
+    """Loss after each of ``steps`` steps for a model of ``n_params`` following Kaplan et al.'s
+    ``L(N, S)`` (eq. 1.6), times ``exp(noise * z)`` with ``z`` standard normal (evaluation
+    noise). A toy: a real run's curve also carries its learning-rate schedule, which eq. 1.6,
+    measured at ``S_min``, does not model.
+
+    Examples
+    --------
+    >>> ell = simulate_learning_curve(1e8, [1e3, 1e4], noise=0.0)
+    >>> bool(ell[0] > ell[1])
+    True
+    """
+    from .kaplan import loss_from_params_steps
+
+    n = float(as_positive_array(n_params, "n_params"))
+    s = as_positive_array(steps, "steps")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    gen = np.random.default_rng(rng)
+    return loss_from_params_steps(n, s) * np.exp(noise * gen.standard_normal(s.shape))
