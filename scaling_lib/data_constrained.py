@@ -26,9 +26,8 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, special
 
-from ._validation import (as_float_array, as_nonnegative_array, as_positive_array,
+from ._validation import (_show, as_float, as_int, as_positive_array, as_positive_float,
                           check_min_length, check_same_shape)
 from .chinchilla import HUBER_DELTA, ParametricLoss
 
@@ -50,12 +49,21 @@ def repetitions(n_tokens, unique_tokens):
     """
     d = as_positive_array(n_tokens, "n_tokens")
     u = as_positive_array(unique_tokens, "unique_tokens")
+    if d.ndim and u.ndim and d.shape != u.shape:
+        raise ValueError(f"n_tokens and unique_tokens must have the same length (or one be a "
+                         f"single number): n_tokens has shape {d.shape}, unique_tokens "
+                         f"{u.shape}")
+    with np.errstate(over="ignore"):
+        ratio = d / u
+    if not np.all(np.isfinite(ratio)):
+        raise ValueError(f"unique_tokens is too small for n_tokens: D / U overflows, got "
+                         f"unique_tokens={_show(unique_tokens)}")
     u_b, d_b = np.broadcast_arrays(u, d)
     too_many = u_b > d_b * (1 + 1e-12)
     if np.any(too_many):
         raise ValueError(f"unique_tokens must be <= n_tokens, got unique_tokens="
                          f"{float(u_b[too_many][0])!r} with n_tokens={float(d_b[too_many][0])!r}")
-    return np.maximum(d / u - 1.0, 0.0)
+    return np.maximum(ratio - 1.0, 0.0)
 
 
 def _saturate(unique, repeats, r_star):
@@ -64,8 +72,21 @@ def _saturate(unique, repeats, r_star):
 
 
 def _check_star(value, name):
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return as_positive_float(value, name, high=1e6)
+
+
+def _check_base(base, name="base"):
+    if not isinstance(base, ParametricLoss):
+        raise ValueError(f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
+                         f"{type(base).__name__} {_show(base)}")
+    return base
+
+
+def _check_law(law, name="law"):
+    if not isinstance(law, DataConstrainedLoss):
+        raise ValueError(f"{name} must be a DataConstrainedLoss, got {type(law).__name__} "
+                         f"{_show(law)}")
+    return law
 
 
 def effective_data(unique_tokens, n_tokens, r_star: float):
@@ -89,7 +110,7 @@ def effective_data(unique_tokens, n_tokens, r_star: float):
     >>> round(float(effective_data(1e9, 1e15, 15.4)) / 1e9, 2)   # saturates at U (1 + R*)
     16.4
     """
-    _check_star(r_star, "r_star")
+    r_star = _check_star(r_star, "r_star")
     u = as_positive_array(unique_tokens, "unique_tokens")
     return _saturate(u, repetitions(n_tokens, u), r_star)
 
@@ -100,6 +121,7 @@ def unique_params(unique_tokens, base: ParametricLoss):
     From ``D_opt = (C/6)**b / G`` and ``N_opt = G (C/6)**a`` (Hoffmann et al. eq. 4):
     ``N = G (G U_D)**(a/b) = G (G U_D)**(beta/alpha)`` (the authors' ``D_to_N``).
     """
+    _check_base(base)
     u = as_positive_array(unique_tokens, "unique_tokens")
     return base.G * (base.G * u) ** (base.beta / base.alpha)
 
@@ -115,7 +137,7 @@ def effective_params(n_params, unique_tokens, r_star: float, base: ParametricLos
     >>> bool(np.isclose(effective_params(n_small, 1e9, 5.3, HOFFMANN_2022), n_small))
     True
     """
-    _check_star(r_star, "r_star")
+    r_star = _check_star(r_star, "r_star")
     n = as_positive_array(n_params, "n_params")
     u_n = np.minimum(n, unique_params(unique_tokens, base))
     return _saturate(u_n, np.maximum(n / u_n - 1.0, 0.0), r_star)
@@ -149,8 +171,11 @@ class DataConstrainedLoss:
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
-        _check_star(self.r_d_star, "r_d_star")
-        _check_star(self.r_n_star, "r_n_star")
+        _check_base(self.base)
+        object.__setattr__(self, "r_d_star", _check_star(self.r_d_star, "r_d_star"))
+        object.__setattr__(self, "r_n_star", _check_star(self.r_n_star, "r_n_star"))
+        if not isinstance(self.source, str):
+            raise ValueError(f"source must be a str, got {type(self.source).__name__}")
 
     def effective_data(self, n_tokens, unique_tokens):
         """``D'`` for this law's ``R_D*``."""
@@ -218,8 +243,17 @@ def repetition_objective(law: DataConstrainedLoss, n_params, n_tokens, unique_to
     >>> repetition_objective(MUENNIGHOFF_2023, n, d, u, MUENNIGHOFF_2023.loss(n, d, u))
     0.0
     """
-    t = np.log(as_positive_array(loss, "loss"))
-    return float(special.huber(delta, t - np.log(law.loss(n_params, n_tokens, unique_tokens))).sum())
+    _check_law(law)
+    delta = as_positive_float(delta, "delta")
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
+    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
+    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    from scipy import special
+
+    t = np.log(ell)
+    return float(special.huber(delta, t - np.log(law.loss(n, d, u))).sum())
 
 
 def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: ParametricLoss, *,
@@ -250,21 +284,37 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     >>> fit.success, round(fit.law.r_d_star, 2), round(fit.law.r_n_star, 2)
     (True, 15.39, 5.31)
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    u = as_positive_array(unique_tokens, "unique_tokens").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
+    from scipy import optimize
+
+    _check_base(base)
+    delta = as_positive_float(delta, "delta")
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
+    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
     check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
     check_min_length(n, "n_params", 3)
-    repetitions(d, u)                                   # raises if U > D
+    reps = repetitions(d, u)                            # raises if U > D
     t = np.log(ell)
+    if starts is not None:
+        starts = as_positive_array(starts, "starts")
+        if starts.size % 2 or not 2 <= starts.size <= 200:
+            raise ValueError(f"starts must hold pairs (R_D*, R_N*), at most 100, got "
+                             f"{starts.size} numbers")
+    excess = n > unique_params(u, base) * (1 + 1e-9)
+    why = ("no run repeats data (every R_D = 0): R_D* cannot be identified"
+           if not np.any(reps > 1e-9) else
+           "no run has parameters beyond N_opt(U_D) (every R_N = 0): R_N* cannot be identified"
+           if not np.any(excess) else "")
+    if why:
+        return RepetitionFit(None, float("nan"), np.full(n.size, np.nan), False, why, n.size)
 
     def objective(theta):
         law = DataConstrainedLoss(base, float(np.exp(theta[0])), float(np.exp(theta[1])))
         return repetition_objective(law, n, d, u, ell, delta=delta)
 
     grid = (np.array(list(itertools.product(np.log([0.5, 5, 50, 200]), repeat=2)))
-            if starts is None else np.log(as_positive_array(starts, "starts")).reshape(-1, 2))
+            if starts is None else np.log(starts).reshape(-1, 2))
     best = None
     for theta0 in grid:
         res = optimize.minimize(objective, theta0, method="L-BFGS-B",
@@ -298,13 +348,12 @@ def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: floa
     >>> paper_like_mask(n, d, u, [3.0, 2.9, 3.1, 3.2]).tolist()   # 4 epochs hurt; N = 2e8 too
     [True, True, False, False]
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    u = as_positive_array(unique_tokens, "unique_tokens").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
+    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
     check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
-    if not (np.isfinite(max_epochs) and max_epochs >= 1):
-        raise ValueError(f"max_epochs must be a finite number >= 1, got {max_epochs!r}")
+    max_epochs = as_float(max_epochs, "max_epochs", low=1.0)
     keep = (repetitions(d, u) + 1.0) <= max_epochs * (1 + 1e-12)
 
     def hurt(fixed, varied):
@@ -337,11 +386,10 @@ def data_constrained_optimum(law: DataConstrainedLoss, compute: float, unique_to
     >>> round(n / 1e9, 1), round(d / 25e9, 1)
     (7.0, 9.5)
     """
-    c = float(as_positive_array(compute, "compute"))
-    u_d = float(as_positive_array(unique_tokens, "unique_tokens"))
-    k = int(n_grid) if not isinstance(n_grid, bool) and float(n_grid).is_integer() else 0
-    if not 11 <= k <= 10**6:
-        raise ValueError(f"n_grid must be an integer from 11 to 1e6, got {n_grid!r}")
+    _check_law(law)
+    c = as_positive_float(compute, "compute")
+    u_d = as_positive_float(unique_tokens, "unique_tokens")
+    k = as_int(n_grid, "n_grid", minimum=11, maximum=10**6)
     n0 = float(law.base.compute_optimal(c)[0])
     n = np.logspace(np.log10(n0) - 4, np.log10(n0) + 4, k)
     d = c / (6.0 * n)

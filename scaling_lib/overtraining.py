@@ -28,9 +28,8 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
 
-from ._validation import as_positive_array, check_min_length, check_same_shape
+from ._validation import _show, as_choice, as_positive_array, check_min_length, check_same_shape
 from .chinchilla import HUBER_DELTA, ParametricLoss
 
 __all__ = ["OverTrainingFit", "fit_overtraining_law", "loss_vs_multiplier"]
@@ -84,14 +83,26 @@ def fit_overtraining_law(n_params, n_tokens, loss, *,
     >>> fit.success, round(fit.params.alpha, 3), round(fit.params.E, 3)
     (True, 0.3, 1.8)
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
+    from scipy import optimize
+
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
+    ell = as_positive_array(loss, "loss", ndim=1)
     check_same_shape(n_params=n, n_tokens=d, loss=ell)
     check_min_length(n, "n_params", 4)
-    if objective not in ("least_squares", "huber_log"):
-        raise ValueError(f"objective must be 'least_squares' or 'huber_log', got {objective!r}")
+    for arr, name in ((n, "n_params"), (d, "n_tokens")):
+        if np.any(arr < 1):
+            raise ValueError(f"{name} must be >= 1 (a count), got {float(arr.min())!r}")
+    if np.any(ell > 100):
+        raise ValueError(f"loss must be below 100 nats/token, got {float(ell.max())!r}")
+    objective = as_choice(objective, "objective", ("least_squares", "huber_log"))
     x, y = np.log(n), np.log(d)
+    why = ("all runs have one model size: A and E cannot be told apart"
+           if np.ptp(x) < 1e-9 else
+           "D is proportional to N (one tokens-per-parameter ratio): the N and D terms cannot "
+           "be told apart" if np.ptp(y - x) < 1e-9 else "")
+    if why:
+        return OverTrainingFit(None, np.full(n.size, np.nan), False, why, n.size)
     huber = objective == "huber_log"
 
     def pred(th):
@@ -106,7 +117,7 @@ def fit_overtraining_law(n_params, n_tokens, loss, *,
                                            np.log([0.5, 1.0, 2.0]), [0.1, 0.3]):
         res = optimize.least_squares(resid, [la, lb, le, e], bounds=([-20, -20, -10, 1e-3],
                                                                      [40, 40, 3, 2]),
-                                     xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=5000,
+                                     xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000,
                                      loss="huber" if huber else "linear", f_scale=HUBER_DELTA)
         if best is None or res.cost < best.cost:
             best = res
@@ -122,6 +133,14 @@ def fit_overtraining_law(n_params, n_tokens, loss, *,
 def loss_vs_multiplier(params: ParametricLoss, n_params, multiplier):
     """Predicted loss of a model of ``n_params`` trained on ``D = 20 * multiplier * N`` tokens
     (the data file's convention: ``multiplier`` = 1 is 20 tokens per parameter)."""
+    if not isinstance(params, ParametricLoss):
+        raise ValueError(f"params must be a ParametricLoss, got {type(params).__name__} "
+                         f"{_show(params)}")
     n = as_positive_array(n_params, "n_params")
     m = as_positive_array(multiplier, "multiplier")
-    return params.loss(n, 20.0 * m * n)
+    with np.errstate(over="ignore"):
+        d = 20.0 * m * n
+    if not np.all(np.isfinite(d)):
+        raise ValueError(f"multiplier is too large: 20 * multiplier * n_params overflows, got "
+                         f"multiplier={_show(multiplier)}")
+    return params.loss(n, d)

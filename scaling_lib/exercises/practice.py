@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .._validation import _show, as_float, as_positive_float
 from . import Feedback, parse_answer
 
 __all__ = ["check_effective_data_function", "check_effective_tokens", "check_half_value_epochs",
@@ -46,6 +47,9 @@ def check_effective_data_function(func) -> Feedback:
     """
     rng = np.random.default_rng(61)
     u_r, ep_r, r_r = 10 ** rng.uniform(8, 11), 10 ** rng.uniform(0.3, 2.5), rng.uniform(2, 40)
+    if not callable(func):
+        return Feedback(False, f"Your answer should be a function my_effective_data(u, d, "
+                               f"r_star), got {_show(func)}.")
     cases = [(1e9, 1e9, 15.0), (1e9, 4e9, 15.0), (2e10, 2e13, 15.0), (5e8, 5e9, 3.0),
              (u_r, u_r * ep_r, r_r)]
     what = ["one epoch", "four epochs", "a thousand epochs (saturation)", "R* = 3",
@@ -55,14 +59,16 @@ def check_effective_data_function(func) -> Feedback:
         try:
             got = float(func(u, d, r))
         except Exception as exc:  # a student's function may fail in any way
-            return Feedback(False, f"Your function raised {type(exc).__name__}: {exc}")
+            return Feedback(False, f"Your function should return D'; it raised "
+                                   f"{type(exc).__name__}: {str(exc)[:100]}")
         if not math.isfinite(got) or abs(got / _d_prime(u, d, r) - 1) > 1e-6:
             wrong.append(w)
     if wrong:
         hint = ("R_D counts the epochs *beyond the first*: R_D = D/U - 1"
                 if "one epoch" in wrong or "four epochs" in wrong else
                 "D' should approach U (1 + R*) when the data is repeated many times")
-        return Feedback(False, f"Not yet: wrong for {', '.join(wrong)}. Hint: {hint}.")
+        return Feedback(False, f"Not yet: the result is not right for {', '.join(wrong)}. "
+                               f"Hint: {hint}.")
     try:
         arr = np.asarray(func(np.array([1e9, 1e9]), np.array([1e9, 4e9]), 15.0), dtype=float)
         ok_arr = arr.shape == (2,) and np.allclose(arr, [_d_prime(1e9, 1e9, 15.0),
@@ -91,6 +97,7 @@ def check_effective_tokens(answer) -> Feedback:
 def check_half_value_epochs(answer, r_star: float = _R_D_STAR) -> Feedback:
     """Exercise 6.2: epochs after which one more repeated token is worth half a fresh one;
     recomputed by bisection on a finite difference of ``D'`` (no closed form)."""
+    r_star = as_positive_float(r_star, "r_star", high=1e6)
     value = parse_answer(answer, "epochs")
     if isinstance(value, Feedback):
         return value
@@ -120,6 +127,9 @@ def check_epochs_for_value(answer, loss_of_value: float = 0.10,
     >>> bool(check_epochs_for_value(1.0))
     False
     """
+    loss_of_value = as_float(loss_of_value, "loss_of_value", low=0.0, high=1.0, low_open=True,
+                             high_open=True)
+    r_star = as_positive_float(r_star, "r_star", high=1e6)
     value = parse_answer(answer, "epochs")
     if isinstance(value, Feedback):
         return value
@@ -141,6 +151,10 @@ def check_overtrain_tokens(answer, law) -> Feedback:
     ``law`` predicts for the 1.4B ``open_lm_1b`` model at 20 tokens per parameter. The 1.4B
     size is read from the data here, and the target and the inverse are computed in closed
     form from ``law``'s constants (``E, A, B, alpha, beta``), not taken from the student."""
+    from ..chinchilla import ParametricLoss
+
+    if not isinstance(law, ParametricLoss):
+        raise ValueError(f"law must be the ParametricLoss q of section 4, got {_show(law)}")
     value = parse_answer(answer, "tokens per parameter")
     if isinstance(value, Feedback):
         return value
@@ -170,6 +184,10 @@ def check_data_wall_gap(answer, n_params: float, unique_tokens: float, epochs_a:
     >>> bool(check_data_wall_gap(0.0, 1e10, 1e11, 4, 16))
     False
     """
+    n_params = as_positive_float(n_params, "n_params", high=1e15)
+    unique_tokens = as_positive_float(unique_tokens, "unique_tokens", high=1e16)
+    epochs_a = as_float(epochs_a, "epochs_a", low=1.0, high=1e6)
+    epochs_b = as_float(epochs_b, "epochs_b", low=1.0, high=1e6)
     value = parse_answer(answer, "loss difference")
     if isinstance(value, Feedback):
         return value
@@ -230,6 +248,9 @@ def check_allocation_function(func) -> Feedback:
     from ..chinchilla import ParametricLoss
     from ..data_constrained import DataConstrainedLoss
 
+    if not callable(func):
+        return Feedback(False, f"Your answer should be a function my_allocation(law, compute, "
+                               f"unique_tokens), got {_show(func)}.")
     rng = np.random.default_rng(66)
     cases = [(1e22, 25e9, 15.387756, 5.309743), (1e21, 5e9, 15.387756, 5.309743),
              (10 ** rng.uniform(21, 23), 10 ** rng.uniform(9.5, 11), 15.387756, 5.309743),
@@ -241,7 +262,8 @@ def check_allocation_function(func) -> Feedback:
         try:
             n, d = (float(v) for v in func(law, c, u))
         except Exception as exc:  # a student's function may fail in any way
-            return Feedback(False, f"Your function raised {type(exc).__name__}: {exc}")
+            return Feedback(False, f"Your function should return (N, D); it raised "
+                                   f"{type(exc).__name__}: {str(exc)[:100]}")
         if not (math.isfinite(n) and math.isfinite(d) and n > 0 and d > 0):
             return Feedback(False, "Your function should return two positive numbers (N, D).")
         if abs(6 * n * d / c - 1) > 0.01:
@@ -252,7 +274,7 @@ def check_allocation_function(func) -> Feedback:
             hint = ("pass min(U_D, D) as the unique tokens, and search N widely (several "
                     "decades) on a fine log grid" if r_n <= r_d else
                     "use the law's own R_D* and R_N*, not the published ones")
-            return Feedback(False, f"Not yet: wrong {what}. Hint: {hint}.")
+            return Feedback(False, f"Not yet: the allocation is not right {what}. Hint: {hint}.")
     return Feedback(True, "Correct on four budgets, data budgets and constants.")
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import COLORS, log_axes, new_figure, plain_log_ticks
+from . import COLORS, _check_text, log_axes, new_figure, plain_log_ticks
+from .._validation import (_show, as_float, as_positive_array, as_positive_float,
+                           check_columns)
 from .. import data_constrained as dc
 from .. import kaplan as K
 from .. import overtraining as ot
@@ -18,6 +20,10 @@ def plot_holdout(table, band, *, cutoff: float = 1e20):
     Right: width of the bootstrap band of the predicted loss against extrapolation distance
     (a simulated ladder), with the true error of the point prediction. ``cutoff`` is the
     largest budget fitted (FLOPs): distances are ``log10(C / cutoff)``."""
+    check_columns(table, "table", ["decades", "relative_error"], min_rows=1)
+    check_columns(band, "band", ["decades", "lower", "upper", "predicted", "true_loss"],
+                  min_rows=1)
+    cutoff = as_positive_float(cutoff, "cutoff")
     fig, (ax, bx) = new_figure(2, width=10.0, height=3.8)
     ax.axhline(0, color="grey", lw=0.8)
     ax.scatter(table.decades, 100 * table.relative_error, s=14, color=COLORS[0])
@@ -40,6 +46,16 @@ def plot_effective_data(r_stars: dict, runs=None, laws: dict | None = None):
     """Left: value of repeated data, ``D' / U_D`` against epochs, for each ``R_D*``, with the
     line of fresh data (``D' = D``). Right: real runs at fixed N and D with different unique
     data, and what each law predicts."""
+    if not isinstance(r_stars, dict) or not r_stars:
+        raise ValueError(f"r_stars must be a non-empty dict {{label: R_D*}}, got {_show(r_stars)}")
+    r_stars = {str(k): as_positive_float(v, "r_stars") for k, v in r_stars.items()}
+    if runs is not None:
+        check_columns(runs, "runs", ["epochs", "loss", "n_params", "n_tokens"], min_rows=1)
+    if laws is not None and not isinstance(laws, dict):
+        raise ValueError(f"laws must be a dict {{label: DataConstrainedLoss}} or None, got "
+                         f"{_show(laws)}")
+    for law in (laws or {}).values():
+        dc._check_law(law, "laws")
     fig, (ax, bx) = new_figure(2, width=10.0, height=3.8)
     epochs = np.logspace(0, 3, 200)
     ax.plot(epochs, epochs, color="grey", ls="--", label="unique data (D' = D)")
@@ -70,7 +86,8 @@ class DataConstrainedView:
     def __init__(self, law, n_params: float = 1e9):
         import matplotlib.pyplot as plt
 
-        self.law, self.n_params = law, float(n_params)
+        self.law = dc._check_law(law)
+        self.n_params = as_positive_float(n_params, "n_params")
         self.epochs_grid = np.logspace(0, 3, 200)
         self.fig, self.ax = new_figure(width=6.4, height=3.6)
         plt.close(self.fig)                  # shown by update(), not at the end of the cell
@@ -90,7 +107,10 @@ class DataConstrainedView:
 def update_data_constrained(view: DataConstrainedView, log10_unique: float, epochs: float):
     """The update step of the widget: recompute both curves and the point for a new slider
     position and move the existing artists (no new figure). Returns the gap in nats/token."""
-    u = 10.0 ** float(log10_unique)
+    if not isinstance(view, DataConstrainedView):
+        raise ValueError(f"view must be a DataConstrainedView, got {_show(view)}")
+    u = 10.0 ** as_float(log10_unique, "log10_unique", low=3.0, high=15.0)
+    epochs = as_float(epochs, "epochs", low=1.0, high=1e6)
     e, n, law = view.epochs_grid, view.n_params, view.law
     rep = law.loss(n, u * e, u)
     fresh = law.base.loss(n, u * e)
@@ -112,6 +132,18 @@ def plot_overtraining(runs, law, *, fit_max: float, label: str, fit_min: float =
     held out; crosses: under-trained runs left out of the fit, multiplier < ``fit_min``), the
     law's prediction (solid) and, if given, the one-exponent law (dashed). ``N`` counts the
     embedding parameters, as Gadre et al.'s data does."""
+    from ..chinchilla import ParametricLoss
+
+    check_columns(runs, "runs", ["n_params", "multiplier", "loss"], min_rows=1)
+    for name, value in (("law", law), ("one_exponent", one_exponent)):
+        if not (isinstance(value, ParametricLoss) or (name == "one_exponent" and value is None)):
+            raise ValueError(f"{name} must be a ParametricLoss, got {_show(value)}")
+    fit_max = as_positive_float(fit_max, "fit_max")
+    fit_min = as_positive_float(fit_min, "fit_min")
+    if fit_min > fit_max:
+        raise ValueError(f"fit_min must be <= fit_max, got fit_min={fit_min!r} and "
+                         f"fit_max={fit_max!r}")
+    _check_text(label=label, optional=())
     fig, ax = new_figure(width=7.0, height=4.2)
     m = np.logspace(np.log10(0.25), np.log10(32), 100)
     for i, (shape, grp) in enumerate(runs.groupby("n_params", sort=True)):
@@ -150,10 +182,21 @@ def plot_learning_curves(n_params_list, steps, early=None):
     ``L(N)`` floor each curve approaches. Right (if ``early`` is given): one simulated run,
     ``early = (steps, loss, fits)`` with ``fits`` a dict ``{fraction: LearningCurveFit}`` of
     fits to the first ``fraction`` of the run, each extrapolated to its end."""
+    sizes = as_positive_array(n_params_list, "n_params_list", ndim=1, min_size=1)
+    if sizes.size > len(COLORS) - 1:
+        raise ValueError(f"n_params_list must hold at most {len(COLORS) - 1} sizes, got "
+                         f"{sizes.size}")
+    steps = as_positive_array(steps, "steps", ndim=1, min_size=1)
+    if early is not None:
+        if not (isinstance(early, tuple) and len(early) == 3 and isinstance(early[2], dict)):
+            raise ValueError(f"early must be (steps, loss, {{fraction: fit}}) or None, got "
+                             f"{_show(early)}")
+        early = (as_positive_array(early[0], "early"), as_positive_array(early[1], "early"),
+                 early[2])
     fig, axes = new_figure(2 if early is not None else 1, width=10.0 if early else 6.4,
                            height=3.8)
     ax = axes[0] if early is not None else axes
-    for i, n in enumerate(n_params_list):
+    for i, n in enumerate(sizes):
         ax.plot(steps, K.loss_from_params_steps(n, steps), color=COLORS[i],
                 label=f"N = {_short(n)}")
         ax.axhline(K.loss_from_params(n), color=COLORS[i], ls=":", lw=0.8)
