@@ -27,8 +27,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (_show, as_float, as_int, as_positive_array, as_positive_float,
-                          check_min_length, check_same_shape)
+from ._validation import (
+    _show,
+    as_float,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    check_min_length,
+    check_same_shape,
+)
 from .chinchilla import HUBER_DELTA, ParametricLoss
 
 __all__ = ["repetitions", "effective_data", "unique_params", "effective_params",

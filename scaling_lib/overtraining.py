@@ -29,7 +29,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import _show, as_choice, as_positive_array, check_min_length, check_same_shape
+from ._validation import (
+    _show,
+    as_choice,
+    as_positive_array,
+    check_min_length,
+    check_same_shape,
+)
 from .chinchilla import HUBER_DELTA, ParametricLoss
 
 __all__ = ["OverTrainingFit", "fit_overtraining_law", "loss_vs_multiplier"]

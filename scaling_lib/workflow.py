@@ -14,9 +14,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import (_show, as_float, as_int, as_level, as_nonnegative_float,
-                          as_positive_array, as_positive_float, as_rng,
-                          check_same_shape)
+from ._validation import (
+    _show,
+    as_float,
+    as_int,
+    as_level,
+    as_nonnegative_float,
+    as_positive_array,
+    as_positive_float,
+    as_rng,
+    check_same_shape,
+)
 from .chinchilla import ParametricLoss, bootstrap, fit_parametric_loss
 
 __all__ = ["simulate_ladder", "HoldoutResult", "holdout_by_compute", "prediction_band",

@@ -8,7 +8,11 @@ from scaling_lib import chinchilla as ch
 from scaling_lib import data_constrained as dc
 from scaling_lib import overtraining as ot
 from scaling_lib import workflow as wf
-from scaling_lib.data import GADRE_FIT_SHAPES, load_datablations_runs, load_gadre_runs
+from scaling_lib.data import (
+    GADRE_FIT_SHAPES,
+    load_datablations_runs,
+    load_gadre_runs,
+)
 from scaling_lib.exercises import practice as checks
 
 # ---- data-constrained law: limiting cases ---------------------------------------------------
@@ -218,7 +222,7 @@ def test_check_epochs_for_value_hint():
 
 
 def test_check_allocation_function_and_epochs():
-    good = lambda law, c, u: dc.data_constrained_optimum(law, c, u)
+    good = dc.data_constrained_optimum
     assert checks.check_allocation_function(good)
 
     def chinchilla(law, c, u):                              # ignores repetition

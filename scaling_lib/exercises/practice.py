@@ -225,7 +225,9 @@ def _dc_loss(n, d, u_d, base, r_d, r_n):
 
 def _golden_optimum(compute, u_d, base, r_d, r_n):
     # Minimise the loss over log N at 6ND = C by golden-section search (a second method).
-    f = lambda x: _dc_loss(math.exp(x), compute / (6 * math.exp(x)), u_d, base, r_d, r_n)
+    def f(x):
+        return _dc_loss(math.exp(x), compute / (6 * math.exp(x)), u_d, base, r_d, r_n)
+
     lo, hi = math.log(1e6), math.log(compute / 6 / 1e6)
     xs = np.linspace(lo, hi, 400)
     k = int(np.argmin([f(x) for x in xs]))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import COLORS, _check_text, log_axes, new_figure, plain_log_ticks
-from .._validation import (_show, as_float, as_positive_array, as_positive_float,
-                           check_columns)
 from .. import data_constrained as dc
 from .. import kaplan as K
 from .. import overtraining as ot
+from .._validation import (
+    _show,
+    as_float,
+    as_positive_array,
+    as_positive_float,
+    check_columns,
+)
+from . import COLORS, _check_text, log_axes, new_figure, plain_log_ticks
 
 __all__ = ["plot_holdout", "plot_effective_data", "DataConstrainedView",
            "update_data_constrained", "plot_overtraining", "plot_learning_curves"]
