@@ -219,7 +219,8 @@ def plot_learning_curves(n_params_list, steps, early=None):
                     label=f"fit on first {100 * frac:.0f} %")
             bx.axvline(frac * s.max(), color=c, ls=":", lw=0.8)
         log_axes(bx, "optimizer steps S_min", "loss (nats/token)", logy=False,
-                 title="Early fits extrapolated to the end of the run")
+                 title="Early fits extrapolated (zoom on the later steps)")
+        bx.set_xlim(1e3, 1.1 * float(np.max(s)))
         bx.set_ylim(float(np.min(ell)) - 0.05, float(np.quantile(ell, 0.5)) + 0.3)
         bx.legend(fontsize=8)
     return fig
