@@ -89,6 +89,16 @@ def _check_base(base, name="base"):
     return base
 
 
+def _run_arrays(n_params, n_tokens, unique_tokens, loss):
+    """The runs' N, D, U_D and loss as validated 1-D arrays of one length."""
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
+    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
+    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    return n, d, u, ell
+
+
 def _check_law(law, name="law"):
     if not isinstance(law, DataConstrainedLoss):
         raise ValueError(f"{name} must be a DataConstrainedLoss, got {type(law).__name__} "
@@ -252,11 +262,7 @@ def repetition_objective(law: DataConstrainedLoss, n_params, n_tokens, unique_to
     """
     _check_law(law)
     delta = as_positive_float(delta, "delta")
-    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
-    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
-    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
-    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
-    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
     from scipy import special
 
     t = np.log(ell)
@@ -295,11 +301,7 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
 
     _check_base(base)
     delta = as_positive_float(delta, "delta")
-    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
-    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
-    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
-    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
-    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
     check_min_length(n, "n_params", 3)
     reps = repetitions(d, u)                            # raises if U > D
     t = np.log(ell)
@@ -355,11 +357,7 @@ def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: floa
     >>> paper_like_mask(n, d, u, [3.0, 2.9, 3.1, 3.2]).tolist()   # 4 epochs hurt; N = 2e8 too
     [True, True, False, False]
     """
-    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
-    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
-    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
-    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
-    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
     max_epochs = as_float(max_epochs, "max_epochs", low=1.0)
     keep = (repetitions(d, u) + 1.0) <= max_epochs * (1 + 1e-12)
 
