@@ -20,6 +20,13 @@ __all__ = ["plot_holdout", "plot_effective_data", "DataConstrainedView",
            "update_data_constrained", "plot_overtraining", "plot_learning_curves"]
 
 
+def _settled(fig):
+    """Draw once so that constrained layout has converged: every later rendering (the glued
+    copy and the displayed one) gives the same image."""
+    fig.canvas.draw()
+    return fig
+
+
 def plot_holdout(table, band, *, cutoff: float = 1e20):
     """Left: relative error of each held-out real run against how far it extrapolates.
     Right: width of the bootstrap band of the predicted loss against extrapolation distance
@@ -44,7 +51,7 @@ def plot_holdout(table, band, *, cutoff: float = 1e20):
     log_axes(bx, xlabel, "predicted optimal loss vs truth (%)", logx=False, logy=False,
              title="Simulated ladder with 1 % run-to-run noise")
     bx.legend(loc="upper left")
-    return fig
+    return _settled(fig)
 
 
 def plot_effective_data(r_stars: dict, runs=None, laws: dict | None = None):
@@ -80,7 +87,7 @@ def plot_effective_data(r_stars: dict, runs=None, laws: dict | None = None):
         plain_log_ticks(bx.xaxis, ticks=sorted({1, 2, 4, 8, 16} | {round(float(runs.epochs.max()))}))
         bx.legend(title="absolute level of a law not comparable\n(its base was fitted to "
                         "other data)", title_fontsize=7, fontsize=8)
-    return fig
+    return _settled(fig)
 
 
 class DataConstrainedView:
@@ -175,7 +182,7 @@ def plot_overtraining(runs, law, *, fit_max: float, label: str, fit_min: float =
              "final loss on C4 validation (nats/token)", title=label)
     plain_log_ticks(ax.yaxis)
     ax.legend(fontsize=8, ncol=2)
-    return fig
+    return _settled(fig)
 
 
 def _short(n: float) -> str:
@@ -223,4 +230,4 @@ def plot_learning_curves(n_params_list, steps, early=None):
         bx.set_xlim(1e3, 1.1 * float(np.max(s)))
         bx.set_ylim(float(np.min(ell)) - 0.05, float(np.quantile(ell, 0.5)) + 0.3)
         bx.legend(fontsize=8)
-    return fig
+    return _settled(fig)
