@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -116,3 +118,86 @@ def test_launch_and_download_buttons(site):
     assert "thebe" in html.lower(), "no live-code (Thebe) button"
     assert "00_power_laws.ipynb" in html, "no .ipynb download"
     assert (site / "_sources" / "notebooks" / "00_power_laws.ipynb").is_file()
+
+
+# -- figures: alt text, and every page with figures shows one -------------------------------
+
+IMAGE_FILE = re.compile(r"\.(png|jpe?g|svg|gif|webp)$", re.IGNORECASE)
+
+
+def content(soup: BeautifulSoup):
+    """The page's article (the theme's logo and icons are not figures of the course)."""
+    return soup.select_one("article.bd-article") or soup.select_one("main") or soup
+
+
+def alt_problem(img) -> str | None:
+    """Why an image's alt text does not say what it shows, or None when it does."""
+    alt = (img.get("alt") or "").strip()
+    src = img.get("src", "")
+    if not alt:
+        return "no alt text"
+    if alt == src or Path(unquote(src)).name in alt or IMAGE_FILE.search(alt):
+        return "alt is its file name"
+    if "/" in alt and " " not in alt:
+        return f"alt is a path ({alt!r})"
+    if len(alt.split()) < 3:
+        return f"alt text too short to say what the figure shows ({alt!r})"
+    return None
+
+
+def built_toc_pages(root: Path, site: Path):
+    """(document, built page) for each page of the toc that was built (a missing one is
+    test_every_toc_page_is_built's failure, not every test's)."""
+    return [(doc, site / f"{doc}.html") for doc in toc_files(root)
+            if (site / f"{doc}.html").is_file()]
+
+
+def test_every_figure_has_alt_text(root, site):
+    offenders = []
+    for doc, page in built_toc_pages(root, site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        images = content(soup).find_all("img")
+        for number, img in enumerate(images, 1):
+            problem = alt_problem(img)
+            if problem:
+                offenders.append(f"{doc}: figure {number} of {len(images)} "
+                                 f"({Path(unquote(img.get('src', ''))).name[:12]}...): {problem}")
+    assert not offenders, (f"{len(offenders)} figures without alt text that says what they show:\n"
+                           + "\n".join(offenders))
+
+
+FIGURE_IN_MARKDOWN = re.compile(r"^(```|:::)\{(glue:figure|figure|image)\}|!\[[^\]]*\]\(", re.MULTILINE)
+HIDDEN = {"remove-cell", "remove-output", "remove_cell", "remove_output"}
+
+
+def source_has_figures(path: Path) -> bool:
+    """Whether a page's source shows a figure: a figure/image/glue:figure directive or a
+    Markdown image in prose; a displayed image output in a notebook (glued outputs, which myst-nb
+    stores under application/papermill.record/..., and removed outputs do not count)."""
+    if path.suffix == ".md":
+        return bool(FIGURE_IN_MARKDOWN.search(path.read_text(encoding="utf-8")))
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            if FIGURE_IN_MARKDOWN.search("".join(cell["source"])):
+                return True
+            continue
+        if HIDDEN & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        for output in cell.get("outputs", []):
+            if any(key.startswith("image/") for key in output.get("data", {})):
+                return True
+    return False
+
+
+def test_pages_with_figures_show_them(root, site):
+    missing = []
+    for doc, page in built_toc_pages(root, site):
+        source = next((root / f"{doc}{ext}" for ext in (".md", ".ipynb")
+                       if (root / f"{doc}{ext}").is_file()), None)
+        if source is None or not source_has_figures(source):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        if not [img for img in content(soup).find_all("img") if img.get("src")]:
+            missing.append(f"{doc}: its source has figures, the page shows none")
+    assert not missing, "\n".join(missing)
