@@ -35,6 +35,7 @@ Besiroglu, T., Erdil, E., Barnett, M., You, J. (2024). Chinchilla Scaling: A rep
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,7 +188,11 @@ class GradeResult:
     feedback: str
 
     def __str__(self) -> str:
-        return self.feedback
+        # printed lines wrapped to 78 characters, the width of the site's output column
+        return "\n".join(
+            textwrap.fill(line, 78, subsequent_indent="  ")
+            for line in self.feedback.splitlines()
+        )
 
     def _repr_markdown_(self) -> str:
         return self.feedback.replace("\n", "  \n")

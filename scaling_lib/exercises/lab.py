@@ -108,8 +108,8 @@ def check_vertex(func, *, rng=0) -> Feedback:
         )
     return Feedback(
         True,
-        f"Your function finds the vertex on all {len(cases)} parabolas and "
-        "refuses one with no minimum.",
+        f"Your function finds all {len(cases)} vertices and refuses a parabola "
+        "with no minimum.",
     )
 
 
@@ -165,5 +165,5 @@ def check_study(
         True,
         f"{len(runs)} runs on {full} IsoFLOP budgets, "
         f"{lab.remaining_flops / lab.budget_flops:.0%} of the budget left; "
-        "the prediction is well formed.",
+        "a well-formed prediction.",
     )
