@@ -165,5 +165,5 @@ def check_study(
         True,
         f"{len(runs)} runs on {full} IsoFLOP budgets, "
         f"{lab.remaining_flops / lab.budget_flops:.0%} of the budget left; "
-        "a well-formed prediction.",
+        "prediction well formed.",
     )
