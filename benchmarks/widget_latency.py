@@ -147,14 +147,22 @@ def time_widget(widget: Widget, rounds: int) -> list[float] | str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("names", nargs="*", help="only widgets whose name "
-                        "contains one of these")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        help="only widgets whose name contains one of these",
+    )
     args = parser.parse_args(argv)
-    chosen = [w for w in WIDGETS
-              if not args.names or any(n in w.name for n in args.names)]
+    chosen = [
+        w
+        for w in WIDGETS
+        if not args.names or any(n in w.name for n in args.names)
+    ]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"target {TARGET_MS:.0f} ms per update; {args.rounds} rounds; "
-          f"load average {load:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"target {TARGET_MS:.0f} ms per update; {args.rounds} rounds; "
+        f"load average {load:.1f} on {os.cpu_count()} CPUs"
+    )
     print(f"{'widget':34s} {'median':>8s} {'max':>8s}  verdict")
     slow = 0
     for widget in chosen:
@@ -165,8 +173,10 @@ def main(argv=None) -> int:
         median = statistics.median(times)
         verdict = "ok" if median <= TARGET_MS else "SLOW"
         slow += median > TARGET_MS
-        print(f"{widget.name:34s} {median:6.0f} ms {max(times):5.0f} ms"
-              f"  {verdict}")
+        print(
+            f"{widget.name:34s} {median:6.0f} ms {max(times):5.0f} ms"
+            f"  {verdict}"
+        )
     return 1 if slow else 0
 
 
