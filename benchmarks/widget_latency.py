@@ -3,9 +3,10 @@ to the rendered figure, against the 150 ms a reader does not feel as lag.
 
 An update is timed as the reader waits for it: the widget's update
 function with one change of its sliders, then the figure rendered to a
-PNG (what the inline backend sends to the page; ipympl renders the same
-Agg canvas). Figures the update creates are closed after it; a figure the
-update reuses stays open, so reusing one is rewarded, as it should be.
+PNG as the inline backend sends it to the page (with bbox_inches="tight",
+its default; ipympl renders the same Agg canvas, without the tight box).
+Figures the update creates are closed after it; a figure the update
+reuses stays open, so reusing one is rewarded, as it should be.
 Each widget is warmed up once, then each change in its list is timed
 ROUNDS times, and the median is reported.
 
@@ -112,7 +113,10 @@ def _render(result, before: set[int]):
     if isinstance(result, Figure) and result not in figures:
         figures.append(result)
     for fig in figures:
-        fig.canvas.print_figure(io.BytesIO(), format="png")
+        # as the inline backend sends it (print_figure_kwargs' default)
+        fig.canvas.print_figure(
+            io.BytesIO(), format="png", bbox_inches="tight"
+        )
     for fig in figures:
         if fig.number not in before:
             plt.close(fig)
