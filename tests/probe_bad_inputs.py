@@ -319,6 +319,7 @@ BASELINE.update({
     "scaling_lib.plotting.practice.plot_holdout": _ch6_frames,
     "scaling_lib.plotting.practice.plot_effective_data": lambda: {"r_stars": {"a": 15.4}},
     "scaling_lib.plotting.practice.DataConstrainedView": lambda: {"law": _ch6_dc()},
+    "scaling_lib.plotting.practice.data_constrained_view": lambda: {"n_params": 1e9},
     "scaling_lib.plotting.practice.update_data_constrained": lambda: {
         "view": _ch6_view(), "log10_unique": 10.0, "epochs": 4.0},
     "scaling_lib.plotting.practice.plot_overtraining": lambda: {

@@ -538,7 +538,9 @@ CONTRACT.update({
         "update_data_constrained": Entry(
             lambda: {"view": _ch6_view(), "log10_unique": 10.0, "epochs": 4.0},
             {"view": thing(), "log10_unique": number(low=3, high=15),
-             "epochs": number(low=1, high=1e6)}, **FIGURE),
+             "epochs": number(low=1, high=1e6)}, result="none", **FIGURE),
+        "data_constrained_view": Entry(dict, {"n_params": POSITIVE}, result="none",
+                                       **FIGURE),
         "plot_overtraining": Entry(
             lambda: {"runs": pd.DataFrame({"n_params": [1e7, 1e7], "multiplier": [1.0, 8.0],
                                            "loss": [3.5, 3.3]}),

@@ -17,7 +17,8 @@ from .._validation import (
 from . import COLORS, _check_text, log_axes, new_figure, plain_log_ticks
 
 __all__ = ["plot_holdout", "plot_effective_data", "DataConstrainedView",
-           "update_data_constrained", "plot_overtraining", "plot_learning_curves"]
+           "data_constrained_view", "update_data_constrained", "plot_overtraining",
+           "plot_learning_curves"]
 
 
 def _settled(fig):
@@ -112,13 +113,17 @@ class DataConstrainedView:
 
     def update(self, log10_unique: float, epochs: float):
         """Move the artists (see :func:`update_data_constrained`) and return the figure."""
-        update_data_constrained(self, log10_unique, epochs)
-        return self.fig
+        return update_data_constrained(self, log10_unique, epochs)
+
+
+def data_constrained_view(n_params: float = 1e9) -> DataConstrainedView:
+    """The notebook's widget view with the published law of Muennighoff et al. (2023)."""
+    return DataConstrainedView(dc.MUENNIGHOFF_2023, n_params=n_params)
 
 
 def update_data_constrained(view: DataConstrainedView, log10_unique: float, epochs: float):
     """The update step of the widget: recompute both curves and the point for a new slider
-    position and move the existing artists (no new figure). Returns the gap in nats/token."""
+    position and move the existing artists (no new figure). Returns the figure."""
     if not isinstance(view, DataConstrainedView):
         raise ValueError(f"view must be a DataConstrainedView, got {_show(view)}")
     u = 10.0 ** as_float(log10_unique, "log10_unique", low=3.0, high=15.0)
@@ -135,7 +140,7 @@ def update_data_constrained(view: DataConstrainedView, log10_unique: float, epoc
     view.ax.set_xlim(1, 1e3)
     view.ax.set_title(f"U_D = {u:.2g} tokens, N = {n:.2g}: {epochs:.3g} epochs cost "
                       f"{gap:.3f} nats over fresh data", fontsize=9)
-    return gap
+    return view.fig
 
 
 def plot_overtraining(runs, law, *, fit_max: float, label: str, fit_min: float = 1.0,
