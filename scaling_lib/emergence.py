@@ -4,8 +4,9 @@ Wei et al. (2022) call an ability *emergent* when it is "not present in smaller 
 present in larger models": performance sits near chance up to some scale and then rises far above
 it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the sharpness comes from the
 metric: if each of the ``L`` tokens of an answer is right with probability ``p`` that improves
-smoothly with scale, the exact match of the whole answer is ``p**L``, which stays near zero for a
-long time and then shoots up. This module holds
+smoothly with scale, the exact match of the whole answer is ``p**L``: the per-token curve
+shifted to larger scale (not sharpened), so over the models at hand it sits at unmeasurably
+small values for a long time and then rises. This module holds
 
 * the metric transforms of that argument: :func:`sequence_exact_match` (``p**L``), its inverse
   :func:`per_token_accuracy`, :func:`expected_token_errors` (``L (1 - p)``), and the toy model
@@ -27,13 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
 
 from ._validation import (as_float_array, as_positive_array, as_positive_int,
                           as_probability_array, check_min_length, check_same_shape)
 
 __all__ = [
-    "bleu_to_fraction",
     "sequence_exact_match",
     "per_token_accuracy",
     "expected_token_errors",
@@ -56,36 +55,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- metric transforms
-
-def bleu_to_fraction(bleu_100):
-    """Rescale a BLEU score from the 0-100 scale of most reports to the 0-1 scale of accuracy.
-
-    Parameters
-    ----------
-    bleu_100 : array_like
-        BLEU on 0-100.
-
-    Returns
-    -------
-    ndarray
-        ``bleu_100 / 100``.
-
-    Raises
-    ------
-    ValueError
-        If a value is outside [0, 100] or not finite (the message names ``bleu_100``).
-
-    Examples
-    --------
-    >>> float(bleu_to_fraction(27.2))
-    0.272
-    """
-    arr = as_float_array(bleu_100, "bleu_100")
-    if np.any((arr < 0) | (arr > 100)):
-        bad = arr[(arr < 0) | (arr > 100)].ravel()[0]
-        raise ValueError(f"bleu_100 must lie in [0, 100], got {float(bad)!r}")
-    return arr / 100.0
-
 
 def sequence_exact_match(p_token, length):
     """Probability that all ``length`` tokens of an answer are right: ``p_token ** length``.
@@ -184,7 +153,7 @@ def token_accuracy_from_loss(loss):
 
 def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, length: int = 5,
                      n_questions: int | None = None, rng: np.random.Generator | None = None):
-    """Toy model of Schaeffer et al. (2023): smooth loss, sharp exact match.
+    """Toy model of Schaeffer et al. (2023): smooth loss, exact match shifted (not sharpened).
 
     Per-token cross-entropy falls as a power law in parameters,
     ``loss = (n_params / scale) ** exponent`` (their ``L_CE(N) = (N/c)^alpha`` with
@@ -204,8 +173,8 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
         Tokens per answer (>= 1).
     n_questions : int, optional
         If given, also draw a finite test set of that many questions per model
-        (``rng`` required) and return the measured exact-match rate, which is exactly 0 until
-        ``p ** length`` reaches about ``1 / n_questions``.
+        (``rng`` required) and return the measured exact-match rate, which usually reads 0
+        while ``p ** length`` is below about ``1 / n_questions``.
     rng : numpy.random.Generator, optional
         Source of randomness for ``n_questions``.
 
@@ -389,6 +358,8 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
     >>> round(fit.midpoint, 3), round(fit.slope, 3), round(fit.ceiling, 3)
     (22.5, 2.0, 0.9)
     """
+    from scipy.optimize import least_squares   # here, so that importing the module stays fast
+
     x = as_float_array(x, "x").ravel()
     y = as_probability_array(y, "y").ravel()
     check_same_shape(x=x, y=y)
@@ -427,17 +398,22 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
         for s0 in (0.5, 2.0, 5.0):
             start = [m0, np.clip(s0, lo_s, hi_s)] + ([c_start] if free_ceiling else [])
             start = np.clip(start, lower, upper)
-            res = optimize.least_squares(resid, start, bounds=(lower, upper), method="trf",
+            res = least_squares(resid, start, bounds=(lower, upper), method="trf",
                                          xtol=1e-12, ftol=1e-12, gtol=1e-12)
             if best is None or res.cost < best.cost:
                 best = res
     m, s, c = unpack(best.x)
     r = best.fun.copy()
     at_bound = np.isclose(s, lo_s) or np.isclose(s, hi_s)
-    ok = bool(best.success) and not at_bound
+    # A midpoint on its bound (one span of x beyond the data) is not located by the data either.
+    m_at_bound = np.isclose(m, lo_m) or np.isclose(m, hi_m)
+    ok = bool(best.success) and not at_bound and not m_at_bound
     msg = f"least squares on {x.size} points, best of 21 starts"
     if at_bound:
         msg += f"; slope hit its bound ({s:.3g}), the rise is not resolved by the data"
+    if m_at_bound:
+        msg += (f"; midpoint hit its bound ({m:.3g}), the rise lies outside what the data "
+                "can place")
     return SigmoidFit(float(m), float(s), floor, float(c), r, float(np.sqrt(np.mean(r**2))),
                       ok, msg)
 

@@ -27,10 +27,14 @@ Let ``u`` be ``log10`` of the scale variable (parameters or training tokens), re
    vertex overshoots the data and its fitted "fall" after the vertex is an artefact; the
    last two conditions ask the data, not the parabola, for the turn (the failure and the
    remedy are those of quadratic U tests in general, Simonsohn 2018, "Two lines").
-3. Otherwise fit the line ``y = b0 + b1 u``. If the slope differs from 0 with p < ``alpha``
-   (n - 2 degrees of freedom) and the fitted change over the whole range is at least
-   ``min_effect``, the verdict is ``"positive"`` or ``"inverse"``; otherwise ``"flat"``
-   (which means "no trend we can distinguish from noise", not "constant").
+3. Otherwise fit the line ``y = b0 + b1 u``, with the ``tau**2`` of the parabola (estimated
+   once, from the richer model). If the slope differs from 0 with p < ``alpha`` (n - 2 degrees
+   of freedom) and the fitted change over the whole range is at least ``min_effect``, the
+   verdict is ``"positive"`` or ``"inverse"``; otherwise ``"flat"`` (which means "no trend we
+   can distinguish from noise", not "constant"). A ``tau**2`` estimated from the line's own
+   residuals would absorb the line's lack of fit: on a step-like monotone rise (a jump between
+   the two smallest models, then a plateau) it swells until the slope is not significant, and
+   a 35-point rise reads "flat".
 
 Defaults: ``alpha = 0.05``, ``min_effect = 0.05`` (five accuracy points).
 
@@ -39,7 +43,10 @@ model answers the same items (so item difficulty is shared), and along training 
 checkpoints of one run (same initialization and data order), which ``tau**2`` does not model.
 A turn smaller than ``min_effect``, or one with only one or two points on one side, is called
 monotone or flat; a monotone curve is never called U-shaped or inverted-U (its most extreme
-point is an end), but a noisy one can be if an interior point is off by ``min_effect``.
+point is an end), but a noisy one can be if an interior point is off by ``min_effect``. The
+parabola's ``tau**2`` still absorbs whatever a parabola cannot fit: a jump confined to the last
+(or first) point, with a plateau elsewhere, is indistinguishable from one outlying model and
+can read "flat".
 
 :func:`michaelov_regression` re-runs the published analysis of Michaelov & Bergen (2023)
 (one ordinary regression per task over all 64 size x checkpoint points, with an interaction)
@@ -53,14 +60,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from ._validation import (as_float_array, as_nonnegative_array, as_positive_array,
                           as_probability_array, check_min_length, check_same_shape)
 
 __all__ = ["TREND_LABELS", "TrendClassification", "WeightedPolyFit", "weighted_polyfit",
            "classify_trend", "classify_tasks", "endpoint_change", "benjamini_hochberg",
-           "michaelov_regression", "final_checkpoint_table", "distractor_accuracy",
+           "michaelov_regression", "distractor_accuracy",
            "dominance_pairs"]
 
 #: The five verdicts of :func:`classify_trend`.
@@ -106,7 +112,8 @@ def _wls(design, y, var):
     return coef, cov, float((w * resid**2).sum())
 
 
-def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> WeightedPolyFit:
+def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
+                     tau: float | None = None) -> WeightedPolyFit:
     """Weighted least-squares polynomial with an estimated extra variance (Paule-Mandel).
 
     Each point has variance ``max(se, min_se)**2 + tau**2``; ``tau**2`` is 0 when the
@@ -125,6 +132,10 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> Weighted
     min_se : float
         Floor on ``se`` so that a point measured as exactly 0 % or 100 % (standard error 0)
         does not get infinite weight.
+    tau : float or None
+        ``None`` (default): estimate the extra standard deviation by Paule-Mandel. A number
+        >= 0: use it as given (how :func:`classify_trend` reuses the parabola's ``tau`` in the
+        line fit).
 
     Returns
     -------
@@ -138,6 +149,8 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> Weighted
     >>> np.round(fit.coef, 6).tolist(), fit.tau
     ([0.5, 0.1], 0.0)
     """
+    from scipy import optimize, stats   # here, so that importing the module stays fast
+
     if degree not in (1, 2):
         raise ValueError(f"degree must be 1 or 2, got {degree!r}")
     u = as_float_array(u, "u").ravel()
@@ -150,8 +163,13 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> Weighted
     base = np.maximum(se, min_se) ** 2
     design = np.vander(u, degree + 1, increasing=True)
     dof = u.size - (degree + 1)
-    _, _, chi2 = _wls(design, y, base)
-    tau2 = 0.0
+    if tau is not None:
+        if not (np.isfinite(tau) and tau >= 0):
+            raise ValueError(f"tau must be a finite number >= 0 or None, got {tau!r}")
+        tau2, chi2 = float(tau) ** 2, -np.inf
+    else:
+        _, _, chi2 = _wls(design, y, base)
+        tau2 = 0.0
     if chi2 > dof:
         # Paule-Mandel: the generalized Q statistic equals its expectation, n - p.
         def excess(t2):
@@ -292,8 +310,11 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
         raise ValueError(f"scale needs at least 5 distinct values, got {np.unique(x).size}")
     center, half = (x.max() + x.min()) / 2, (x.max() - x.min()) / 2
     u = (x - center) / half
-    line = weighted_polyfit(u, y, se, 1, min_se=min_se)
+    # tau**2 is estimated once, from the richer model, and reused for the line: estimated
+    # from the line's own residuals it would absorb the line's lack of fit (a step-like rise
+    # misfits a line systematically) and leave the slope test with no power.
     parab = weighted_polyfit(u, y, se, 2, min_se=min_se)
+    line = weighted_polyfit(u, y, se, 1, min_se=min_se, tau=parab.tau)
     b0, b1, b2 = parab.coef
     change = 2 * line.coef[1]                      # fitted line from u = -1 to u = +1
     turning_x = fall = rise = float("nan")
@@ -480,6 +501,8 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
     def z(v):
         return (v - v.mean()) / v.std(ddof=1)
 
+    from scipy import stats
+
     rows = []
     for task, group in frame.groupby("task", sort=True):
         if nominal_sizes:
@@ -500,21 +523,6 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
     out = pd.DataFrame(rows)
     out["p"] = benjamini_hochberg(out.p_raw)
     return out
-
-
-def final_checkpoint_table(frame: pd.DataFrame, value: str = "accuracy") -> pd.DataFrame:
-    """Task x size table of ``value`` at the final checkpoint (rows: tasks, columns: sizes).
-
-    Examples
-    --------
-    >>> from scaling_lib.data import load_inverse_scaling
-    >>> final_checkpoint_table(load_inverse_scaling()).shape
-    (12, 8)
-    """
-    if value not in frame.columns:
-        raise ValueError(f"value must be a column of frame, got {value!r}")
-    final = frame[frame.final]
-    return final.pivot(index="task", columns="size", values=value)
 
 
 def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width: float = 0.05,
@@ -556,6 +564,8 @@ def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width
     if not loss_true < loss_distractor:
         raise ValueError(f"loss_true must be < loss_distractor, got loss_true={loss_true!r}, "
                          f"loss_distractor={loss_distractor!r}")
+    from scipy import stats
+
     p_d = stats.logistic.sf(loss, loc=loss_distractor, scale=width)
     p_t = stats.logistic.sf(loss, loc=loss_true, scale=width)
     return p_t + (1 - p_t) * (1 - p_d) * chance
