@@ -61,8 +61,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import (as_float_array, as_nonnegative_array, as_positive_array,
-                          as_probability_array, check_min_length, check_same_shape)
+from ._validation import (as_bool, as_float, as_float_array, as_nonnegative_array,
+                          as_positive_array, as_probability_array, check_columns,
+                          check_min_length, check_same_shape)
 
 __all__ = ["TREND_LABELS", "TrendClassification", "WeightedPolyFit", "weighted_polyfit",
            "classify_trend", "classify_tasks", "endpoint_change", "benjamini_hochberg",
@@ -151,7 +152,7 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
     """
     from scipy import optimize, stats   # here, so that importing the module stays fast
 
-    if degree not in (1, 2):
+    if isinstance(degree, (bool, np.bool_)) or degree not in (1, 2):
         raise ValueError(f"degree must be 1 or 2, got {degree!r}")
     u = as_float_array(u, "u").ravel()
     y = as_float_array(y, "y").ravel()
@@ -160,13 +161,15 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
     check_min_length(u, "u", degree + 2)
     if np.ptp(u) == 0:
         raise ValueError(f"u must not be constant, got u={u.tolist()}")
+    min_se = as_float(min_se, "min_se", low=0, low_open=True, high=1e6)
+    if np.any(se > 1e6):
+        raise ValueError(f"se must be <= 1e6 (a standard error on the scale of y), got "
+                         f"{float(se.max())!r}")
     base = np.maximum(se, min_se) ** 2
     design = np.vander(u, degree + 1, increasing=True)
     dof = u.size - (degree + 1)
     if tau is not None:
-        if not (np.isfinite(tau) and tau >= 0):
-            raise ValueError(f"tau must be a finite number >= 0 or None, got {tau!r}")
-        tau2, chi2 = float(tau) ** 2, -np.inf
+        tau2, chi2 = as_float(tau, "tau", low=0, high=1e6) ** 2, -np.inf
     else:
         _, _, chi2 = _wls(design, y, base)
         tau2 = 0.0
@@ -302,10 +305,11 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     y = as_probability_array(accuracy, "accuracy").ravel()
     se = as_nonnegative_array(accuracy_se, "accuracy_se").ravel()
     check_same_shape(scale=x, accuracy=y, accuracy_se=se)
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    if not min_effect >= 0:
-        raise ValueError(f"min_effect must be >= 0, got {min_effect!r}")
+    alpha = as_float(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    min_effect = as_float(min_effect, "min_effect", low=0)
+    min_se = as_float(min_se, "min_se", low=0, low_open=True, high=0.5)
+    if np.any(se > 0.5):      # a proportion's standard error is at most 0.5
+        raise ValueError(f"accuracy_se must be <= 0.5, got {float(se.max())!r}")
     if np.unique(x).size < 5:
         raise ValueError(f"scale needs at least 5 distinct values, got {np.unique(x).size}")
     center, half = (x.max() + x.min()) / 2, (x.max() - x.min()) / 2
@@ -386,10 +390,8 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
     """
     if along not in ("size", "training"):
         raise ValueError(f"along must be 'size' or 'training', got {along!r}")
-    missing = {"task", "size", "step", "n_params", "n_tokens", "final", "accuracy",
-               "accuracy_se"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"frame lacks columns {sorted(missing)}; pass load_inverse_scaling()")
+    check_columns(frame, "frame", ["task", "size", "step", "n_params", "n_tokens", "final",
+                                   "accuracy", "accuracy_se"], min_rows=1)
     rows = []
     if along == "size":
         groups = frame[frame.final].groupby("task", sort=True)
@@ -436,11 +438,18 @@ def endpoint_change(acc_first, se_first, acc_last, se_last):
     b = as_probability_array(acc_last, "acc_last")
     sa = as_nonnegative_array(se_first, "se_first")
     sb = as_nonnegative_array(se_last, "se_last")
-    diff = b - a
-    se = np.sqrt(sa**2 + sb**2)
-    if np.any(se == 0):
+    for name, value in (("acc_first", a), ("se_first", sa), ("acc_last", b), ("se_last", sb)):
+        if value.size != 1:
+            raise ValueError(f"{name} must be a single number, got {value.tolist()!r}")
+    for name, value in (("se_first", sa), ("se_last", sb)):
+        if float(value) > 0.5:    # a proportion's standard error is at most 0.5
+            raise ValueError(f"{name} must be <= 0.5 (a standard error of an accuracy), got "
+                             f"{float(value)!r}")
+    diff = float(b - a)
+    se = float(np.sqrt(sa**2 + sb**2))
+    if se == 0:
         raise ValueError("se_first and se_last are both 0: the z score is undefined")
-    return float(diff), float(se), float(diff / se)
+    return diff, se, diff / se
 
 
 def benjamini_hochberg(pvalues) -> np.ndarray:
@@ -503,6 +512,9 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
 
     from scipy import stats
 
+    check_columns(frame, "frame", ["task", "size", "n_params", "n_tokens", "accuracy"],
+                  min_rows=1)
+    nominal_sizes = as_bool(nominal_sizes, "nominal_sizes")
     rows = []
     for task, group in frame.groupby("task", sort=True):
         if nominal_sizes:
@@ -559,8 +571,10 @@ def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width
     [0.5, 0.01, 1.0]
     """
     loss = as_positive_array(loss, "loss")
-    width = float(as_positive_array(width, "width"))
-    chance = float(as_probability_array(chance, "chance"))
+    loss_distractor = as_float(loss_distractor, "loss_distractor", low=0, low_open=True)
+    loss_true = as_float(loss_true, "loss_true", low=0, low_open=True)
+    width = as_float(width, "width", low=0, low_open=True)
+    chance = as_float(chance, "chance", low=0, high=1)
     if not loss_true < loss_distractor:
         raise ValueError(f"loss_true must be < loss_distractor, got loss_true={loss_true!r}, "
                          f"loss_distractor={loss_distractor!r}")
