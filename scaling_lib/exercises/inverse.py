@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from . import Feedback, check_close
+from . import Feedback, check_close, parse_collection
 
 __all__ = ["check_labels", "check_z_score", "check_endpoint_z", "check_paule_mandel",
            "check_threshold_changes", "check_turning_point", "check_bh_p",
@@ -27,7 +27,10 @@ def check_labels(answer, expected) -> Feedback:
     >>> print(check_labels({"a", "b"}, {"a", "c"}))
     Not quite: 1 expected task(s) missing, 1 listed that should not be.
     """
-    given, want = {str(a) for a in answer}, {str(e) for e in expected}
+    given = parse_collection(answer, "your answer")
+    if isinstance(given, Feedback):
+        return given
+    want = {str(e) for e in expected}
     if given == want:
         return Feedback(True, f"Correct: {len(want)} task(s).")
     return Feedback(False, f"Not quite: {len(want - given)} expected task(s) missing, "
@@ -98,6 +101,8 @@ def check_paule_mandel(func) -> Feedback:
     """
     import numpy as np
 
+    if not callable(func):
+        return Feedback(False, f"Pass your function itself (pm_tau2), not {func!r}.")
     rng = np.random.default_rng(5)
     u = np.linspace(-1, 1, 8)
     cases = [
