@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (as_bool, as_float, as_float_array, as_int, as_positive_array,
+from ._validation import (as_float, as_float_array, as_int, as_positive_array,
                           as_positive_int, as_probability_array, as_rng, check_columns,
                           check_min_length, check_same_shape)
 

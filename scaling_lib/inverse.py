@@ -57,9 +57,12 @@ correction they applied.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:    # for annotations only; pandas is imported where it is used
+    import pandas as pd
 
 from ._validation import (as_bool, as_float, as_float_array, as_nonnegative_array,
                           as_positive_array, as_probability_array, check_columns,
@@ -388,6 +391,8 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
     >>> table.set_index("task").loc["isp_memo_trap", "label"]
     'inverse'
     """
+    import pandas as pd   # here, so that importing the module stays fast
+
     if along not in ("size", "training"):
         raise ValueError(f"along must be 'size' or 'training', got {along!r}")
     check_columns(frame, "frame", ["task", "size", "step", "n_params", "n_tokens", "final",
@@ -510,6 +515,7 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
     def z(v):
         return (v - v.mean()) / v.std(ddof=1)
 
+    import pandas as pd
     from scipy import stats
 
     check_columns(frame, "frame", ["task", "size", "n_params", "n_tokens", "accuracy"],
