@@ -1,8 +1,8 @@
-"""Emergent abilities: metrics, the per-token model of sharp jumps, and sigmoid fits.
+"""Emergent abilities: metrics, the per-token model of apparent jumps, and sigmoid fits.
 
 Wei et al. (2022) call an ability *emergent* when it is "not present in smaller models but is
 present in larger models": performance sits near chance up to some scale and then rises far above
-it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the sharpness comes from the
+it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the apparent jump comes from the
 metric: if each of the ``L`` tokens of an answer is right with probability ``p`` that improves
 smoothly with scale, the exact match of the whole answer is ``p**L``: the per-token curve
 shifted to larger scale (not sharpened), so over the models at hand it sits at unmeasurably

@@ -148,7 +148,7 @@ def test_expected_token_errors_and_loss():
     assert em.token_accuracy_from_loss(np.log(2)) == pytest.approx(0.5)
 
 
-def test_simulation_is_smooth_in_p_and_sharp_in_exact_match():
+def test_simulation_is_smooth_in_p_and_shifted_in_exact_match():
     n = np.logspace(7, 12, 200)
     out = em.simulate_metrics(n, scale=1e8, exponent=-0.3, length=10)
     assert np.all(np.diff(out["p_token"]) > 0)

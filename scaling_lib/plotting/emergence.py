@@ -1,5 +1,5 @@
 """Figures of Chapter 4 (emergence): task scores against training compute coloured by family,
-the same IPA outputs under exact match and BLEU, the per-token toy model of sharp jumps, and the
+the same IPA outputs under exact match and BLEU, the per-token toy model of apparent jumps, and the
 hold-out test of a sigmoid fitted below a compute cut-off."""
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def plot_metric_comparison(wide: pd.DataFrame, *, highlight=HIGHLIGHT_FAMILIES):
 def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float = -0.3,
                               lengths=(1, 5, 20), n_questions: int | None = None, rng=None):
     """Toy model of Schaeffer et al. (2023): per-token loss and accuracy fall/rise smoothly,
-    exact match ``p**L`` rises late and fast, token errors ``L(1-p)`` fall smoothly."""
+    exact match ``p**L`` is the same curve shifted to larger N, token errors ``L(1-p)`` fall smoothly."""
     n_params = np.asarray(n_params, dtype=float)
     fig, axes = new_figure(3, 1, width=11.0, height=3.5)
     base = simulate_metrics(n_params, scale=scale, exponent=exponent, length=1)
