@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from .._validation import as_float, as_positive_int
 from . import Feedback, check_close, parse_answer
 
 __all__ = ["check_exact_match", "check_required_token_accuracy", "check_compute",
@@ -26,6 +27,8 @@ def check_exact_match(answer, *, p_token: float, length: int) -> Feedback:
     >>> bool(check_exact_match(0.59, p_token=0.9, length=5))
     True
     """
+    p_token = as_float(p_token, "p_token", low=0, high=1, low_open=True)
+    length = as_positive_int(length, "length", maximum=10**6)
     expected = math.exp(length * math.log(p_token))      # p ** L, by logarithms
     return check_close(answer, expected, name="exact match", rtol=0.01,
                        hint="every one of the tokens must be right: multiply, do not add")
@@ -39,6 +42,8 @@ def check_required_token_accuracy(answer, *, target: float, length: int) -> Feed
     >>> bool(check_required_token_accuracy(0.8409, target=0.5, length=4))
     True
     """
+    target = as_float(target, "target", low=0, high=1, low_open=True)
+    length = as_positive_int(length, "length", maximum=10**6)
     expected = math.exp(math.log(target) / length)       # the length-th root, by logarithms
     return check_close(answer, expected, name="per-token accuracy", rtol=0.002,
                        hint="solve p**L = target for p: take the L-th root")
@@ -53,7 +58,10 @@ def check_compute(answer, *, n_params: float, n_tokens: float, rtol: float = 0.0
     >>> bool(check_compute(8.4e22, n_params=7e9, n_tokens=2e12))
     True
     """
-    expected = 6.0 * float(n_params) * float(n_tokens)
+    n_params = as_float(n_params, "n_params", low=0, low_open=True, high=1e30)
+    n_tokens = as_float(n_tokens, "n_tokens", low=0, low_open=True, high=1e30)
+    rtol = as_float(rtol, "rtol", low=0, high=1, high_open=True)
+    expected = 6.0 * n_params * n_tokens
     return check_close(answer, expected, name="compute", rtol=rtol, unit="FLOPs",
                        hint="C = 6 N D with N in parameters and D in tokens, not billions")
 
@@ -70,6 +78,10 @@ def check_decades(answer, *, expected: float, tolerance: float = 0.1, name: str 
     >>> print(check_decades(23.0, expected=22.6))
     log10 C = 23 is 0.4 decades too high. Hint: work in log10 of FLOPs, not in FLOPs.
     """
+    expected = as_float(expected, "expected")
+    tolerance = as_float(tolerance, "tolerance", low=0, high=100)
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a str, got {name!r}")
     value = parse_answer(answer, name)
     if isinstance(value, Feedback):
         return value
@@ -91,7 +103,11 @@ def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3dig
     import numpy as np
     from scipy.optimize import curve_fit
 
-    from ..data import load_emergence_long
+    from .._validation import as_choice
+    from ..data import EMERGENCE_TASKS, load_emergence_long
+
+    level = as_float(level, "level", low=0, high=1, low_open=True, high_open=True)
+    as_choice(task, "task", [t.name for t in EMERGENCE_TASKS])
 
     d = load_emergence_long(task)
     x, y = np.log10(d.compute.to_numpy(float)), d.score.to_numpy(float)
@@ -128,6 +144,11 @@ def check_resolution_size(answer, *, n_questions: int = 1000, length: int = 10,
     >>> bool(check_resolution_size(1e8))
     False
     """
+    n_questions = as_positive_int(n_questions, "n_questions", maximum=10**12)
+    length = as_positive_int(length, "length", maximum=10**6)
+    scale = as_float(scale, "scale", low=0, low_open=True, high=1e30)
+    exponent = as_float(exponent, "exponent", low=-10, high=0, high_open=True)
+
     def gap(log_n):                      # expected exact match minus the resolution, rising in N
         return math.exp(-length * (10.0**log_n / scale) ** exponent) - 1.0 / n_questions
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from .._validation import as_choice, as_float, as_positive_int
 from . import Feedback, check_close, parse_collection
 
 __all__ = ["check_labels", "check_z_score", "check_endpoint_z", "check_paule_mandel",
@@ -30,7 +31,9 @@ def check_labels(answer, expected) -> Feedback:
     given = parse_collection(answer, "your answer")
     if isinstance(given, Feedback):
         return given
-    want = {str(e) for e in expected}
+    want = parse_collection(expected, "expected")
+    if isinstance(want, Feedback):
+        raise ValueError(f"expected must be a list or set of names, got {expected!r}")
     if given == want:
         return Feedback(True, f"Correct: {len(want)} task(s).")
     return Feedback(False, f"Not quite: {len(want - given)} expected task(s) missing, "
@@ -45,8 +48,9 @@ def check_z_score(answer, expected: float) -> Feedback:
 
 
 def _final(task: str):
-    from ..data import load_inverse_scaling
+    from ..data import INVERSE_TASKS, load_inverse_scaling
 
+    task = as_choice(task, "task", list(INVERSE_TASKS))
     frame = load_inverse_scaling()
     g = frame[(frame.task == task) & frame.final].sort_values("n_params")
     if g.empty:
@@ -160,8 +164,7 @@ def check_turning_point(answer, *, along: str = "size") -> Feedback:
 
     from ..data import load_inverse_scaling
 
-    if along not in ("size", "training"):
-        raise ValueError(f"along must be 'size' or 'training', got {along!r}")
+    along = as_choice(along, "along", ("size", "training"))
     frame = load_inverse_scaling()
     g = frame[frame.task == "isp_resisting_correction"]
     if along == "size":
@@ -197,6 +200,7 @@ def check_recovery_size(answer, *, loss_true: float = 1.95) -> Feedback:
 
     from ..chinchilla import HOFFMANN_2022
 
+    loss_true = as_float(loss_true, "loss_true", high=10)
     law = HOFFMANN_2022
     floor = law.E + law.A * 1e13**-law.alpha + law.B * (2e14) ** -law.beta
     if not loss_true > floor:
@@ -226,6 +230,10 @@ def check_paired_se(answer, *, n_items: int = 400, p_a: float = 0.80, p_b: float
     >>> bool(check_paired_se(0.0218))
     True
     """
+    n_items = as_positive_int(n_items, "n_items", maximum=10**12)
+    p_a = as_float(p_a, "p_a", low=0, high=1)
+    p_b = as_float(p_b, "p_b", low=0, high=1)
+    p_both = as_float(p_both, "p_both", low=max(0.0, p_a + p_b - 1), high=min(p_a, p_b))
     up = p_b - p_both                    # B right, A wrong: d = +1
     down = p_a - p_both                  # A right, B wrong: d = -1
     mean = up - down

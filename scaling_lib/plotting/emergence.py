@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._validation import as_bool, as_positive_array, as_positive_int
 from ..emergence import simulate_metrics, size_at_exact_match
 from . import COLORS, log_axes, new_figure
 
@@ -24,6 +25,9 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 def family_colors(families=HIGHLIGHT_FAMILIES) -> dict:
     """Colour and marker of each highlighted family: ``{family: (color, marker)}``."""
+    if (families is None or isinstance(families, (str, dict)) or np.ndim(families) != 1
+            or not all(isinstance(f, str) for f in families)):
+        raise ValueError(f"families must be a list of family names, got {families!r}")
     return {f: (COLORS[i % len(COLORS)], _MARKERS[i % len(_MARKERS)])
             for i, f in enumerate(families)}
 
@@ -141,7 +145,10 @@ def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float =
                               lengths=(1, 5, 20), n_questions: int | None = None, rng=None):
     """Toy model of Schaeffer et al. (2023): per-token loss and accuracy fall/rise smoothly,
     exact match ``p**L`` is the same curve shifted to larger N, token errors ``L(1-p)`` fall smoothly."""
-    n_params = np.asarray(n_params, dtype=float)
+    n_params = as_positive_array(n_params, "n_params")
+    if isinstance(lengths, (str, dict)) or np.ndim(lengths) != 1 or len(lengths) == 0:
+        raise ValueError(f"lengths must be a list of answer lengths, got {lengths!r}")
+    lengths = [as_positive_int(v, "lengths", maximum=10**6) for v in lengths]
     fig, axes = new_figure(3, 1, width=11.0, height=3.5)
     base = simulate_metrics(n_params, scale=scale, exponent=exponent, length=1)
     ax = axes[0]
@@ -179,6 +186,8 @@ class ExactMatchLengthView:
     def __init__(self, length: int = 5, *, scale: float = 1e8, exponent: float = -0.3,
                  widget: bool = False):
         self.scale, self.exponent = scale, exponent
+        length = as_positive_int(length, "length", maximum=10**6)
+        widget = as_bool(widget, "widget")
         self.n = np.logspace(6, 13, 300)
         self.p = simulate_metrics(self.n, scale=scale, exponent=exponent, length=1)["p_token"]
         self.fig, ax = new_figure(width=6.0, height=3.6)
@@ -198,6 +207,7 @@ class ExactMatchLengthView:
 
     def update(self, length: int):
         """Show answers of ``length`` tokens; returns the figure."""
+        length = as_positive_int(length, "length", maximum=10**6)
         self.curve.set_ydata(self.p ** length)
         self.legend.get_texts()[1].set_text(f"exact match $p^{{{length}}}$")
         n_half = size_at_exact_match(0.5, length=length, scale=self.scale,

@@ -10,6 +10,8 @@ import pandas as pd
 from matplotlib.colors import ListedColormap, TwoSlopeNorm
 from matplotlib.patches import Patch
 
+from .._validation import (as_float, as_positive_array, as_probability_array, check_columns,
+                           check_same_shape)
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["plot_size_heatmap", "plot_size_curves", "plot_training_curves", "plot_trend_fit",
@@ -47,8 +49,14 @@ def plot_size_heatmap(frame: pd.DataFrame, *, tasks=None, clip: float = 25.0):
     clipped at ``clip`` points so that one or two erratic tasks do not wash out the others;
     clipped cells are marked with a triangle. Text: the accuracy itself in per cent.
     """
+    check_columns(frame, "frame", ["task", "size", "final", "accuracy", "task_name"],
+                  min_rows=1)
+    clip = as_float(clip, "clip", low=0, low_open=True, high=100)
     final = frame[frame.final]
     table = final.pivot(index="task", columns="size", values="accuracy")
+    if tasks is not None and (isinstance(tasks, (str, dict)) or np.ndim(tasks) != 1
+                              or not set(tasks) <= set(table.index) or len(tasks) == 0):
+        raise ValueError(f"tasks must be a list of tasks of frame, got {tasks!r}")
     tasks = list(table.index) if tasks is None else list(tasks)
     table = table.loc[tasks]
     delta = 100 * (table.to_numpy() - table.to_numpy()[:, :1])
@@ -223,6 +231,10 @@ def plot_verdict_grid(table: pd.DataFrame, *, names=None):
 def plot_distractor_toy(n_params, loss, accuracy):
     """Two panels: a loss that falls smoothly with parameters, and the toy task accuracy
     computed from that loss (:func:`scaling_lib.inverse.distractor_accuracy`)."""
+    n_params = as_positive_array(n_params, "n_params", ndim=1, min_size=2)
+    loss = as_positive_array(loss, "loss", ndim=1, min_size=2)
+    accuracy = as_probability_array(accuracy, "accuracy", ndim=1, min_size=2)
+    check_same_shape(n_params=n_params, loss=loss, accuracy=accuracy)
     fig, (ax1, ax2) = new_figure(2, 1, width=9.0, height=3.4)
     ax1.plot(n_params, loss, color=COLORS[0])
     log_axes(ax1, "parameters", "loss (nats/token)", logy=False, title="Loss: smooth power law")
