@@ -15,7 +15,7 @@ from .._validation import (as_float, as_positive_array, as_probability_array, ch
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["plot_size_heatmap", "plot_size_curves", "plot_training_curves", "plot_trend_fit",
-           "TrendFitView", "update_trend_fit", "plot_verdict_grid", "plot_distractor_toy",
+           "TrendFitView", "update_trend_fit", "final_checkpoint_trend_view", "plot_verdict_grid", "plot_distractor_toy",
            "plot_loss_vs_accuracy", "VERDICT_COLORS", "size_styles"]
 
 #: Colour of each verdict of :func:`scaling_lib.inverse.classify_trend`.
@@ -200,6 +200,21 @@ def update_trend_fit(view: TrendFitView, task: str, alpha: float = 0.05,
     """The widget's update step, as a plain function a benchmark can time:
     ``view.update(task, alpha, min_effect)``."""
     return view.update(task, alpha, min_effect)
+
+
+def final_checkpoint_trend_view() -> TrendFitView:
+    """The widget's view for every task along size at the final checkpoint of
+    :func:`scaling_lib.data.load_inverse_scaling`, classified by
+    :func:`scaling_lib.inverse.classify_trend`."""
+    from ..data import INVERSE_TASKS, load_inverse_scaling
+    from ..inverse import classify_trend
+
+    data = load_inverse_scaling()
+    final = data[data.final].sort_values("n_params")
+    fits = {t: (g.n_params.to_numpy(float), g.accuracy.to_numpy(float),
+                g.accuracy_se.to_numpy(float), INVERSE_TASKS[t])
+            for t, g in final.groupby("task")}
+    return TrendFitView(fits, classify_trend)
 
 
 def plot_verdict_grid(table: pd.DataFrame, *, names=None):
