@@ -200,6 +200,9 @@ def plot_learning_curves(n_params_list, steps, early=None):
     ``early = (steps, loss, fits)`` with ``fits`` a dict ``{fraction: LearningCurveFit}`` of
     fits to the first ``fraction`` of the run, each extrapolated to its end."""
     sizes = as_positive_array(n_params_list, "n_params_list", ndim=1, min_size=1)
+    if np.any(sizes < 1) or np.any(sizes > 1e15):
+        raise ValueError(f"n_params_list must hold parameter counts from 1 to 1e15, got "
+                         f"{_show(n_params_list)}")
     if sizes.size > len(COLORS) - 1:
         raise ValueError(f"n_params_list must hold at most {len(COLORS) - 1} sizes, got "
                          f"{sizes.size}")
