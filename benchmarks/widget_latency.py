@@ -77,9 +77,18 @@ WIDGETS = [
     ),
     Widget(
         "Ch. 2 L(N, D) point",
-        "scaling_lib.plotting.kaplan:plot_lnd_point",
+        "scaling_lib.plotting.kaplan:lnd_point_update",
         _steps("n_params", [1e8, 1e9, 1e10, 1e11], n_tokens=2e10)
         + _steps("n_tokens", [1e9, 1e11, 1e12], n_params=1e9),
+        setup="scaling_lib.plotting.kaplan:lnd_point_figure",
+    ),
+    Widget(
+        "Ch. 3 live refit of approach 3",
+        "scaling_lib.plotting.chinchilla:live_refit_update",
+        _steps("log10_c_min", [19.0, 20.0, 18.0], log10_c_max=22.5)
+        + _steps("log10_c_max", [21.0, 21.5], log10_c_min=18.0)
+        + _steps("log10_delta", [-2.0, -1.0], log10_c_min=18.0, log10_c_max=22.5),
+        setup="scaling_lib.plotting.chinchilla:live_refit_view",
     ),
     Widget(
         "Ch. 6 repeated data (data-constrained law)",

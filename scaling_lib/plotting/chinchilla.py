@@ -19,6 +19,7 @@ __all__ = [
     "close",
     "LiveRefit",
     "live_refit_figure",
+    "live_refit_view",
     "live_refit_update",
     "plot_runs_and_frontiers",
     "plot_envelope",
@@ -323,6 +324,16 @@ def live_refit_figure(runs: pd.DataFrame, full: ch.ParametricLossFit) -> LiveRef
     fig.canvas.draw()                       # lay out once, not at every change
     fig.set_layout_engine("none")
     return state
+
+
+def live_refit_view() -> LiveRefit:
+    """:func:`live_refit_figure` on the digitized runs of Besiroglu et al. (2024) and the fit
+    to all of them (the state the chapter's widget starts from)."""
+    from ..data import load_chinchilla_runs
+
+    runs = load_chinchilla_runs()
+    return live_refit_figure(runs, ch.fit_parametric_loss(runs.n_params, runs.n_tokens,
+                                                          runs.loss))
 
 
 def _show_fit(state: LiveRefit, fit: ch.ParametricLossFit, n_kept: int) -> None:

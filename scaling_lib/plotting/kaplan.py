@@ -85,7 +85,7 @@ _LND_D = np.logspace(7, 13, 200)
 _LND_N = np.logspace(5, 12, 200)
 
 
-def lnd_point_figure(n_params: float, n_tokens: float, *,
+def lnd_point_figure(n_params: float = 1e9, n_tokens: float = 2e10, *,
                      constants: K.KaplanConstants = K.KAPLAN_2020) -> LndPoint:
     """Build the figure of :func:`plot_lnd_point` once, for a widget to update."""
     fig, (ax_d, ax_n) = new_figure(2, width=9.0, height=3.4, sharey=True)
