@@ -1022,9 +1022,15 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
     },
 }
 
-# Chapters 2-3 are covered: their entries above are enforced.
-for _module in ("scaling_lib.kaplan", "scaling_lib.chinchilla", "scaling_lib.exercises.kaplan",
-                "scaling_lib.exercises.chinchilla"):
+# Chapter 2's module is covered: its entries above are enforced. Chapter 3's module and the
+# checks of both chapters have entries, not yet all met (run with SCALING_CONTRACT_PENDING=1).
+PENDING["scaling_lib.chinchilla"] = "chapter 3: entries written; allocation, group_budgets, " \
+    "huber_objective and a few settings do not yet meet them"
+PENDING["scaling_lib.exercises.kaplan"] = "chapter 2 checks: entries written; check_exponent " \
+    "still raises on some answers"
+PENDING["scaling_lib.exercises.chinchilla"] = "chapter 3 checks: entries written; " \
+    "check_inference_optimal's target_loss is not yet refused by name"
+for _module in ("scaling_lib.kaplan",):
     CONTRACT[_module] = PENDING_CONTRACT.pop(_module)
     COVERED.append(_module)
     del PENDING[_module]

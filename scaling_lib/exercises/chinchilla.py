@@ -67,7 +67,7 @@ def check_compute_optimal(n_params, n_tokens, compute: float,
     compute = as_positive_float(compute, "compute")
     n_opt, d_opt = _numeric_optimum(_law(params), compute)
     n_val = parse_answer(n_params, "N_opt")
-    swapped = (not isinstance(n_val, Feedback)
+    swapped = (not isinstance(n_val, Feedback) and n_val > 0
                and abs(np.log(n_val / d_opt)) < 0.05)
     hint_n = ("it looks like N and D are swapped: N_opt carries the exponent "
               "a = beta/(alpha+beta)" if swapped else

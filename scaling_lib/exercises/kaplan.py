@@ -81,7 +81,7 @@ def check_optimal_params(answer, compute: float) -> Feedback:
     expected = _N_E * (compute / _PF_DAY) ** _P_N
     in_flops = _N_E * compute ** _P_N
     hint = ("that is Table 6's formula with C in FLOPs: convert to PF-days first"
-            if abs(np.log(value / in_flops)) < 0.05 else
+            if value > 0 and abs(np.log(value / in_flops)) < 0.05 else
             "N_opt = 1.3e9 x C^0.73 with C in PF-days")
     return check_close(value, expected, name="N_opt", rtol=0.02, unit="parameters", hint=hint)
 
@@ -170,9 +170,10 @@ def check_exponent(answer, expected: float, *, name: str = "exponent",
         return value
     if abs(value - expected) <= tolerance:
         return Feedback(True, f"{name} = {value:.3g}: within {tolerance:g} of {expected:g}.")
-    sign = (" It has the wrong sign." if abs(-value - expected) <= tolerance else "")
-    return Feedback(False, f"{name} = {value:.3g} is {abs(value - expected):.3g} away from "
-                           f"{expected:g} (tolerance {tolerance:g}).{sign}")
+    with np.errstate(over="ignore"):
+        sign = (" It has the wrong sign." if abs(value + expected) <= tolerance else "")
+    return Feedback(False, f"{name} = {value:.3g} is more than {tolerance:g} away from the "
+                           f"expected value.{sign}")
 
 
 def check_loglog_fit(func, *, rng=0) -> Feedback:
