@@ -316,8 +316,9 @@ def live_refit_figure(runs: pd.DataFrame, full: ch.ParametricLossFit) -> LiveRef
     log_axes(ax, _C, "parameters N", title="Approach 3, refitted on the runs you keep")
     ax.legend(fontsize=7, loc="upper left")
     ax.set_xlim(1e18, 1e25)
-    for axis in (ax.xaxis, ax.yaxis):       # fewer ticks to redraw at every change
-        axis.set_minor_locator(NullLocator())
+    for axis in (ax.xaxis, ax.yaxis):       # fewer ticks, and plain text rather than
+        axis.set_minor_locator(NullLocator())   # mathtext: each is laid out at every change
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
     state = LiveRefit(fig, runs, full, full, {"kept": kept, "dropped": dropped, "line": line,
                                               "text": text})
     _show_fit(state, full, int(len(runs)))

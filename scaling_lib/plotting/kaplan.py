@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
-from matplotlib.ticker import FixedLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import kaplan as K
 from . import COLORS, close, log_axes, new_figure, plot_fit_with_residuals  # noqa: F401
@@ -107,6 +107,8 @@ def lnd_point_figure(n_params: float = 1e9, n_tokens: float = 2e10, *,
     for ax in (ax_d, ax_n):
         ax.xaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_minor_locator(NullLocator())
+        # plain text, not mathtext: every label is laid out again at each slider step
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
     state = LndPoint(fig, constants, {"line_d": line_d, "floor_d": floor_d, "line_n": line_n,
                                       "floor_n": floor_n, "dot_d": dot_d, "dot_n": dot_n,
                                       "ax_d": ax_d, "ax_n": ax_n})
