@@ -201,3 +201,19 @@ def test_built_student_site_has_no_solutions():
     for source in (STUDENT_SITE / "_sources").rglob("*.ipynb"):
         text = source.read_text(encoding="utf-8")
         assert "solution-start" not in text and "HIDDEN TESTS" not in text, source
+
+
+# --- converted chapters: their solutions get full marks, the blank edition none -------------
+
+CHAPTERS = [ROOT / "notebooks" / "00_power_laws.ipynb", ROOT / "notebooks" / "01_flops.ipynb"]
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_solutions_get_full_marks_and_the_blank_edition_none(notebook, tmp_path):
+    (student,) = edition.build_student_edition(tmp_path, [notebook])
+    text = student.read_text(encoding="utf-8")
+    assert "solution-start" not in text and "HIDDEN TESTS" not in text
+    full = edition.grade(notebook, student="solution", course=tmp_path / "autograder")
+    assert full.auto_max > 0 and full.auto_score == full.auto_max, str(full)
+    blank = edition.grade(student, student="blank", course=tmp_path / "autograder")
+    assert blank.auto_score == 0 < blank.auto_max, str(blank)
