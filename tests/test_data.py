@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from scaling_lib.data import DATA_DIR, load_porian_isoflops, load_porian_optima, read_table, sha256
+from scaling_lib.data import (DATA_DIR, data_path, load_chinchilla_runs, load_porian_isoflops,
+                              load_porian_optima, read_table, sha256)
 
 DATA_FILES = sorted(p for p in DATA_DIR.glob("*/*") if p.suffix in {".csv", ".tsv"})
 
@@ -63,3 +64,23 @@ def test_missing_file_and_changed_columns_fail_clearly(tmp_path):
         load_porian_isoflops(path=short)
     with pytest.raises(ValueError, match="columns changed"):
         read_table(columns=["a"], path=short)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: load_chinchilla_runs(exclude_highest=2.0), "exclude_highest"),
+    (lambda: load_chinchilla_runs(exclude_highest=True), "exclude_highest"),
+    (lambda: load_chinchilla_runs(exclude_highest=245), "exclude_highest"),
+    (lambda: load_chinchilla_runs(path=123), "path"),
+    (lambda: load_porian_isoflops(path={}), "path"),
+    (lambda: load_porian_isoflops(decay=["kaplan"]), "decay"),
+    (lambda: read_table("porian2024", "x.csv", columns=None), "columns"),
+    (lambda: read_table("porian2024", "x.csv", columns=["a"], rows=2.5), "rows"),
+    (lambda: read_table("porian2024", "x.csv", columns=["a"], sep=3), "sep"),
+    (lambda: data_path(), "parts"),
+    (lambda: data_path("..", "fitting.py"), "parts"),
+    (lambda: data_path(3), "parts"),
+    (lambda: sha256(None), "path"),
+])
+def test_bad_arguments_name_themselves(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scaling_lib.fitting import (exponent_spread, fit_power_law, fit_power_law_offset,
-                                 synthetic_power_law)
+                                 percentile_interval, synthetic_power_law)
 
 
 def test_recovers_known_exponent_from_noisy_data():
@@ -63,8 +63,10 @@ def test_identical_x_is_reported_as_failure_not_nan():
     ([1, 2, 3], [1, 2], "same length"),
     ([1, np.nan, 3], [1, 2, 3], "x must be finite"),
     ([1, 2, 3], [1, np.inf, 3], "y must be finite"),
-    ([1], [1], "at least 2"),
+    ([], [], "x needs at least 1"),
+    ([[1, 2], [3, 4]], [[1, 2], [3, 4]], "x must be a 1-D array"),
     (["a", "b"], [1, 2], "x must be numeric"),
+    ([1, 2], None, "y must be numeric"),
 ])
 def test_bad_input_raises_value_error_naming_argument(x, y, match):
     with pytest.raises(ValueError, match=match):
@@ -82,9 +84,51 @@ def test_offset_fit_recovers_irreducible_term():
     assert fit.exponent == pytest.approx(-0.34, abs=0.04)
 
 
-def test_offset_fit_needs_four_points():
-    with pytest.raises(ValueError, match="x needs at least 4"):
-        fit_power_law_offset([1, 2, 3], [3, 2, 1])
+@pytest.mark.parametrize("x, y, reason", [
+    ([1.0], [1.0], "1 point cannot identify 2 parameters"),
+    ([3.0, 3.0 * (1 + 1e-14), 3.0], [1, 2, 3], "all x are equal"),
+])
+def test_unidentifiable_line_is_a_failed_fit_that_says_why(x, y, reason):
+    fit = fit_power_law(x, y)
+    assert not fit.success and reason in fit.message
+    assert np.isnan(fit.exponent)
+    with pytest.raises(ValueError, match="this fit failed"):
+        fit.predict([1.0])
+
+
+@pytest.mark.parametrize("x, y, reason", [
+    ([1, 2, 3], [3, 2, 1], "at least 4"),
+    ([1, 1, 10, 10], [3, 2.5, 2, 1.9], "only 2 distinct values"),
+    (np.full(6, 5.0), np.linspace(2, 3, 6), "all x are equal"),
+    (np.logspace(0, 3, 8), np.full(8, 2.0), "all y are equal"),
+])
+def test_offset_fit_says_when_the_data_cannot_identify_it(x, y, reason):
+    fit = fit_power_law_offset(x, y)
+    assert not fit.success and reason in fit.message
+
+
+@pytest.mark.parametrize("bounds, name", [
+    (None, "offset_bounds"), ((-1.0, None), r"offset_bounds\[0\]"),
+    ((0.0, -1.0), r"offset_bounds\[1\]"), ((5.0, None), r"offset_bounds\[0\]"),
+    (("a", None), r"offset_bounds\[0\]"),
+])
+def test_offset_bounds_are_checked(bounds, name):
+    x = np.logspace(0, 3, 8)
+    with pytest.raises(ValueError, match=name):
+        fit_power_law_offset(x, 1 + x**-0.5, offset_bounds=bounds)
+
+
+def test_prediction_that_overflows_is_refused():
+    fit = fit_power_law([1, 10, 100], [1, 100, 10_000])
+    with pytest.raises(ValueError, match="x is too large"):
+        fit.predict(1e300)
+
+
+def test_interval_of_a_failed_bootstrap_explains_itself():
+    with pytest.raises(ValueError, match="samples has 0 finite values out of 3"):
+        percentile_interval([np.nan, np.nan, np.inf])
+    with pytest.raises(ValueError, match="samples has 1 finite value out of 1"):
+        percentile_interval([0.3])
 
 
 def test_exponent_spread_falls_like_one_over_range():
@@ -93,8 +137,13 @@ def test_exponent_spread_falls_like_one_over_range():
     np.testing.assert_allclose(ratios, 2.0, rtol=0.2)
 
 
-def test_synthetic_noise_requires_rng():
+def test_synthetic_noise_takes_rng_as_spec7_says():
+    a = synthetic_power_law([1, 2], exponent=-1, noise=0.1, rng=3)
+    b = synthetic_power_law([1, 2], exponent=-1, noise=0.1, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(synthetic_power_law([1, 2], exponent=-1, noise=0.1),
+                                  synthetic_power_law([1, 2], exponent=-1, noise=0.1, rng=0))
     with pytest.raises(ValueError, match="rng"):
-        synthetic_power_law([1, 2], exponent=-1, noise=0.1)
+        synthetic_power_law([1, 2], exponent=-1, noise=0.1, rng=np.random.RandomState(0))
     with pytest.raises(ValueError, match="noise"):
         synthetic_power_law([1, 2], exponent=-1, noise=-0.1, rng=np.random.default_rng(0))

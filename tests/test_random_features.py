@@ -58,3 +58,40 @@ def test_reproducible():
 def test_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         random_feature_experiment(**kwargs)
+
+
+def test_int_seed_is_the_generator_it_names():
+    # SPEC 7: rng=5 means np.random.default_rng(5); rng=None means the fixed seed 0
+    a = random_feature_experiment([8, 16, 32], [64, 128], latent_dim=256, n_seeds=2, rng=5)
+    b = random_feature_experiment([8, 16, 32], [64, 128], latent_dim=256, n_seeds=2,
+                                  rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.losses, b.losses)
+    c = random_feature_experiment([8], [16], latent_dim=64, n_seeds=1)
+    d = random_feature_experiment([8], [16], latent_dim=64, n_seeds=1, rng=0)
+    np.testing.assert_array_equal(c.losses, d.losses)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(rng=np.random.RandomState(0)), "rng"),
+    (dict(rng="seed"), "rng"),
+    (dict(rng=1.5), "rng"),
+    (dict(n_seeds=True), "n_seeds"),
+    (dict(n_seeds=10**30), "n_seeds"),
+    (dict(latent_dim=2.5), "latent_dim"),
+    (dict(n_features=[[8, 16]]), "n_features"),
+    (dict(n_features=[]), "n_features"),
+    (dict(n_samples=[10**9]), "n_samples"),
+    (dict(ridge="small"), "ridge"),
+    (dict(alpha=1e300), "alpha"),
+])
+def test_bad_settings_name_the_argument(kwargs, name):
+    args = dict(n_features=[8], n_samples=[16], latent_dim=64, n_seeds=1) | kwargs
+    with pytest.raises(ValueError, match=name):
+        random_feature_experiment(**args)
+
+
+def test_a_regime_with_too_few_sizes_is_a_failed_fit(experiment):
+    fit = experiment.params_law(ratio=1e6)
+    assert not fit.success and "ratio=1000000.0 leaves 0" in fit.message
+    with pytest.raises(ValueError, match="ratio"):
+        experiment.data_law(ratio=-1)

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._validation import as_int, as_path
 from ._io import read_table
 
 __all__ = ["load_chinchilla_runs"]
@@ -43,9 +44,8 @@ def load_chinchilla_runs(*, exclude_highest: int = 5, path: Path | None = None) 
     >>> bool(np.allclose(6 * runs.n_params * runs.n_tokens, runs.compute))
     True
     """
-    if isinstance(exclude_highest, bool) or not isinstance(exclude_highest, (int, np.integer)) \
-            or not 0 <= exclude_highest < 245:
-        raise ValueError(f"exclude_highest must be an integer in [0, 245), got {exclude_highest!r}")
+    exclude_highest = as_int(exclude_highest, "exclude_highest", minimum=0, maximum=244)
+    path = None if path is None else as_path(path, "path")
     raw = read_table("chinchilla", "svg_extracted_data.csv", columns=_COLUMNS, rows=245, path=path)
     frame = pd.DataFrame({"n_params": raw["Model Size"].astype(float),
                           "compute": raw["Training FLOP"].astype(float),

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._validation import as_bool, as_path
 from ._io import read_table
 
 __all__ = [
@@ -247,6 +248,9 @@ def load_emergence_evals(*, drop_flagged: bool = False, path: Path | None = None
     >>> round(float(evals.ipa_bleu.max()), 4), round(float(evals.ipa_bleu_100.max()), 2)
     (0.6516, 65.16)
     """
+    drop_flagged = as_bool(drop_flagged, "drop_flagged")
+    path = None if path is None else as_path(path, "path")
+    benchmark_path = None if benchmark_path is None else as_path(benchmark_path, "benchmark_path")
     raw = read_table(*_EVAL_FILE, columns=_EVAL_COLUMNS, rows=_EVAL_ROWS, path=path)
     bench = read_table(*_BENCH_FILE, columns=_BENCH_COLUMNS, rows=_BENCH_ROWS,
                        path=benchmark_path)
@@ -310,11 +314,14 @@ def load_emergence_long(tasks=None, *, drop_flagged: bool = True, require_comput
     >>> len(load_emergence_long("ipa_bleu", drop_flagged=False, require_compute=False))
     65
     """
+    drop_flagged = as_bool(drop_flagged, "drop_flagged")
+    require_compute = as_bool(require_compute, "require_compute")
     if tasks is None:
         names = [t.name for t in EMERGENCE_TASKS]
     else:
-        names = [tasks] if isinstance(tasks, str) else list(tasks)
-        bad = [n for n in names if n not in _TASK_BY_NAME]
+        names = [tasks] if isinstance(tasks, str) else \
+            list(tasks) if isinstance(tasks, (list, tuple, set, frozenset)) else [tasks]
+        bad = [n for n in names if not isinstance(n, str) or n not in _TASK_BY_NAME]
         if bad or not names:
             raise ValueError(f"tasks={tasks!r} is not valid; choose from "
                              f"{[t.name for t in EMERGENCE_TASKS]}")

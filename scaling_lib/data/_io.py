@@ -8,14 +8,29 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validation import as_int, as_path
+
 DATA_DIR = Path(__file__).resolve().parent
 
 __all__ = ["DATA_DIR", "data_path", "read_table", "sha256"]
 
 
+def _check_parts(parts) -> tuple[str, ...]:
+    if not parts or not all(isinstance(p, str) and p for p in parts):
+        raise ValueError(f"parts must be one or more non-empty str (folder, file name), got "
+                         f"parts={parts!r}")
+    if any(p in ("..", ".") or "/" in p or "\\" in p for p in parts):
+        raise ValueError(f"parts must name a file below scaling_lib/data, one folder per part "
+                         f"and no '..', got parts={parts!r}")
+    return parts
+
+
 def data_path(*parts: str) -> Path:
-    """Path of a shipped data file; ``FileNotFoundError`` naming it if it is absent."""
-    path = DATA_DIR.joinpath(*parts)
+    """Path of a shipped data file; ``FileNotFoundError`` naming it if it is absent.
+
+    ``parts`` are non-empty strings, one per folder level below ``scaling_lib/data``
+    (``ValueError`` naming ``parts`` otherwise)."""
+    path = DATA_DIR.joinpath(*_check_parts(parts))
     if not path.is_file():
         raise FileNotFoundError(
             f"data file {path} is missing; it ships with scaling_lib (see its README in "
@@ -25,8 +40,13 @@ def data_path(*parts: str) -> Path:
 
 
 def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, to compare with the checksum in the data set's README."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Hex SHA-256 of a file, to compare with the checksum in the data set's README.
+
+    ``ValueError`` naming ``path`` if it is not a path; ``FileNotFoundError`` if it is absent."""
+    path = as_path(path, "path")
+    if not path.is_file():
+        raise FileNotFoundError(f"path {path} is not a file")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_table(*parts: str, columns: list[str], rows: int | None = None, sep: str = ",",
@@ -51,19 +71,27 @@ def read_table(*parts: str, columns: list[str], rows: int | None = None, sep: st
     FileNotFoundError
         If the file is absent.
     ValueError
-        If the header differs from ``columns`` or the row count from ``rows``.
+        If the header differs from ``columns`` or the row count from ``rows``, or an argument
+        has the wrong kind (the message names it).
     """
-    path = Path(path) if path is not None else data_path(*parts)
+    if isinstance(columns, (str, bytes)) or not isinstance(columns, (list, tuple)) \
+            or not columns or not all(isinstance(c, str) for c in columns):
+        raise ValueError(f"columns must be a non-empty list of str, got columns={columns!r}")
+    if rows is not None:
+        rows = as_int(rows, "rows", minimum=0)
+    if sep not in (",", "\t", ";", "|"):
+        raise ValueError(f"sep must be one of [',', '\\t', ';', '|'], got sep={sep!r}")
+    path = as_path(path, "path") if path is not None else data_path(*parts)
     if not path.is_file():
-        raise FileNotFoundError(f"data file {path} is missing")
+        raise FileNotFoundError(f"data file {path} is missing (path={str(path)!r})")
     frame = pd.read_csv(path, sep=sep)
     found = list(frame.columns)
     if found != list(columns):
         missing = [c for c in columns if c not in found]
         extra = [c for c in found if c not in columns]
         raise ValueError(
-            f"{path.name}: columns changed; expected {list(columns)}, found {found} "
-            f"(missing {missing}, unexpected {extra})"
+            f"{path.name}: columns changed; expected columns={list(columns)}, found {found} "
+            f"(missing {missing}, unexpected {extra}; is sep={sep!r} right?)"
         )
     if rows is not None and len(frame) != rows:
         raise ValueError(f"{path.name}: expected {rows} data rows, found {len(frame)}")

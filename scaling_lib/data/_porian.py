@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validation import as_path
 from ._io import read_table
 
 __all__ = ["load_porian_isoflops", "load_porian_optima", "PORIAN_CONFIG_COLUMNS",
@@ -34,7 +35,7 @@ def _select(frame: pd.DataFrame, filters: dict) -> pd.DataFrame:
         if key not in PORIAN_CONFIG_COLUMNS:
             raise ValueError(f"{key} is not a configuration column; use one of {PORIAN_CONFIG_COLUMNS}")
         allowed = sorted(frame[key].unique())
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise ValueError(f"{key}={value!r} is not in the data; choose one of {allowed}")
         frame = frame[frame[key] == value]
     return frame.reset_index(drop=True)
@@ -65,6 +66,7 @@ def load_porian_isoflops(*, path: Path | None = None, **filters) -> pd.DataFrame
     >>> len(df), df.flops.nunique()
     (107, 11)
     """
+    path = None if path is None else as_path(path, "path")
     frame = read_table("porian2024", "porian2024_isoflop_points.csv", columns=_POINT_COLUMNS,
                        rows=None if filters else 1745, path=path)
     return _select(frame, filters)
@@ -75,6 +77,7 @@ def load_porian_optima(*, path: Path | None = None, **filters) -> pd.DataFrame:
 
     Use it to check a fit against Porian et al.'s, never as data to fit.
     """
+    path = None if path is None else as_path(path, "path")
     frame = read_table("porian2024", "porian2024_isoflop_optima_derived.csv",
                        columns=_OPTIMA_COLUMNS, rows=None if filters else 177, path=path)
     return _select(frame, filters)

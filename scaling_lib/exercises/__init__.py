@@ -1,23 +1,45 @@
 """``check_*`` helpers for the exercises: each tells a student, in words, what is right or wrong.
 
-A chapter's checks live in a submodule named after its library module (``scaling_lib.exercises.flops``,
-``.kaplan``, ...; chapter 0 has none yet) and are built on :func:`check_close`, so feedback reads the
-same everywhere.
+Every chapter's checks live in a submodule named after the chapter's module
+(``scaling_lib.exercises.flops``, ``.kaplan``, ``.chinchilla``, ...) and
+are built on :func:`check_close`, so feedback reads the same everywhere.
+
+Two promises hold for every check built on this layer:
+
+- **A check never raises on an answer.** Whatever a student types (``10**400``, ``None``,
+  ``NaN``, a string, a list), the answer gets a failing :class:`Feedback` that says what kind of
+  answer was expected. Only the check's own settings (``expected``, ``rtol``, ...) raise a
+  ``ValueError`` naming the setting, because those are the author's mistake, not the student's.
+- **A wrong answer does not reveal the expected value.** Feedback says in which direction and by
+  about how much the answer is off (within a factor of 2, of 10, or by so many orders of
+  magnitude), so that the student still has something to find.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 
-__all__ = ["Feedback", "check_close", "parse_answer"]
+import numpy as np
+
+__all__ = ["Feedback", "check_close", "parse_answer", "parse_choice", "parse_collection"]
+
+_KIND = {"number": "a single finite number (for example 1.5e9)"}
 
 
 class Feedback(str):
-    """A message that is also truthy/falsy: ``bool(feedback)`` is whether the answer is right."""
+    """A message that is also truthy/falsy: ``bool(feedback)`` is whether the answer is right.
+
+    ``ok`` must be a bool and ``message`` a string (``ValueError`` otherwise).
+    """
 
     ok: bool
 
     def __new__(cls, ok: bool, message: str):
+        if not isinstance(ok, (bool, np.bool_)):
+            raise ValueError(f"ok must be True or False, got {_short(ok)}")
+        if not isinstance(message, str):
+            raise ValueError(f"message must be a str, got {_short(message)}")
         obj = super().__new__(cls, message)
         obj.ok = bool(ok)
         return obj
@@ -29,45 +51,192 @@ class Feedback(str):
         return ("✅ " if self.ok else "❌ ") + str(self)
 
 
+def _short(value, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters; never raises."""
+    try:
+        text = repr(value)
+    except Exception:  # a student's object with a broken __repr__
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 4] + " ..."
+
+
+def _check_name(name) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty str (what the answer is), got {_short(name)}")
+
+
+def _kind(value) -> str:
+    """What a student gave, in words."""
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, bool):
+        return f"the truth value {value}"
+    if isinstance(value, str):
+        return f"the text {_short(value)}"
+    if isinstance(value, (list, tuple, set, frozenset, dict)):
+        return f"a {type(value).__name__} {_short(value)}"
+    if hasattr(value, "shape") and getattr(value, "ndim", 0):
+        return f"an array of shape {value.shape}"
+    return _short(value)
+
+
 def parse_answer(answer, name: str):
     """Return ``answer`` as a finite float, or a failing :class:`Feedback` that says why not.
+
+    Never raises on ``answer``: text that reads as a number (``"2.5"``, ``"1e9"``) is accepted;
+    bools, None, NaN, infinities, numbers beyond the range of a float, lists and arrays with
+    more than one element give a failing feedback naming what was expected.
 
     Examples
     --------
     >>> parse_answer("2.5", "N")
     2.5
     >>> print(parse_answer("many", "N"))
-    N should be a number, got 'many'.
+    N should be a single finite number (for example 1.5e9), got the text 'many'.
+    >>> print(parse_answer(10**400, "N"))
+    N should be a single finite number (for example 1.5e9), got a number too large for a float.
     """
+    _check_name(name)
+    expected = f"{name} should be {_KIND['number']}"
+    if isinstance(answer, bool) or answer is None or isinstance(answer, (dict, set, frozenset)):
+        return Feedback(False, f"{expected}, got {_kind(answer)}.")
+    if isinstance(answer, (list, tuple)) or (hasattr(answer, "ndim") and getattr(answer, "ndim")):
+        try:
+            size = len(answer) if isinstance(answer, (list, tuple)) else int(answer.size)
+        except Exception:
+            size = 2
+        if size != 1:
+            return Feedback(False, f"{expected}, got {_kind(answer)}.")
+        try:
+            answer = answer[0] if isinstance(answer, (list, tuple)) else answer.ravel()[0]
+        except Exception:
+            return Feedback(False, f"{expected}, got {_kind(answer)}.")
+        return parse_answer(answer, name)
+    if isinstance(answer, complex) or (isinstance(answer, numbers.Complex)
+                                       and not isinstance(answer, numbers.Real)):
+        return Feedback(False, f"{expected}, got the complex number {_short(answer)}.")
     try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return Feedback(False, f"{name} should be a number, got {answer!r}.")
+        value = float(answer.strip().replace("_", "") if isinstance(answer, str) else answer)
+    except OverflowError:
+        return Feedback(False, f"{expected}, got a number too large for a float.")
+    except Exception:  # TypeError, ValueError, or anything a student's object raises
+        return Feedback(False, f"{expected}, got {_kind(answer)}.")
     if not math.isfinite(value):
-        return Feedback(False, f"{name} should be a finite number, got {value!r}.")
+        return Feedback(False, f"{expected}, got {value!r}.")
     return value
+
+
+def parse_choice(answer, name: str, choices):
+    """Return the element of ``choices`` that ``answer`` names (case and surrounding spaces
+    ignored), or a failing :class:`Feedback` that lists the choices; never raises on ``answer``.
+
+    Examples
+    --------
+    >>> parse_choice(" Inverse ", "verdict", ["positive", "inverse"])
+    'inverse'
+    >>> print(parse_choice(None, "verdict", ["positive", "inverse"]))
+    verdict should be one of ['positive', 'inverse'], got nothing (None).
+    """
+    _check_name(name)
+    if isinstance(choices, (str, bytes)) or not isinstance(choices, (list, tuple, set, frozenset)) \
+            or not choices or not all(isinstance(c, str) for c in choices):
+        raise ValueError(f"choices must be a non-empty list of str, got {_short(choices)}")
+    choices = list(choices)
+    if isinstance(answer, str):
+        found = {str(c).lower(): c for c in choices}.get(answer.strip().lower())
+        if found is not None:
+            return found
+    return Feedback(False, f"{name} should be one of {choices}, got {_kind(answer)}.")
+
+
+def parse_collection(answer, name: str) -> set | Feedback:
+    """Return ``answer`` as a set of strings (a list, tuple or set of names), or a failing
+    :class:`Feedback`; a single string counts as a set of one. Never raises on ``answer``.
+
+    Examples
+    --------
+    >>> sorted(parse_collection(["a", "b", "a"], "tasks"))
+    ['a', 'b']
+    >>> print(parse_collection(3.0, "tasks"))
+    tasks should be a list or set of names (for example ['a', 'b']), got 3.0.
+    """
+    _check_name(name)
+    expected = f"{name} should be a list or set of names (for example ['a', 'b'])"
+    if isinstance(answer, str):
+        return {answer}
+    if isinstance(answer, (list, tuple, set, frozenset)):
+        if all(isinstance(item, str) for item in answer):
+            return set(answer)
+        bad = next(item for item in answer if not isinstance(item, str))
+        return Feedback(False, f"{expected}, but it holds {_kind(bad)}.")
+    return Feedback(False, f"{expected}, got {_kind(answer)}.")
+
+
+def _setting(value, name: str) -> float:
+    """A check's own numeric setting: a real, finite number (not text), else ``ValueError``."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a finite number, got {_short(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, got {_short(value)}")
+    return number
+
+
+def _how_far(value: float, expected: float, rtol: float) -> str:
+    """Direction and rough size of an error, in words that do not give ``expected`` away."""
+    if expected != 0 and (value == 0 or (value > 0) != (expected > 0)):
+        return "has the wrong sign" if value != 0 else "should not be 0"
+    if expected == 0:
+        return "is too high" if value > 0 else "is too low"
+    ratio = value / expected
+    direction = "high" if ratio > 1 else "low"
+    decades = abs(math.log10(ratio))
+    if decades >= 0.95:
+        n = round(decades)
+        return f"is about {n} order{'s' * (n != 1)} of magnitude too {direction}"
+    if decades >= math.log10(2):
+        return f"is too {direction} by a factor between 2 and 10"
+    return f"is too {direction}, by less than a factor of 2 (tolerance {100 * rtol:.3g} %)"
 
 
 def check_close(answer, expected: float, *, name: str, rtol: float = 0.02, unit: str = "",
                 hint: str = "") -> Feedback:
     """Compare a student's number with the expected one, within relative tolerance ``rtol``.
 
+    Never raises on ``answer`` (see :func:`parse_answer`); a wrong answer is told its
+    direction and rough size but not the expected value. ``expected`` must be a finite number,
+    ``rtol`` a number in [0, 1) and ``name``, ``unit`` and ``hint`` strings (``ValueError``
+    naming the setting otherwise).
+
     Examples
     --------
     >>> bool(check_close(101, 100, name="N"))
     True
     >>> print(check_close(150, 100, name="N", hint="did you count embeddings?"))
-    N = 150 is 50% too high (expected about 100). Hint: did you count embeddings?
+    N = 150 is too high, by less than a factor of 2 (tolerance 2 %). Hint: did you count embeddings?
+    >>> print(check_close(1.5e11, 1e9, name="N"))
+    N = 1.5e+11 is about 2 orders of magnitude too high.
     """
+    if not isinstance(name, str) or not isinstance(unit, str) or not isinstance(hint, str):
+        which = next(k for k, v in (("name", name), ("unit", unit), ("hint", hint))
+                     if not isinstance(v, str))
+        raise ValueError(f"{which} must be a str, got {_short(locals()[which])}")
+    exp, tol = _setting(expected, "expected"), _setting(rtol, "rtol")
+    if not 0 <= tol < 1:
+        raise ValueError(f"rtol must be a number in [0, 1), got {_short(rtol)}")
     value = parse_answer(answer, name)
     if isinstance(value, Feedback):
         return value
     u = f" {unit}" if unit else ""
-    rel = (value - expected) / abs(expected) if expected != 0 else value
-    if abs(rel) <= rtol:
-        return Feedback(True, f"{name} = {value:.4g}{u}: correct (expected {expected:.4g}{u}).")
-    direction = "high" if rel > 0 else "low"
-    msg = f"{name} = {value:.4g}{u} is {abs(rel):.0%} too {direction} (expected about {expected:.4g}{u})."
+    close = abs(value - exp) <= tol * abs(exp) if exp != 0 else abs(value) <= tol
+    if close:
+        return Feedback(True, f"{name} = {value:.4g}{u}: correct (expected {exp:.4g}{u}).")
+    msg = f"{name} = {value:.4g}{u} {_how_far(value, exp, tol)}."
     if hint:
         msg += f" Hint: {hint}"
     return Feedback(False, msg)

@@ -25,7 +25,7 @@ def check_compute_optimal(n_params, n_tokens, compute: float,
     >>> bool(check_compute_optimal(n, d, 5.76e23))
     True
     >>> print(check_compute_optimal(d, n, 5.76e23))        # doctest: +ELLIPSIS
-    N_opt = 2.982e+12 parameters is 9165% too high ...D_opt = 3.219e+10 tokens is 99% too low ...
+    N_opt = 2.982e+12 parameters is about 2 orders of magnitude too high...D_opt = 3.219e+10 tokens is about 2 orders of magnitude too low...
     """
     n_opt, d_opt = (float(v) for v in params.compute_optimal(compute))
     hint_n = "N_opt = G (C/6)^a with a = beta/(alpha+beta) and G = (alpha A/(beta B))^(1/(alpha+beta))"

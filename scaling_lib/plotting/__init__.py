@@ -12,6 +12,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._validation import (as_bool, as_float, as_int, as_positive_array, check_same_shape)
+
 __all__ = ["COLORS", "new_figure", "log_axes", "plain_log_ticks", "use_course_style",
            "plot_fit_with_residuals"]
 
@@ -39,7 +41,14 @@ def use_course_style() -> None:
 
 def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 4.0,
                **kwargs):
-    """Create a figure with ``nrows x ncols`` axes sized for the book; returns ``(fig, axes)``."""
+    """Create a figure with ``nrows x ncols`` axes sized for the book; returns ``(fig, axes)``.
+
+    ``ncols`` and ``nrows`` are integers in [1, 20]; ``width`` and ``height`` are inches in
+    [0.5, 50]."""
+    ncols = as_int(ncols, "ncols", minimum=1, maximum=20)
+    nrows = as_int(nrows, "nrows", minimum=1, maximum=20)
+    width = as_float(width, "width", low=0.5, high=50.0)
+    height = as_float(height, "height", low=0.5, high=50.0)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), constrained_layout=True,
                              **kwargs)
     return fig, axes
@@ -47,6 +56,9 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: fl
 
 def log_axes(ax, xlabel: str, ylabel: str, *, logx: bool = True, logy: bool = True, title=None):
     """Label ``ax`` (with units in the label text) and set log scales; returns ``ax``."""
+    _check_axes(ax)
+    _check_text(xlabel=xlabel, ylabel=ylabel, title=title)
+    logx, logy = as_bool(logx, "logx"), as_bool(logy, "logy")
     if logx:
         ax.set_xscale("log")
     if logy:
@@ -62,6 +74,11 @@ def plain_log_ticks(axis, ticks=None) -> None:
     """Label a log axis with plain numbers (3, 4, 5 rather than 3×10⁰): for axes that span
     about a decade, where scientific labels hide the values a reader wants. With ``ticks``,
     label exactly those values and leave the minor ticks unlabelled."""
+    if not isinstance(axis, mpl.axis.Axis):
+        raise ValueError(f"axis must be a matplotlib axis such as ax.xaxis, got "
+                         f"{type(axis).__name__} {axis!r:.60}")
+    if ticks is not None:
+        ticks = as_positive_array(ticks, "ticks", ndim=1, min_size=1)
     fmt = mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}")
     if ticks is not None:
         axis.set_ticks(ticks)
@@ -78,7 +95,15 @@ def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str |
     :class:`scaling_lib.fitting.PowerLawFit`). If the law is right the residuals scatter around
     zero with no trend; a curve in them means the data are not that law.
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x = as_positive_array(x, "x", ndim=1, min_size=1)
+    y = as_positive_array(y, "y", ndim=1, min_size=1)
+    check_same_shape(x=x, y=y)
+    if not callable(getattr(fit, "predict", None)):
+        raise ValueError(f"fit must be a fit result with a predict method, got "
+                         f"{type(fit).__name__}")
+    if getattr(fit, "success", True) is False:
+        raise ValueError(f"fit failed ({fit.message}): there is no law to draw")
+    _check_text(xlabel=xlabel, ylabel=ylabel, label=label)
     if label is None:
         label = "fit"
         if hasattr(fit, "exponent_stderr"):
@@ -96,6 +121,21 @@ def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str |
     ax_res.plot(x, np.log(y) - np.log(fit.predict(x)), "o", color=COLORS[1])
     log_axes(ax_res, xlabel, "residual\n(log y − log fit)", logy=False)
     return fig
+
+
+def _check_axes(ax) -> None:
+    if not isinstance(ax, mpl.axes.Axes):
+        raise ValueError(f"ax must be a matplotlib Axes (from new_figure), got "
+                         f"{type(ax).__name__} {ax!r:.60}")
+
+
+def _check_text(optional=("title", "label"), **texts) -> None:
+    """Labels and titles are strings; None is allowed only for the ``optional`` ones."""
+    for name, value in texts.items():
+        if value is None and name in optional:
+            continue
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a str, got {type(value).__name__} {value!r:.60}")
 
 
 use_course_style()
