@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_nonnegative_array, as_positive_array, as_positive_int
+from ._validation import (as_bool, as_choice, as_nonnegative_array, as_positive_array,
+                          as_positive_float, as_positive_int)
 
 __all__ = [
     "TransformerShape",
@@ -311,6 +312,17 @@ def _check_shape(shape) -> TransformerShape:
     return shape
 
 
+def _broadcast(**arrays) -> None:
+    """A ValueError naming the arguments when their shapes do not broadcast together."""
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(f"{' and '.join(arrays)} must have shapes that broadcast together "
+                         f"(the same length, or one of them a single number), got {shapes}"
+                         ) from None
+
+
 def _require_gpt_style(shape, fn: str) -> TransformerShape:
     """``shape`` if it is a GPT-style block (two-matrix MLP, one K/V head per query head, one
     expert), else a ``ValueError`` naming the field: the counts of Kaplan et al. (2020) and
@@ -434,6 +446,7 @@ def n_params(shape: TransformerShape, embeddings: bool = False) -> int:
     >>> round(n_params(GPT3_175B, embeddings=True) / 1e9, 1)  # Brown et al. Table D.1: 174,600M
     174.6
     """
+    embeddings = as_bool(embeddings, "embeddings")
     parts = param_breakdown(shape)
     emb = sum(parts[k] for k in _EMBEDDING_PARTS)
     return int(parts["total"] if embeddings else parts["total"] - emb)
@@ -451,6 +464,7 @@ def active_params(shape: TransformerShape, embeddings: bool = False) -> int:
     12.88
     """
     s = _check_shape(shape)
+    embeddings = as_bool(embeddings, "embeddings")
     mlp = param_breakdown(s)["mlp"]                 # all n_experts MLPs of every block
     idle = mlp // s.n_experts * (s.n_experts - s.experts_per_token)
     return int(n_params(s, embeddings) - idle)
@@ -632,11 +646,13 @@ def ratio_to_6nd(shape: TransformerShape, *, count_embeddings: bool = True,
     1.03
     """
     s = _check_shape(shape)
+    count_embeddings = as_bool(count_embeddings, "count_embeddings")
+    count_logits = as_bool(count_logits, "count_logits")
     f = chinchilla_forward_flops(s)
     forward = f["total"] - (0 if count_embeddings else f["embeddings"]) \
         - (0 if count_logits else f["logits"])
-    n = gopher_n_params(s) if n_params_6nd is None else float(
-        as_positive_array(n_params_6nd, "n_params_6nd"))
+    n = gopher_n_params(s) if n_params_6nd is None else as_positive_float(n_params_6nd,
+                                                                          "n_params_6nd")
     # Hoffmann et al. 2022, Appendix F and Table A4: (3 x forward per sequence) / (6 N seq_len)
     return float(3 * forward / (6 * n * s.n_ctx))
 
@@ -672,9 +688,9 @@ def table_a4_ratios(*, count_embeddings: bool, count_logits: bool,
     >>> np.round(table_a4_ratios(count_embeddings=False, count_logits=False), 2)
     array([1.03, 1.1 , 1.08, 1.04, 1.03, 0.99])
     """
-    if n_params_convention not in _N_CONVENTIONS:
-        raise ValueError(f"n_params_convention must be one of {tuple(_N_CONVENTIONS)}, got "
-                         f"{n_params_convention!r}")
+    count_embeddings = as_bool(count_embeddings, "count_embeddings")
+    count_logits = as_bool(count_logits, "count_logits")
+    n_params_convention = as_choice(n_params_convention, "n_params_convention", _N_CONVENTIONS)
     n_of = _N_CONVENTIONS[n_params_convention]
     return np.array([ratio_to_6nd(r.shape, count_embeddings=count_embeddings,
                                   count_logits=count_logits, n_params_6nd=n_of(r.shape))
@@ -727,6 +743,7 @@ def training_flops(n_params, n_tokens) -> np.ndarray:
     """
     n = as_positive_array(n_params, "n_params")
     d = as_nonnegative_array(n_tokens, "n_tokens")
+    _broadcast(n_params=n, n_tokens=d)
     return 6.0 * n * d  # Kaplan et al. 2020, section 2.1: C ~ 6 N per training token
 
 
@@ -767,8 +784,8 @@ def activation_memory_per_layer(shape: TransformerShape, micro_batch_size: int =
     s = _require_gpt_style(shape, "activation_memory_per_layer")
     b = as_positive_int(micro_batch_size, "micro_batch_size")
     t = as_positive_int(tensor_parallel, "tensor_parallel")
-    if recompute not in _RECOMPUTE:
-        raise ValueError(f"recompute must be one of {_RECOMPUTE}, got {recompute!r}")
+    recompute = as_choice(recompute, "recompute", _RECOMPUTE)
+    sequence_parallel = as_bool(sequence_parallel, "sequence_parallel")
     sbh = s.n_ctx * b * s.d_model
     attn = 5 * s.n_heads * s.n_ctx / (s.d_model * t)   # softmax input/output and dropout mask
     if recompute == "full":
@@ -837,13 +854,16 @@ def training_memory(shape: TransformerShape, *, n_params_override: float | None 
                       DeprecationWarning, stacklevel=2)
         if n_params_override is None:
             n_params_override = deprecated["n_params"]
-    n = float(n_params(s, embeddings=True)) if n_params_override is None else float(
-        as_positive_array(n_params_override, "n_params_override"))
+    n = float(n_params(s, embeddings=True)) if n_params_override is None else \
+        as_positive_float(n_params_override, "n_params_override")
     dp = as_positive_int(data_parallel, "data_parallel")
     tp = as_positive_int(tensor_parallel, "tensor_parallel")
     pp = as_positive_int(pipeline_parallel, "pipeline_parallel")
-    if zero_stage not in (0, 1, 2, 3):
+    if isinstance(zero_stage, bool) or zero_stage not in (0, 1, 2, 3) \
+            or not isinstance(zero_stage, int):
         raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}")
+    recompute = as_choice(recompute, "recompute", _RECOMPUTE)
+    sequence_parallel = as_bool(sequence_parallel, "sequence_parallel")
     if s.n_layers % pp:
         raise ValueError(f"pipeline_parallel must divide n_layers, got pipeline_parallel={pp} "
                          f"and n_layers={s.n_layers}")
@@ -909,6 +929,9 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     u = as_positive_array(mfu, "mfu")
     if np.any(u > 1):
         raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
+    if np.any(n != np.floor(n)):
+        raise ValueError(f"n_devices must be whole numbers, got {n_devices!r}")
+    _broadcast(compute=c, n_devices=n, peak_flops=p, mfu=u)
     return c / (n * p * u)   # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_nonnegative_array, as_positive_array
+from ._validation import as_nonnegative_array, as_positive_array, as_positive_float
 from .flops import (PEAK_FLOPS, TransformerShape, _check_shape, active_params, n_params,
                     param_breakdown)
 
@@ -49,6 +49,13 @@ class Device:
     memory_bandwidth: float
     memory_bytes: float
     source: str
+
+    def __post_init__(self):
+        for name in ("name", "source"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a str, got {getattr(self, name)!r}")
+        for name in ("peak_flops", "memory_bandwidth", "memory_bytes"):
+            object.__setattr__(self, name, as_positive_float(getattr(self, name), name))
 
     @property
     def ridge_intensity(self) -> float:
@@ -171,14 +178,14 @@ def kv_cache_bytes(shape: TransformerShape, n_tokens, bytes_per_value: float = 2
     """
     s = _check_shape(shape)
     n = as_nonnegative_array(n_tokens, "n_tokens")
-    b = as_positive_array(bytes_per_value, "bytes_per_value")
+    b = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
     return 2.0 * s.n_layers * s.d_kv * n * b
 
 
 def weight_bytes(shape: TransformerShape, bytes_per_param: float = 2) -> float:
     """Bytes to hold every parameter (all experts, embeddings included): ``N x bytes_per_param``
     (2 for 16-bit weights, 1 for 8-bit, 0.5 for 4-bit)."""
-    b = float(as_positive_array(bytes_per_param, "bytes_per_param"))
+    b = as_positive_float(bytes_per_param, "bytes_per_param", high=64)
     return float(n_params(shape, embeddings=True) * b)
 
 
@@ -223,7 +230,8 @@ def decode_step(shape: TransformerShape, device: Device, batch_size=1, n_context
         raise ValueError(f"device must be a Device, got {device!r}")
     b = as_positive_array(batch_size, "batch_size")
     n = as_nonnegative_array(n_context, "n_context")
-    parts_bytes = float(as_positive_array(bytes_per_param, "bytes_per_param"))
+    parts_bytes = as_positive_float(bytes_per_param, "bytes_per_param", high=64)
+    bytes_per_value = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
     one_expert = param_breakdown(s)["mlp"] / s.n_experts       # one expert, all blocks
     idle = one_expert * (s.n_experts - experts_read(s, b)) if s.n_experts > 1 else 0.0
     # an untied token embedding is looked up row by row, not streamed: leave it out; a tied

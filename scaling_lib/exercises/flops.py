@@ -170,7 +170,8 @@ def check_forward_flops(func) -> Feedback:
     three released models (expected values from their checkpoints' parameter counts) and on
     shapes generated here."""
     if not callable(func):
-        return Feedback(False, f"pass your function itself, got {type(func).__name__}.")
+        return Feedback(False, f"The answer should be your function itself, got "
+                               f"{type(func).__name__}.")
     cases = [(name, c, n, _expected_from_release(total, c, n), 1e-4)
              for name, (total, c) in _RELEASED.items() for n in (1, 2048)]
     cases += [(f"a generated shape {c}", c, n, _expected_generated(c, n), 1e-9)
@@ -200,7 +201,7 @@ def check_forward_flops(func) -> Feedback:
                 hint = "the output matrix (d_model x vocab_size) makes the logits: count it."
             elif math.isclose(diff, -2 * L * n * d, rel_tol=1e-3) and n:
                 hint = "the scores and the weighted sum cost 2 n_context d_model each."
-            return Feedback(False, f"Not right for {name} at n_context = {n}: yours is "
+            return Feedback(False, f"Your count is not right for {name} at n_context = {n}: yours is "
                                    f"{got / expected:.4g} times the expected count. Hint: {hint}")
     return Feedback(True, "Correct on Llama 3 8B, Mistral 7B, Mixtral 8x7B and three generated "
                           "shapes.")

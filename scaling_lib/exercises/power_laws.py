@@ -51,7 +51,8 @@ def check_fit_function(func) -> Feedback:
     line through ``(log x, log y)``? Tried on an exact law, on noisy data generated here and on
     unsorted input; the expected values come from the covariance formula for the slope."""
     if not callable(func):
-        return Feedback(False, f"pass your function itself, got {type(func).__name__}.")
+        return Feedback(False, f"The answer should be your function itself, got "
+                               f"{type(func).__name__}.")
     rng = np.random.default_rng(2024)
     x1 = np.logspace(0, 3, 7)
     x2 = np.logspace(1, 5, 15)
@@ -75,7 +76,7 @@ def check_fit_function(func) -> Feedback:
                 hint = "the prefactor is exp(intercept), not the intercept."
             elif math.isclose(got_k, 1 / k, rel_tol=1e-6):
                 hint = "regress log y on log x, not log x on log y."
-            return Feedback(False, f"Not right on {name}. Hint: {hint}")
+            return Feedback(False, f"Your fit is not right on {name}. Hint: {hint}")
     return Feedback(True, "Correct on an exact law, on noisy data and on unsorted input.")
 
 

@@ -11,7 +11,30 @@ import dataclasses
 import numpy as np
 
 from .. import flops as F
+from .._validation import as_int, as_positive_array, as_positive_float, check_same_shape
 from . import COLORS, log_axes, new_figure, plain_log_ticks
+
+_MAX_CTX, _MAX_D = 2**24, 2**17
+
+
+def _shape_dict(value, name: str) -> dict:
+    """A non-empty ``{label: TransformerShape}``, else a ValueError naming ``name``."""
+    if not isinstance(value, dict) or not value or not all(
+            isinstance(v, F.TransformerShape) for v in value.values()):
+        raise ValueError(f"{name} must be a non-empty dict of TransformerShape, got {value!r}"[:200])
+    return value
+
+
+def _capacity(value, name: str = "device_memory_gb"):
+    """None (no line) or a memory in GB > 0."""
+    return None if value is None else as_positive_float(value, name)
+
+
+def _device(value, name: str = "device"):
+    from ..inference import Device
+    if not isinstance(value, Device):
+        raise ValueError(f"{name} must be a scaling_lib.inference.Device, got {value!r}"[:200])
+    return value
 
 __all__ = ["plot_flops_breakdown", "plot_ratio_to_6nd", "plot_attention_share",
            "plot_attention_share_map", "plot_table_a4", "plot_measured_vs_analytic",
@@ -45,6 +68,7 @@ def plot_flops_breakdown(shapes: dict):
     shapes : dict
         ``{label: TransformerShape}``, one bar each.
     """
+    shapes = _shape_dict(shapes, "shapes")
     fig, ax = new_figure(height=0.6 * len(shapes) + 1.8)
     labels = list(shapes)
     left = np.zeros(len(labels))
@@ -72,6 +96,16 @@ def plot_ratio_to_6nd(shapes, n_ctx_values=(2048, 8192, 32768)):
         A family of models of increasing size (their own ``n_ctx`` is replaced).
     n_ctx_values : sequence of int
     """
+    if isinstance(shapes, (str, bytes, dict)) or not hasattr(shapes, "__len__") or not shapes \
+            or not all(isinstance(s, F.TransformerShape) for s in shapes):
+        raise ValueError(f"shapes must be a non-empty sequence of TransformerShape, got "
+                         f"{shapes!r}"[:200])
+    if isinstance(n_ctx_values, (str, bytes)) or not hasattr(n_ctx_values, "__len__") \
+            or not n_ctx_values:
+        raise ValueError(f"n_ctx_values must be a non-empty sequence of context lengths, got "
+                         f"{n_ctx_values!r}")
+    n_ctx_values = [as_int(v, "n_ctx_values", minimum=1, maximum=_MAX_CTX)
+                    for v in n_ctx_values]
     fig, ax = new_figure()
     for i, n_ctx in enumerate(n_ctx_values):
         ss = [dataclasses.replace(s, n_ctx=n_ctx) for s in shapes]
@@ -107,6 +141,14 @@ class AttentionShareView:
 
     def __init__(self, widths=tuple(2**k for k in range(8, 15)), *, n_layers: int = 24,
                  d_head: int = 64, vocab_size: int = 32000):
+        if isinstance(widths, (str, bytes)) or np.ndim(widths) != 1 or len(widths) == 0:
+            raise ValueError(f"widths must be a non-empty sequence of d_model values, got "
+                             f"{widths!r}"[:200])
+        widths = [as_int(w.item() if isinstance(w, np.generic) else w, "widths", minimum=1,
+                         maximum=_MAX_D) for w in widths]
+        n_layers = as_int(n_layers, "n_layers", minimum=1, maximum=1000)
+        d_head = as_int(d_head, "d_head", minimum=1, maximum=_MAX_D)
+        vocab_size = as_int(vocab_size, "vocab_size", minimum=1, maximum=10**7)
         self.n_layers, self.d_head, self.vocab_size = n_layers, d_head, vocab_size
         self.ctx = np.unique(np.geomspace(128, 2**20, 60).astype(int))
         self.fig, (self.ax0, self.ax1) = new_figure(2, width=9.5, height=3.8)
@@ -131,6 +173,8 @@ class AttentionShareView:
 
     def update(self, n_ctx: int = 2048, d_model: int = 1024):
         """Show ``(n_ctx, d_model)``; returns the figure."""
+        n_ctx = as_int(n_ctx, "n_ctx", minimum=1, maximum=_MAX_CTX)
+        d_model = as_int(d_model, "d_model", minimum=1, maximum=_MAX_D)
         shape = _attention_shape(n_ctx, d_model, self.n_layers, self.d_head, self.vocab_size)
         for bar, share in zip(self.bars, _op_shares(shape)):
             bar.set_width(100 * share)
@@ -143,13 +187,17 @@ class AttentionShareView:
 
 def update_attention_share(view: AttentionShareView, n_ctx: int, d_model: int):
     """The widget's update step (a plain function, for benchmarks): ``view.update``."""
+    if not isinstance(view, AttentionShareView):
+        raise ValueError(f"view must be an AttentionShareView, got {view!r}")
     return view.update(n_ctx, d_model)
 
 
 def plot_attention_share(n_ctx: int = 2048, d_model: int = 1024, *, n_layers: int = 24,
                          d_head: int = 64, vocab_size: int = 32000):
     """One frame of the attention-share widget (see :class:`AttentionShareView`)."""
-    widths = sorted({256, 1024, 4096, 16384, int(d_model)})
+    d_model = as_int(d_model, "d_model", minimum=1, maximum=_MAX_D)
+    n_ctx = as_int(n_ctx, "n_ctx", minimum=1, maximum=_MAX_CTX)
+    widths = sorted({256, 1024, 4096, 16384, d_model})
     view = AttentionShareView(widths, n_layers=n_layers, d_head=d_head, vocab_size=vocab_size)
     return view.update(n_ctx, d_model)
 
@@ -160,6 +208,9 @@ def plot_attention_share_map(*, n_layers: int = 24, d_head: int = 64, vocab_size
     Dashed contours mark 10 % and 50 %; the dotted line is ``n_ctx = 12 d_model``, where
     Kaplan's context term equals ``2N`` (Kaplan et al. 2020, section 2.1).
     """
+    n_layers = as_int(n_layers, "n_layers", minimum=1, maximum=1000)
+    d_head = as_int(d_head, "d_head", minimum=1, maximum=_MAX_D)
+    vocab_size = as_int(vocab_size, "vocab_size", minimum=1, maximum=10**7)
     ctx = np.geomspace(256, 2**20, 49)
     widths = np.geomspace(256, 32768, 29)
     share = np.empty((widths.size, ctx.size))
@@ -193,6 +244,12 @@ def plot_table_a4(conventions: dict):
     conventions : dict
         ``{label: array of six ratios}`` (e.g. from :func:`scaling_lib.flops.table_a4_ratios`).
     """
+    if not isinstance(conventions, dict) or not conventions:
+        raise ValueError(f"conventions must be a non-empty dict of six ratios each, got "
+                         f"{conventions!r}"[:200])
+    conventions = {k: as_positive_array(v, "conventions", ndim=1) for k, v in conventions.items()}
+    if any(v.size != len(F.HOFFMANN_TABLE_A4) for v in conventions.values()):
+        raise ValueError("conventions must hold six ratios each, one per row of Table A4")
     rows = F.HOFFMANN_TABLE_A4
     n = np.array([F.gopher_n_params(r.shape) for r in rows], dtype=float)
     fig, ax = new_figure()
@@ -211,9 +268,10 @@ def plot_measured_vs_analytic(analytic, measured, d_model):
     """Excess of the measured (counted) forward FLOPs over the analytic count of Appendix F, in
     percent, against the width ``d_model`` (log x): what Appendix F leaves out shrinks like
     ``1/d``."""
-    a = np.asarray(analytic, dtype=float)
-    m = np.asarray(measured, dtype=float)
-    d = np.asarray(d_model, dtype=float)
+    a = as_positive_array(analytic, "analytic", ndim=1)
+    m = as_positive_array(measured, "measured", ndim=1)
+    d = as_positive_array(d_model, "d_model", ndim=1)
+    check_same_shape(analytic=a, measured=m, d_model=d)
     fig, ax = new_figure(height=3.6)
     excess = 100 * (m / a - 1)
     ax.plot(d, excess, "o-", color=COLORS[0], label="measured / Appendix F - 1")
@@ -238,6 +296,11 @@ def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
         Draw a line at this capacity (80 GB: an A100 or H100 with 80 GB).
     """
     parts = ["weights", "gradients", "optimizer_states", "activations"]
+    if not isinstance(configs, dict) or not configs or not all(
+            isinstance(v, dict) and set(parts) | {"total"} <= set(v) for v in configs.values()):
+        raise ValueError("configs must be a non-empty dict of training_memory results, got "
+                         f"{configs!r}"[:200])
+    device_memory_gb = _capacity(device_memory_gb)
     names = {"weights": "weights (16-bit)", "gradients": "gradients (16-bit)",
              "optimizer_states": "Adam states + fp32 master", "activations": "activations"}
     markers = {"weights": "o", "gradients": "s", "optimizer_states": "D", "activations": "^"}
@@ -303,6 +366,8 @@ def plot_params_and_flops(models: dict, n_context: int = 4096):
     """
     from .. import inference as I
 
+    models = _shape_dict(models, "models")
+    n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
     fig, (ax0, ax1) = new_figure(2, width=10, height=0.55 * len(models) + 2.4, sharey=True)
     labels = list(models)
     left = np.zeros(len(labels))
@@ -334,14 +399,24 @@ def plot_kv_cache(shape, *, n_tokens=None, kv_heads=None, device_memory_gb: floa
     and one device's memory for scale."""
     from .. import inference as I
 
-    n = np.geomspace(256, 2**20, 60) if n_tokens is None else np.asarray(n_tokens, float)
+    F._check_shape(shape)
+    device_memory_gb = _capacity(device_memory_gb)
+    n = np.geomspace(256, 2**20, 60) if n_tokens is None else as_positive_array(n_tokens,
+                                                                                "n_tokens")
+    if kv_heads is not None and (not isinstance(kv_heads, dict) or not kv_heads):
+        raise ValueError(f"kv_heads must be a non-empty dict {{label: K/V heads}}, got "
+                         f"{kv_heads!r}"[:200])
+    bytes_per_value = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
     if kv_heads is None:
         kv_heads = {f"multi-head ({shape.n_heads} K/V heads)": shape.n_heads,
                     f"grouped-query ({shape.n_kv_heads} K/V heads)": shape.n_kv_heads,
                     "multi-query (1 K/V head)": 1}
     fig, ax = new_figure()
     for i, (label, kv) in enumerate(kv_heads.items()):
-        s = dataclasses.replace(shape, n_kv_heads=kv)
+        try:
+            s = dataclasses.replace(shape, n_kv_heads=kv)
+        except ValueError as exc:
+            raise ValueError(f"kv_heads: {exc}") from None
         ax.plot(n, I.kv_cache_bytes(s, n, bytes_per_value) / 1e9, color=COLORS[i], lw=2,
                 label=label)
     ax.axhline(I.weight_bytes(shape) / 1e9, color="0.3", ls="-.", lw=1,
@@ -359,6 +434,11 @@ def plot_roofline(shape, devices: dict, *, batch_sizes=(1, 16, 128, 1024), n_con
     device, with one decode step of ``shape`` at several batch sizes on each (log-log)."""
     from .. import inference as I
 
+    F._check_shape(shape)
+    if not isinstance(devices, dict) or not devices:
+        raise ValueError(f"devices must be a non-empty dict of Device, got {devices!r}"[:200])
+    for dev in devices.values():
+        _device(dev, "devices")
     fig, ax = new_figure(width=6.8, height=4.4)
     x = np.geomspace(0.3, 3e4, 200)
     markers = "osD^v"
@@ -383,17 +463,22 @@ def plot_decode_map(shape, device, *, batch_sizes=None, contexts=None):
     and caches no longer fit in the device's memory and where decoding turns compute-bound."""
     from .. import inference as I
 
-    b = np.geomspace(1, 1024, 41) if batch_sizes is None else np.asarray(batch_sizes, float)
+    F._check_shape(shape)
+    device = _device(device)
+    b = np.geomspace(1, 1024, 41) if batch_sizes is None else as_positive_array(batch_sizes,
+                                                                                "batch_sizes")
     # Llama 3 was trained on 8,192-token sequences (Meta's model card): stop there
-    c = np.geomspace(128, 8192, 31) if contexts is None else np.asarray(contexts, float)
+    c = np.geomspace(128, 8192, 31) if contexts is None else as_positive_array(contexts,
+                                                                               "contexts")
     B, C = np.meshgrid(b, c)
     st = I.decode_step(shape, device, B, C)
     mem = I.weight_bytes(shape) + B * I.kv_cache_bytes(shape, C + 1)
     fig, ax = new_figure(width=6.6, height=4.4)
     tps = np.where(mem <= device.memory_bytes, st["tokens_per_second"], np.nan)
     from matplotlib.colors import LogNorm
+    fits = tps[np.isfinite(tps)]      # empty when even the weights do not fit
     mesh = ax.pcolormesh(b, c, tps, shading="auto", cmap="viridis",
-                         norm=LogNorm(np.nanmin(tps), np.nanmax(tps)))
+                         norm=LogNorm(fits.min(), fits.max()) if fits.size else LogNorm(1, 10))
     ax.contour(b, c, mem / device.memory_bytes, levels=[1], colors="k", linestyles="--")
     ax.contour(b, c, st["compute_time"] / st["memory_time"], levels=[1], colors="w",
                linestyles=":")
@@ -419,8 +504,8 @@ class DecodePointView:
         from .. import inference as I
 
         self._I = I
-        self.shape = F.LLAMA3_8B if shape is None else shape
-        self.device = I.H100_SXM if device is None else device
+        self.shape = F.LLAMA3_8B if shape is None else F._check_shape(shape)
+        self.device = I.H100_SXM if device is None else _device(device)
         self.fig, ax = new_figure(width=6.8, height=4.2)
         x = np.geomspace(0.3, 3e4, 200)
         ax.plot(x, np.minimum(self.device.peak_flops, x * self.device.memory_bandwidth) / 1e12,
@@ -438,6 +523,8 @@ class DecodePointView:
 
     def update(self, batch_size: int = 1, n_context: int = 4096):
         """Show a step of ``batch_size`` sequences at ``n_context`` tokens; returns the figure."""
+        batch_size = as_int(batch_size, "batch_size", minimum=1, maximum=2**20)
+        n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
         I, dev = self._I, self.device
         st = I.decode_step(self.shape, dev, batch_size, n_context)
         mem = self.weight_bytes + batch_size * float(I.kv_cache_bytes(self.shape, n_context + 1))
@@ -453,6 +540,8 @@ class DecodePointView:
 
 def update_decode_point(view: DecodePointView, batch_size: int, n_context: int):
     """The widget's update step (a plain function, for benchmarks): ``view.update``."""
+    if not isinstance(view, DecodePointView):
+        raise ValueError(f"view must be a DecodePointView, got {view!r}")
     return view.update(batch_size, n_context)
 
 
@@ -469,5 +558,8 @@ def close(fig) -> None:
     from the glued one.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {fig!r}"[:200])
     plt.close(fig)

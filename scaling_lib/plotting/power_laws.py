@@ -145,6 +145,8 @@ class PowerLawExplorerView:
 def update_power_law_explorer(view: PowerLawExplorerView, noise: float, decades_fit: float,
                               offset: float):
     """The widget's update step (a plain function, for benchmarks): ``view.update``."""
+    if not isinstance(view, PowerLawExplorerView):
+        raise ValueError(f"view must be a PowerLawExplorerView, got {view!r}")
     return view.update(noise, decades_fit, offset)
 
 
