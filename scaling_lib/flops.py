@@ -935,5 +935,10 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     return c / (n * p * u)   # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
 
 
-# The counted NumPy forward pass lives in its own module; its names stay importable from here.
-from .counted import FlopCounter, counted_forward  # noqa: E402,F401  (after the definitions)
+# The counted NumPy forward pass lives in its own module; its names stay importable from here,
+# loaded on first use so that importing either module first works.
+def __getattr__(name):
+    if name in ("FlopCounter", "counted_forward"):
+        from . import counted
+        return getattr(counted, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
