@@ -58,7 +58,7 @@ class FlopCounter:
             raise ValueError(f"a and b do not multiply: a has shape {a.shape}, b {b.shape}")
         out = a @ b
         k = a.shape[-1]
-        # out has shape (..., m, n); each entry is k multiplies and k adds: 2 k FLOPs
+        # out has shape (..., m, n); each entry: k multiplies, k adds
         self.add(name, 2 * k * out.size)
         return out
 
