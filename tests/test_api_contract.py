@@ -681,6 +681,15 @@ def _view(cls):
     return factory
 
 
+def _widget(cls, update_fn, kinds, **valid):
+    """Entries for a widget view's ``update`` method and the plain update function."""
+    first = next(iter(kinds))
+    return {f"{cls}.update": Entry(dict, kinds, call=_method(_view(cls), "update"),
+                                   result="none", **FIGURE),
+            update_fn: Entry(lambda: {"view": _view(cls)(), **valid},
+                             {"view": thing(), first: kinds[first]}, result="none", **FIGURE)}
+
+
 def _counter():
     from scaling_lib.counted import FlopCounter
     return FlopCounter()
@@ -836,14 +845,9 @@ CH01: dict[str, dict[str, Entry | str]] = {
         "AttentionShareView": Entry(lambda: {"widths": (256, 1024)},
                                     {"widths": custom(None, [], [0], "a")}, result="none",
                                     **FIGURE),
-        "AttentionShareView.update": Entry(
-            dict, {"n_ctx": integer(minimum=1, maximum=2**24),
-                   "d_model": integer(minimum=1, maximum=2**17)},
-            call=_method(_view("AttentionShareView"), "update"), result="none", **FIGURE),
-        "update_attention_share": Entry(
-            lambda: {"view": _view("AttentionShareView")(), "n_ctx": 2048, "d_model": 1024},
-            {"view": thing(), "n_ctx": integer(minimum=1, maximum=2**24)}, result="none",
-            **FIGURE),
+        **_widget("AttentionShareView", "update_attention_share",
+                  {"n_ctx": integer(minimum=1, maximum=2**24),
+                   "d_model": integer(minimum=1, maximum=2**17)}, n_ctx=2048, d_model=1024),
         "plot_attention_share_map": Entry(dict, {"n_layers": integer(minimum=1, maximum=1000)},
                                           result="none", examples=2),
         "plot_table_a4": Entry(lambda: {"conventions": {"a": np.ones(6)}},
@@ -875,27 +879,17 @@ CH01: dict[str, dict[str, Entry | str]] = {
         "DecodePointView": Entry(dict, {"shape": custom("a", 3, [1]),
                                         "device": custom("a", 3, [1])}, result="none",
                                  **FIGURE),
-        "DecodePointView.update": Entry(
-            dict, {"batch_size": integer(minimum=1, maximum=2**20),
-                   "n_context": integer(minimum=0, maximum=2**24)},
-            call=_method(_view("DecodePointView"), "update"), result="none", **FIGURE),
-        "update_decode_point": Entry(
-            lambda: {"view": _view("DecodePointView")(), "batch_size": 1, "n_context": 128},
-            {"view": thing(), "batch_size": integer(minimum=1, maximum=2**20)}, result="none",
-            **FIGURE),
+        **_widget("DecodePointView", "update_decode_point",
+                  {"batch_size": integer(minimum=1, maximum=2**20),
+                   "n_context": integer(minimum=0, maximum=2**24)}, batch_size=1, n_context=128),
         "close": Entry(lambda: {"fig": plt.figure()}, {"fig": thing()}, result="none"),
     },
 }
 CH01["scaling_lib.plotting.power_laws"] = {
     "PowerLawExplorerView": Entry(dict, {"seed": rng()}, result="none", **FIGURE),
-    "PowerLawExplorerView.update": Entry(
-        dict, {"noise": number(low=0, high=1), "decades_fit": number(low=0.5, high=6),
-               "offset": number(low=0, high=100)},
-        call=_method(_view("PowerLawExplorerView"), "update"), result="none", **FIGURE),
-    "update_power_law_explorer": Entry(
-        lambda: {"view": _view("PowerLawExplorerView")(), "noise": 0.02, "decades_fit": 2.0,
-                 "offset": 1.0},
-        {"view": thing(), "noise": number(low=0, high=1)}, result="none", **FIGURE),
+    **_widget("PowerLawExplorerView", "update_power_law_explorer",
+              {"noise": number(low=0, high=1), "decades_fit": number(low=0.5, high=6),
+               "offset": number(low=0, high=100)}, noise=0.02, decades_fit=2.0, offset=1.0),
 }
 for _module, _entries in CH01.items():
     CONTRACT.setdefault(_module, {}).update(_entries)
