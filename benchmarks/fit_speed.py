@@ -7,7 +7,9 @@
    successive halving, then L-BFGS-B polish of the best few.
 
 It checks both reach the same optimum (objective within 1e-9 relative, parameters within the
-tolerances below), prints the speed ratio, and times a bootstrap of 1,000 resamples.
+tolerances below), prints the speed ratio, and times a bootstrap of 1,000 resamples. PASS means
+the same optimum and a faster batched fit, in this one run; absolute times depend on the machine
+and are printed, not judged.
 
 Run:  .venv/bin/python benchmarks/fit_speed.py          (the loop takes minutes)
       .venv/bin/python benchmarks/fit_speed.py --quick  (loop over every 10th start only)
@@ -18,11 +20,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from scaling_lib import chinchilla as ch
-from scaling_lib.data import load_chinchilla_runs
+# run from a checkout without installing the package: put the repository root on the path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scaling_lib import chinchilla as ch  # noqa: E402
+from scaling_lib.data import load_chinchilla_runs  # noqa: E402
 
 # Tolerances for "the same optimum": relative on E, A, B; absolute on alpha and beta.
 RTOL_OBJECTIVE = 1e-9
@@ -79,7 +85,7 @@ def main(argv=None) -> int:
     print(f"speed-up: {t_slow_full / t_fast:.0f}x")
     print(f"time, bootstrap of 1,000 resamples: {t_boot:.1f} s "
           f"({boot.converged.sum()} converged)")
-    ok = same_objective and same_params and t_fast < 0.5 and t_boot < 30
+    ok = same_objective and same_params and t_fast < t_slow_full
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

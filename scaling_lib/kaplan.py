@@ -16,14 +16,23 @@ or table it comes from (``KAPLAN_2020.source("alpha_n")``). The joint fit of L(N
 (Table 2) has slightly different constants; it is :data:`KAPLAN_2020_LND` and it is the one behind
 the overfitting rule D >~ 5e3 N^0.74 (eq. 4.4).
 
-The second half of the module fits a compute-efficient frontier to IsoFLOP runs: for each compute
-budget, the model size with the lowest loss (refined by a parabola in log N), then a power law
-N_opt = k C^a through those minima, with an ordinary-least-squares and a bootstrap interval for
-``a`` (Kaplan reports a = 0.73, Table 6; Porian et al. 2024 reproduce a Kaplan-like 0.88).
+Two kinds of compute. ``C_min`` is the least compute that reaches a given loss, the compute of a
+run at a batch far below the critical batch size B_crit. A run at batch B needs
+``S = S_min (1 + B_crit / B)`` steps (eq. 5.4) and ``C = C_min (1 + B / B_crit)`` FLOPs (eq. 5.5),
+the trade-off of McCandlish et al. (2018). Kaplan et al.'s Figure 14 (left) fits the
+compute-efficient model size both ways: ``N = 1.3e9 C_min^0.73`` against ``C_min`` (Table 6) and
+``N = 1.6e9 C^0.88`` against raw compute C (fields ``p_n_raw``, ``n_e_raw``). Runs whose compute is
+not adjusted to the critical batch, such as Porian et al.'s (2024), are to be compared with 0.88.
+
+The IsoFLOP frontier (the model size with the lowest loss at each budget, and a power law through
+those minima) is computed by :func:`scaling_lib.chinchilla.isoflop_minima`, the one estimator the
+course uses in Chapters 2 and 3; :func:`compute_efficient_frontier` is kept as a thin, deprecated
+wrapper around it.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -31,6 +40,7 @@ from scipy import optimize
 
 from ._validation import (as_positive_array, as_positive_int, check_min_length,
                           check_same_shape)
+from .chinchilla._solver import as_rng
 from .fitting import PowerLawFit, fit_power_law, percentile_interval
 
 __all__ = [
@@ -54,6 +64,7 @@ __all__ = [
     "overfitting_ratio",
     "overfitting_tokens",
     "tokens_to_reach_loss",
+    "resource_factor",
     "KaplanLossFit",
     "fit_kaplan_loss",
     "IsoFlopFrontier",
@@ -108,6 +119,10 @@ class KaplanConstants:
     s_e: float = _const(5.4e3, "Kaplan et al. 2020, Table 6", "steps")
     p_d: float = _const(0.27, "Kaplan et al. 2020, Table 6 (1 epoch)", "")
     d_e: float = _const(2e10, "Kaplan et al. 2020, Table 6 (1 epoch)", "tokens")
+    p_n_raw: float = _const(0.88, "Kaplan et al. 2020, Figure 14 left (raw compute C, "
+                            "not adjusted to the critical batch)", "")
+    n_e_raw: float = _const(1.6e9, "Kaplan et al. 2020, Figure 14 left (raw compute C, "
+                            "not adjusted to the critical batch)", "non-embedding params")
 
     def __post_init__(self):
         for f in fields(self):
@@ -450,6 +465,22 @@ def tokens_to_reach_loss(loss, n_params, constants: KaplanConstants = KAPLAN_202
 
 # --- fitting Kaplan's L(N, D) to measurements -------------------------------------------------
 
+def resource_factor(exponent, loss_ratio: float = 0.9):
+    """How many times more of a resource lowers the loss by the factor ``loss_ratio`` under a
+    pure power law ``L ∝ X**-exponent``: ``(1 / loss_ratio) ** (1 / exponent)``.
+
+    Examples
+    --------
+    >>> [f"{resource_factor(a):.1f}" for a in (0.076, 0.095, 0.050)]   # 10 % lower loss
+    ['4.0', '3.0', '8.2']
+    """
+    exponent = as_positive_array(exponent, "exponent")
+    ratio = float(as_positive_array(loss_ratio, "loss_ratio"))
+    if not ratio < 1:
+        raise ValueError(f"loss_ratio must lie in (0, 1), got {loss_ratio!r}")
+    return _maybe_scalar((1.0 / ratio) ** (1.0 / exponent))
+
+
 @dataclass(frozen=True)
 class KaplanLossFit:
     """Result of :func:`fit_kaplan_loss`: the four constants of eq. 1.5 fitted to data.
@@ -492,8 +523,8 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
         Positive, finite and of the same length (at least five points).
     n_starts : int
         Number of random starting points (plus one deterministic start).
-    rng : numpy.random.Generator, optional
-        Source of the starting points; defaults to ``np.random.default_rng(0)``.
+    rng : None, int or numpy.random.Generator
+        Source of the starting points, through ``numpy.random.default_rng``; None means seed 0.
 
     Returns
     -------
@@ -519,7 +550,7 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
     check_same_shape(n_params=n, n_tokens=d, loss=y)
     check_min_length(y, "loss", 5)
     n_starts = as_positive_int(n_starts, "n_starts")
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = as_rng(0 if rng is None else rng)   # a fixed default keeps notebooks reproducible
     ln, ld, ly = np.log(n), np.log(d), np.log(y)
 
     def resid(p):
@@ -552,21 +583,20 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
                          f"best of {len(starts)} starts: {best.message}")
 
 
-# --- a compute-efficient frontier from IsoFLOP runs ------------------------------------------
+# --- a compute-efficient frontier from IsoFLOP runs (deprecated wrapper) ----------------------
 
 @dataclass(frozen=True)
 class IsoFlopFrontier:
-    """Result of :func:`compute_efficient_frontier`.
+    """Result of :func:`compute_efficient_frontier` (deprecated).
 
     Attributes
     ----------
     compute : ndarray
-        The distinct budgets, in increasing order (FLOPs).
+        The budgets with an interior minimum, in increasing order (FLOPs).
     n_opt, loss_opt : ndarray
         Loss-minimizing model size and the loss there, one per budget.
     refined : ndarray of bool
-        True where a convex parabola refined the grid minimum; False where the grid point itself
-        is used (minimum at the edge of the grid, or too few points).
+        All True: every budget listed has an interior parabola minimum.
     fit : PowerLawFit
         ``n_opt = prefactor * compute**exponent``, least squares in log space.
     """
@@ -578,80 +608,28 @@ class IsoFlopFrontier:
     fit: PowerLawFit
 
 
-def _vertex(log_n, loss, i, window):
-    if window == 0:
-        return log_n[i], loss[i], False
-    lo, hi = max(0, i - window), min(log_n.size, i + window + 1)
-    if i == 0 or i == log_n.size - 1 or hi - lo < 3:
-        return log_n[i], loss[i], False
-    a, b, c = np.polyfit(log_n[lo:hi], loss[lo:hi], 2)
-    if a <= 0:
-        return log_n[i], loss[i], False
-    x = -b / (2 * a)
-    if not log_n[lo] <= x <= log_n[hi - 1]:
-        return log_n[i], loss[i], False
-    return x, c - b * b / (4 * a), True
+def compute_efficient_frontier(compute, n_params, loss, *, window=None) -> IsoFlopFrontier:
+    """Deprecated: use :func:`scaling_lib.chinchilla.isoflop_minima`, which this calls.
 
-
-def compute_efficient_frontier(compute, n_params, loss, *, window: int = 1) -> IsoFlopFrontier:
-    """Loss-minimizing model size for each compute budget, and a power law through them.
-
-    Method: group the runs by budget; sort each group by N; take the run with the lowest loss;
-    fit a parabola in log N to it and its ``window`` neighbours on each side; use the vertex if
-    the parabola is convex and its vertex lies inside those points, otherwise keep the grid
-    point. Then fit ``N_opt = k C^a`` by least squares in log space
-    (:func:`scaling_lib.fitting.fit_power_law`). This is the idea of Kaplan et al. (2020),
-    Section 6.1 (the model size that reaches the lowest loss for each compute), applied to
-    IsoFLOP slices as in Porian et al. (2024).
-
-    Parameters
-    ----------
-    compute, n_params, loss : array_like
-        One entry per run: budget C (FLOPs), model size N, final loss; positive and finite.
-    window : int
-        Neighbours on each side used by the parabola (1 = three points); 0 keeps the grid
-        point with the lowest loss, without refinement.
-
-    Returns
-    -------
-    IsoFlopFrontier
+    ``window`` is the half-width in decades of the parabola's window (default
+    :data:`scaling_lib.chinchilla.ISOFLOP_WINDOW`). Budgets without an interior minimum are left
+    out, as in :func:`~scaling_lib.chinchilla.isoflop_minima`.
 
     Raises
     ------
     ValueError
-        Bad input (named), or fewer than two budgets.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> c = np.repeat([1e18, 1e19, 1e20], 7)
-    >>> n = np.tile(np.logspace(7, 10, 7), 3)
-    >>> n_star = 0.1 * c**0.5                       # a known frontier
-    >>> loss = 2 + 0.1 * np.log(n / n_star) ** 2    # parabolic IsoFLOP slices
-    >>> fr = compute_efficient_frontier(c, n, loss)
-    >>> round(fr.fit.exponent, 6), bool(fr.refined.all())
-    (0.5, True)
+        Bad input (named), or fewer than two budgets with an interior minimum.
     """
-    c = as_positive_array(compute, "compute").ravel()
-    n = as_positive_array(n_params, "n_params").ravel()
-    y = as_positive_array(loss, "loss").ravel()
-    check_same_shape(compute=c, n_params=n, loss=y)
-    if window != 0:
-        window = as_positive_int(window, "window")
-    budgets = np.unique(c)
-    if budgets.size < 2:
-        raise ValueError(f"compute needs at least 2 distinct budgets, got {budgets.size}")
-    n_opt, l_opt, refined = [], [], []
-    for budget in budgets:
-        sel = c == budget
-        order = np.argsort(n[sel])
-        log_n, yy = np.log(n[sel][order]), y[sel][order]
-        x, lmin, ok = _vertex(log_n, yy, int(np.argmin(yy)), window)
-        n_opt.append(np.exp(x))
-        l_opt.append(lmin)
-        refined.append(ok)
-    n_opt, l_opt = np.array(n_opt), np.array(l_opt)
-    return IsoFlopFrontier(budgets, n_opt, l_opt, np.array(refined), fit_power_law(budgets, n_opt))
+    from .chinchilla import ISOFLOP_WINDOW, isoflop_minima
+
+    warnings.warn("compute_efficient_frontier is deprecated; use "
+                  "scaling_lib.chinchilla.isoflop_minima", DeprecationWarning, stacklevel=2)
+    res = isoflop_minima(n_params, compute, loss, window=ISOFLOP_WINDOW if window is None else window)
+    if not res.success:
+        raise ValueError(f"compute needs at least 2 budgets with an interior minimum: {res.message}")
+    good = res.table[res.table.interior]
+    return IsoFlopFrontier(good.compute.to_numpy(), good.n_opt.to_numpy(),
+                           good.loss_opt.to_numpy(), np.ones(len(good), dtype=bool), res.n_fit)
 
 
 @dataclass(frozen=True)
@@ -677,8 +655,8 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
         Positive, finite, same length, at least three points.
     n_boot : int
         Number of resamples.
-    rng : numpy.random.Generator, optional
-        Defaults to ``np.random.default_rng(0)``.
+    rng : None, int or numpy.random.Generator
+        Through ``numpy.random.default_rng``; None means seed 0.
 
     Examples
     --------
@@ -695,7 +673,7 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 3)
     n_boot = as_positive_int(n_boot, "n_boot")
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = as_rng(0 if rng is None else rng)   # a fixed default keeps notebooks reproducible
     lx, ly = np.log(x), np.log(y)
     out = np.empty(n_boot)
     k = 0

@@ -15,7 +15,7 @@ import numpy as np
 from .._validation import (as_bool, as_float, as_int, as_positive_array, check_same_shape)
 
 __all__ = ["COLORS", "new_figure", "log_axes", "plain_log_ticks", "use_course_style",
-           "plot_fit_with_residuals"]
+           "plot_fit_with_residuals", "close"]
 
 #: A colour-blind-safe cycle (Okabe & Ito 2008) used by every figure.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -68,6 +68,12 @@ def log_axes(ax, xlabel: str, ylabel: str, *, logx: bool = True, logy: bool = Tr
     if title:
         ax.set_title(title)
     return ax
+
+
+def close(fig) -> None:
+    """Close a figure that has already been displayed (for instance glued with
+    ``glue(key, fig)``), so that the notebook's inline backend does not show it a second time."""
+    plt.close(fig)
 
 
 def plain_log_ticks(axis, ticks=None) -> None:

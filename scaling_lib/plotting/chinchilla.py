@@ -12,9 +12,10 @@ from matplotlib.colors import Normalize
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import chinchilla as ch
-from . import COLORS, log_axes, new_figure
+from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-exported)
 
 __all__ = [
+    "close",
     "plot_runs_and_frontiers",
     "plot_envelope",
     "plot_isoflop_profiles",
@@ -22,6 +23,8 @@ __all__ = [
     "plot_tokens_per_param",
     "plot_kaplan_vs_chinchilla",
     "plot_porian_exponents",
+    "plot_window_sensitivity",
+    "plot_early_stop_spread",
     "plot_inference_optimal",
     "show_inference_optimal",
 ]
@@ -58,6 +61,7 @@ def plot_envelope(runs: pd.DataFrame, envelope: ch.EnvelopeResult):
     ax0.step(fr.compute, fr.loss, where="post", color=COLORS[1], lw=1.5)
     ax0.scatter(fr.compute, fr.loss, s=14, color=COLORS[1], label="envelope")
     log_axes(ax0, _C, _LOSS, title="Lowest loss for each amount of compute")
+    plain_log_ticks(ax0.yaxis)
     ax0.legend()
     ax1.scatter(fr.compute, fr.n_params, s=14, color=COLORS[1], label="runs on the envelope")
     if envelope.n_fit is not None:
@@ -76,7 +80,7 @@ def plot_isoflop_profiles(n_params, compute, loss, result: ch.IsoFLOPResult, *, 
     n = np.asarray(n_params, dtype=float)
     c = np.asarray(compute, dtype=float)
     ell = np.asarray(loss, dtype=float)
-    grid, group = ch._group_budgets(c, budgets, rtol)
+    grid, group = ch.group_budgets(c, budgets, rtol)
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.8)
     cmap = colormaps["plasma"]
     table = result.table
@@ -90,12 +94,17 @@ def plot_isoflop_profiles(n_params, compute, loss, result: ch.IsoFLOPResult, *, 
         row = table[np.isclose(table.compute, cb, rtol=1e-9)]
         if len(row) and np.isfinite(row.n_opt.iloc[0]):
             r = row.iloc[0]
-            u = np.linspace(np.log(n[sel].min()), np.log(n[sel].max()), 60)
+            half = np.inf if result.window is None else result.window * np.log(10)
+            u_lo = max(np.log(n[sel].min()), np.log(r.n_opt) - half)
+            u_hi = min(np.log(n[sel].max()), np.log(r.n_opt) + half)
+            u = np.linspace(u_lo, u_hi, 60)     # the parabola only where it was fitted
             ax0.plot(np.exp(u), r.loss_opt + r.curvature * (u - np.log(r.n_opt)) ** 2,
                      color=color, lw=1, label=f"{cb:.2g}")
             if r.interior:
                 ax0.plot(r.n_opt, r.loss_opt, "k*", ms=7)
     log_axes(ax0, _N, _LOSS, logy=False, title=title or "IsoFLOP profiles (star = minimum)")
+    if len(table) and table.interior.any():
+        ax0.set_ylim(ell.min() - 0.05, float(table.loss_opt[table.interior].max()) + 0.8)
     ax0.legend(title="C (FLOPs)", fontsize=6, title_fontsize=7, ncol=2)
     good = table[table.interior]
     ax1.scatter(good.compute, good.n_opt, color=COLORS[0], zorder=3, label="parabola minima")
@@ -135,7 +144,7 @@ def plot_tokens_per_param(boot: ch.BootstrapResult, fits: Mapping[str, ch.Parame
                           compute=None, level: float = 0.95):
     """Compute-optimal tokens per parameter against budget: bootstrap band of our fit, the
     published fits, and Hoffmann et al.'s Table 3 (approach 1)."""
-    c = np.logspace(18, 26, 60) if compute is None else np.asarray(compute, dtype=float)
+    c = np.logspace(18, 28.5, 70) if compute is None else np.asarray(compute, dtype=float)
     fig, ax = new_figure()
     tpp = boot.tokens_per_param(c)
     lo, hi = np.quantile(tpp, [(1 - level) / 2, (1 + level) / 2], axis=0)
@@ -149,6 +158,7 @@ def plot_tokens_per_param(boot: ch.BootstrapResult, fits: Mapping[str, ch.Parame
     ax.scatter(t3.compute, t3.n_tokens / t3.n_params, color="k", marker="s", s=18, zorder=3,
                label="Hoffmann et al. Table 3 (approach 1)")
     log_axes(ax, _C, "tokens per parameter D/N", title="Compute-optimal tokens per parameter")
+    plain_log_ticks(ax.yaxis, [5, 10, 20, 50, 100, 200, 500])
     ax.legend(fontsize=7)
     return fig
 
@@ -161,7 +171,7 @@ def plot_kaplan_vs_chinchilla(kaplan_optimal_params: Callable, fits: Mapping[str
     models = ch.KNOWN_MODELS if models is None else models
     fig, ax = new_figure()
     ax.plot(c, kaplan_optimal_params(c), color=COLORS[1], lw=2,
-            label=r"Kaplan et al. 2020: $N \propto C^{0.73}$")
+            label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N)")
     for i, (label, params) in enumerate(fits.items()):
         ax.plot(c, params.compute_optimal(c)[0], color=[COLORS[0], COLORS[2], COLORS[3]][i % 3],
                 ls=["-", "--", ":"][i % 3], lw=2, label=f"{label}: $N \\propto C^{{{params.a:.2f}}}$")
@@ -188,12 +198,14 @@ def plot_porian_exponents(table: pd.DataFrame):
         sub = sub.set_index("step").loc[steps]
         off = (i - 0.5) * 0.18
         ax.errorbar(x + off, sub.a, yerr=[sub.a - sub.lower, sub.upper - sub.a], fmt="o",
-                    color=COLORS[i], capsize=3, label=f"{ds}: our parabola fit, 95% bootstrap")
+                    color=COLORS[i], capsize=3, label=f"{ds}: windowed parabola, 95% bootstrap")
         if "authors" in sub:
             ax.scatter(x + off, sub.authors, marker="x", color=COLORS[i], s=30,
                        label=f"{ds}: through the authors' optima")
-    ax.axhline(0.73, color=COLORS[1], ls=":", lw=1)
-    ax.text(0.25, 0.735, "Kaplan et al. 0.73", fontsize=7, color=COLORS[1])
+    ax.axhline(0.88, color=COLORS[1], ls="-.", lw=1)
+    ax.text(0.25, 0.885, "Kaplan et al., raw C (Fig. 14): 0.88", fontsize=7, color=COLORS[1])
+    ax.axhline(0.73, color=COLORS[3], ls=":", lw=1)
+    ax.text(0.25, 0.735, "Kaplan et al., C_min (Table 6): 0.73", fontsize=7, color=COLORS[3])
     ax.axhline(0.5, color=COLORS[2], ls="--", lw=1)
     ax.text(0.25, 0.505, "Chinchilla ≈ 0.5", fontsize=7, color=COLORS[2])
     ax.set_xticks(x, [textwrap.fill(s, 14) for s in steps], fontsize=7)
@@ -259,3 +271,46 @@ def show_inference_optimal(params: ch.ParametricLoss, log10_budget: float,
     fig = plot_inference_optimal(params, target, highlight=10.0 ** log10_inference)
     display(fig)
     plt.close(fig)
+
+
+def plot_window_sensitivity(table: pd.DataFrame):
+    """Exponent ``a`` of each Porian et al. step against the half-width of the IsoFLOP window
+    (``table``: index = window in decades, one column per step; a last row labelled ``whole``
+    holds the parabola through the whole curve, drawn at the right edge)."""
+    fig, ax = new_figure(width=7.0, height=3.8)
+    windows = [w for w in table.index if w != "whole"]
+    x_whole = max(windows) + 0.25
+    for i, step in enumerate(table.columns):
+        ax.plot(windows, table.loc[windows, step], "o-", color=COLORS[i % len(COLORS)], ms=4,
+                label=step)
+        if "whole" in table.index:
+            ax.plot([x_whole], [table.loc["whole", step]], "s", mfc="none", ms=6,
+                    color=COLORS[i % len(COLORS)])
+    ax.axvline(ch.ISOFLOP_WINDOW, color="0.5", ls=":", lw=1)
+    ax.text(ch.ISOFLOP_WINDOW + 0.01, ax.get_ylim()[1] - 0.02, "course default", fontsize=7,
+            va="top")
+    ticks = list(windows) + ([x_whole] if "whole" in table.index else [])
+    ax.set_xticks(ticks, [f"{w:g}" for w in windows] + (["whole\ncurve"] if "whole" in
+                                                          table.index else []))
+    ax.set_xlabel("half-width of the window around the lowest run (decades of N)")
+    ax.set_ylabel(r"exponent $a$ in $N_{opt} \propto C^a$")
+    ax.set_title("How the IsoFLOP window moves the exponent (RefinedWeb)")
+    ax.legend(fontsize=7, loc="center right")
+    return fig
+
+
+def plot_early_stop_spread(a_values, *, optimum: float, published: float):
+    """Histogram of the allocation exponent ``a`` at which L-BFGS-B stops, one value per start,
+    with the true optimum and the published value marked."""
+    a_values = np.asarray(a_values, dtype=float)
+    a_values = a_values[np.isfinite(a_values)]
+    fig, ax = new_figure(width=6.4, height=3.6)
+    ax.hist(a_values, bins=np.linspace(0, 1, 51), color="0.6")
+    ax.axvline(optimum, color=COLORS[0], lw=2, label=f"optimum of the objective: {optimum:.2f}")
+    ax.axvline(published, color=COLORS[1], ls="--", lw=2,
+               label=f"Hoffmann et al. approach 3: {published:.2f}")
+    ax.set_xlabel(r"$a = \beta/(\alpha+\beta)$ where the optimizer stopped")
+    ax.set_ylabel(f"number of starts (of {a_values.size})")
+    ax.set_title("Mean objective, L-BFGS-B defaults: one end point per start")
+    ax.legend(fontsize=7)
+    return fig

@@ -8,9 +8,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
 
 from .. import kaplan as K
-from . import COLORS, log_axes, new_figure, plot_fit_with_residuals
+from . import COLORS, close, log_axes, new_figure, plot_fit_with_residuals  # noqa: F401
 
 __all__ = [
+    "close",
     "plot_kaplan_laws",
     "plot_lnd_curves",
     "plot_lnd_point",
@@ -34,7 +35,7 @@ def plot_kaplan_laws(constants: K.KaplanConstants = K.KAPLAN_2020):
     axes[1].plot(d, K.loss_from_tokens(d, constants), color=COLORS[1])
     axes[2].plot(n, K.loss_from_params(n, constants), color=COLORS[2])
     log_axes(axes[0], "compute C_min (FLOPs)", _LOSS,
-             title=rf"$L = (C_c/C)^{{{constants.alpha_c_min}}}$ (eq. 1.3)")
+             title=rf"$L = (C_c^{{min}}/C_{{min}})^{{{constants.alpha_c_min}}}$ (eq. 1.3)")
     log_axes(axes[1], "dataset size D (tokens)", "",
              title=rf"$L = (D_c/D)^{{{constants.alpha_d}}}$ (eq. 1.2)")
     log_axes(axes[2], "non-embedding parameters N", "",
@@ -106,37 +107,48 @@ def plot_sample_efficiency(targets=(4.0, 3.5, 3.0, 2.7), *,
     return fig
 
 
-def plot_isoflop_frontier(compute, n_params, loss, frontier: K.IsoFlopFrontier, *,
-                          reference=(("Kaplan 2020: 0.73", 0.73), ("Chinchilla: 0.5", 0.5))):
-    """IsoFLOP curves of real runs with their minima (left) and the fitted frontier
-    N_opt = k C^a with reference slopes (right)."""
-    compute, n_params, loss = (np.asarray(a, dtype=float) for a in (compute, n_params, loss))
+def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
+    """IsoFLOP curves of real runs with their windowed-parabola minima (left) and the fitted
+    frontier ``N_opt = k C^a`` with reference slopes (right).
+
+    ``result`` is a :class:`scaling_lib.chinchilla.IsoFLOPResult`. The reference slopes default
+    to Kaplan et al.'s two fits of Figure 14 (left), against raw compute C (0.88) and against
+    C_min (0.73), and Chinchilla's 0.5.
+    """
+    c_all, n_all, l_all = (np.asarray(a, dtype=float) for a in (compute, n_params, loss))
+    if reference is None:
+        k = K.KAPLAN_2020
+        reference = ((f"Kaplan, raw C (Fig. 14): {k.p_n_raw:g}", k.p_n_raw),
+                     (f"Kaplan, C_min (Table 6): {k.p_n:g}", k.p_n), ("Chinchilla: 0.5", 0.5))
+    table = result.table
+    good = table[table.interior]
     fig, (ax_l, ax_r) = new_figure(2, width=9.6, height=3.8)
     cmap = colormaps["viridis"]
-    norm = LogNorm(frontier.compute.min(), frontier.compute.max())
-    for c, n_opt, l_opt in zip(frontier.compute, frontier.n_opt, frontier.loss_opt):
-        sel = compute == c
-        order = np.argsort(n_params[sel])
-        ax_l.plot(n_params[sel][order], loss[sel][order], "o-", ms=3, lw=1, color=cmap(norm(c)))
-        ax_l.plot([n_opt], [l_opt], "*", ms=10, color="k", mec="w", zorder=5)
+    norm = LogNorm(table.compute.min(), table.compute.max())
+    for row in table.itertuples():
+        sel = np.isclose(c_all, row.compute, rtol=0.1)
+        order = np.argsort(n_all[sel])
+        ax_l.plot(n_all[sel][order], l_all[sel][order], "o-", ms=3, lw=1,
+                  color=cmap(norm(row.compute)))
+        if row.interior:
+            ax_l.plot([row.n_opt], [row.loss_opt], "*", ms=10, color="k", mec="w", zorder=5)
     cbar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax_l)
     cbar.set_label("compute C (FLOPs)")
     log_axes(ax_l, "parameters N", _LOSS, logy=False, title="IsoFLOP curves, ★ = minimum")
-    fit = frontier.fit
-    lo, hi = fit.exponent_interval()
-    c_line = np.logspace(np.log10(frontier.compute.min()) - 0.2,
-                         np.log10(frontier.compute.max()) + 0.2, 50)
-    ax_r.plot(frontier.compute, frontier.n_opt, "*", ms=10, color="k", label="minima")
-    ax_r.plot(c_line, fit.predict(c_line), color=COLORS[0],
-              label=f"fit: a = {fit.exponent:.2f} [{lo:.2f}, {hi:.2f}]")
-    c_mid = np.exp(np.log(frontier.compute).mean())
+    # show the valleys, not the far left of the smallest budgets
+    ax_l.set_ylim(l_all.min() - 0.1, float(good.loss_opt.max()) + 1.0)
+    fit = result.n_fit
+    c_line = np.logspace(np.log10(good.compute.min()) - 0.2, np.log10(good.compute.max()) + 0.2, 50)
+    ax_r.plot(good.compute, good.n_opt, "*", ms=10, color="k", label="minima")
+    ax_r.plot(c_line, fit.predict(c_line), color=COLORS[0], label=f"fit: a = {fit.exponent:.2f}")
+    c_mid = np.exp(np.log(good.compute).mean())
     n_mid = fit.predict(c_mid)
     for k, (label, slope) in enumerate(reference):
-        ax_r.plot(c_line, n_mid * (c_line / c_mid) ** slope, ls="--", lw=1,
+        ax_r.plot(c_line, n_mid * (c_line / c_mid) ** slope, ls=["--", ":", "-."][k % 3], lw=1.2,
                   color=COLORS[(k + 1) % len(COLORS)], label=label)
-    log_axes(ax_r, "compute C (FLOPs)", "loss-minimizing N_opt",
+    log_axes(ax_r, "compute C (FLOPs)", "loss-minimizing N_opt (parameters)",
              title=r"$N_{opt} = k\,C^{a}$")
-    ax_r.legend(fontsize=8)
+    ax_r.legend(fontsize=7)
     return fig
 
 
