@@ -882,7 +882,6 @@ CH01: dict[str, dict[str, Entry | str]] = {
         **_widget("DecodePointView", "update_decode_point",
                   {"batch_size": integer(minimum=1, maximum=2**20),
                    "n_context": integer(minimum=0, maximum=2**24)}, batch_size=1, n_context=128),
-        "close": Entry(lambda: {"fig": plt.figure()}, {"fig": thing()}, result="none"),
     },
 }
 CH01["scaling_lib.plotting.power_laws"] = {

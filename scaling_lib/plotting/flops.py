@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import flops as F
 from .._validation import as_int, as_positive_array, as_positive_float, check_same_shape
-from . import COLORS, log_axes, new_figure, plain_log_ticks
+from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-export)
 
 _MAX_CTX, _MAX_D = 2**24, 2**17
 
@@ -548,18 +548,3 @@ def update_decode_point(view: DecodePointView, batch_size: int, n_context: int):
 def plot_decode_point(batch_size: int = 1, n_context: int = 4096, *, shape=None, device=None):
     """One frame of the decode widget (see :class:`DecodePointView`)."""
     return DecodePointView(shape, device).update(batch_size, n_context)
-
-
-def close(fig) -> None:
-    """Close ``fig`` so that a notebook does not draw it a second time at the end of the cell.
-
-    Used after ``glue(key, fig)`` has displayed the figure: the inline backend would otherwise
-    render it again, and a second constrained-layout pass can give a slightly different image
-    from the glued one.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.figure import Figure
-
-    if not isinstance(fig, Figure):
-        raise ValueError(f"fig must be a matplotlib Figure, got {fig!r}"[:200])
-    plt.close(fig)

@@ -7,8 +7,8 @@ import numpy as np
 from .._validation import (as_float, as_nonnegative_float, as_positive_array, as_rng,
                           check_same_shape)
 from ..fitting import fit_power_law, fit_power_law_offset, synthetic_power_law
-from . import COLORS, _check_text, log_axes, new_figure, plain_log_ticks, plot_fit_with_residuals
-from .flops import close  # noqa: F401  (one helper for every chapter's notebook)
+from . import (COLORS, _check_text, close, log_axes, new_figure,  # noqa: F401 (close: re-export)
+               plain_log_ticks, plot_fit_with_residuals)
 
 
 def _xy(x, y, xname="x", yname="y", min_size=1):
