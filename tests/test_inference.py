@@ -24,7 +24,7 @@ from scaling_lib.flops import (GPT2_SMALL, GPT3_175B, LLAMA2_70B, LLAMA3_8B, LLA
 @pytest.mark.parametrize("model", PUBLISHED_MODELS, ids=lambda m: m.name)
 def test_published_total_and_active_counts_within_1_percent(model):
     # sources in PUBLISHED_MODELS: Llama 2 70B checkpoint, Llama 3 model card (8B, 70B),
-    # Mistral 7B announcement (7.3B), Jiang et al. 2024 section 2.1 (47B total, 13B active)
+    # Mistral 7B announcement (7.3B), Jiang et al. 2024, abstract (47B total, 13B active)
     assert n_params(model.shape, embeddings=True) == pytest.approx(model.n_params_published,
                                                                    rel=0.01)
     assert active_params(model.shape, embeddings=True) == pytest.approx(model.active_published,
