@@ -116,7 +116,7 @@ def plot_ratio_to_6nd(shapes, n_ctx_values=(2048, 8192, 32768)):
         if i == 0:
             for j in (0, len(ss) - 1):
                 ax.annotate(f"d_model = {ss[j].d_model}", (n[j], r[j]), fontsize=8,
-                            textcoords="offset points", xytext=(0, -14),
+                            textcoords="offset points", xytext=(6, -14) if j == 0 else (0, 12),
                             ha="left" if j == 0 else "right")
     ax.axhline(1, color="k", lw=0.8)
     log_axes(ax, "non-embedding parameters N", "full count / 6ND", logy=False)
