@@ -29,7 +29,11 @@ book: $(STAMP)
 	@echo
 	@echo "The course is built. Open: file://$(CURDIR)/_build/html/index.html"
 
+LINTED := scaling_lib tests benchmarks classroom notebooks
+
 test: book book-student
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
 	$(BIN)/python -m pytest tests scaling_lib notebooks --nbval --nbval-current-env \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120 -q
 

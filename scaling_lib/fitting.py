@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, stats
 
 from ._validation import (as_float, as_int, as_level,
                           as_nonnegative_float, as_numeric_array, as_positive_array, as_positive_float, as_rng,
@@ -73,6 +72,8 @@ class PowerLawFit:
         dof = self.residuals.size - 2
         if dof < 1 or not np.isfinite(self.exponent_stderr):
             return (float("nan"), float("nan"))
+        from scipy import stats  # imported here: scipy.stats alone takes ~0.3 s to import
+
         t = stats.t.ppf(0.5 + level / 2, dof)
         return (self.exponent - t * self.exponent_stderr, self.exponent + t * self.exponent_stderr)
 
@@ -242,6 +243,8 @@ def fit_power_law_offset(x, y, *, offset_bounds=(0.0, None)) -> OffsetPowerLawFi
     def resid(p):
         off, log_a, k = p
         return np.log(off + np.exp(log_a + k * lx)) - ly
+
+    from scipy import optimize  # imported here, where it is used: a slow import
 
     with np.errstate(over="ignore", invalid="ignore"):
         res = optimize.least_squares(resid, p0, bounds=([lo, -np.inf, -np.inf],

@@ -35,6 +35,7 @@ Besiroglu, T., Erdil, E., Barnett, M., You, J. (2024). Chinchilla Scaling: A rep
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,18 +44,29 @@ import pandas as pd
 from ._validation import as_float_array, as_positive_array, as_positive_int
 from .chinchilla import ParametricLoss
 
-__all__ = ["CONSTANT_RANGES", "REFERENCE_N", "REFERENCE_D", "SIZE_LIMITS", "RunRefused",
-           "BudgetExceeded", "OutOfRange", "GradeResult", "draw_law", "isoflop_design", "Lab"]
+__all__ = [
+    "CONSTANT_RANGES",
+    "REFERENCE_N",
+    "REFERENCE_D",
+    "SIZE_LIMITS",
+    "RunRefused",
+    "BudgetExceeded",
+    "OutOfRange",
+    "GradeResult",
+    "draw_law",
+    "isoflop_design",
+    "Lab",
+]
 
 #: The range of each drawn constant: ``E`` (nats), the exponents, and the size (nats) of the
 #: parameter term at :data:`REFERENCE_N` and of the data term at :data:`REFERENCE_D`. Each
 #: range contains the values of Hoffmann et al. (2022, eq. 10) and Besiroglu et al. (2024).
 CONSTANT_RANGES = {
-    "E": (1.65, 1.85),          # 1.69 (Hoffmann), 1.8169 (Besiroglu)
-    "alpha": (0.30, 0.40),      # 0.34, 0.3478
-    "beta": (0.26, 0.40),       # 0.28, 0.3658
-    "term_n": (0.30, 0.42),     # A / N**alpha at N = 1e9: 0.354, 0.357
-    "term_d": (0.40, 0.70),     # B / D**beta at D = 1e10: 0.651, 0.458
+    "E": (1.65, 1.85),  # 1.69 (Hoffmann), 1.8169 (Besiroglu)
+    "alpha": (0.30, 0.40),  # 0.34, 0.3478
+    "beta": (0.26, 0.40),  # 0.28, 0.3658
+    "term_n": (0.30, 0.42),  # A / N**alpha at N = 1e9: 0.354, 0.357
+    "term_d": (0.40, 0.70),  # B / D**beta at D = 1e10: 0.651, 0.458
 }
 REFERENCE_N = 1e9
 REFERENCE_D = 1e10
@@ -96,14 +108,27 @@ def draw_law(rng=None) -> ParametricLoss:
     True
     """
     rng = np.random.default_rng(rng)
-    u = {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in CONSTANT_RANGES.items()}
-    return ParametricLoss(E=u["E"], A=u["term_n"] * REFERENCE_N ** u["alpha"],
-                          B=u["term_d"] * REFERENCE_D ** u["beta"], alpha=u["alpha"],
-                          beta=u["beta"], source="scaling lab, drawn from CONSTANT_RANGES")
+    u = {
+        k: float(rng.uniform(lo, hi))
+        for k, (lo, hi) in CONSTANT_RANGES.items()
+    }
+    return ParametricLoss(
+        E=u["E"],
+        A=u["term_n"] * REFERENCE_N ** u["alpha"],
+        B=u["term_d"] * REFERENCE_D ** u["beta"],
+        alpha=u["alpha"],
+        beta=u["beta"],
+        source="scaling lab, drawn from CONSTANT_RANGES",
+    )
 
 
-def isoflop_design(budgets, *, n_sizes: int = 6, spread: float = 10.0,
-                   tokens_per_param: float = 20.0) -> pd.DataFrame:
+def isoflop_design(
+    budgets,
+    *,
+    n_sizes: int = 6,
+    spread: float = 10.0,
+    tokens_per_param: float = 20.0,
+) -> pd.DataFrame:
     """A plan of IsoFLOP runs: for each budget ``C``, ``n_sizes`` model sizes spaced evenly in
     ``log N`` from ``N0 / spread`` to ``N0 * spread`` around the guess
     ``N0 = sqrt(C / (6 * tokens_per_param))`` (the size that gives ``tokens_per_param`` tokens
@@ -123,16 +148,23 @@ def isoflop_design(budgets, *, n_sizes: int = 6, spread: float = 10.0,
     c = np.atleast_1d(as_positive_array(budgets, "budgets")).ravel()
     n_sizes = as_positive_int(n_sizes, "n_sizes")
     if n_sizes < 3:
-        raise ValueError(f"n_sizes must be >= 3 (a parabola has 3 coefficients), got {n_sizes}")
+        raise ValueError(
+            f"n_sizes must be >= 3 (a parabola has 3 coefficients), got {n_sizes}"
+        )
     spread = float(as_positive_array(spread, "spread"))
     if spread <= 1:
         raise ValueError(f"spread must be > 1, got {spread!r}")
     tpp = float(as_positive_array(tokens_per_param, "tokens_per_param"))
     n0 = np.sqrt(c / (6.0 * tpp))
-    n = n0[:, None] * np.logspace(-np.log10(spread), np.log10(spread), n_sizes)[None, :]
+    n = (
+        n0[:, None]
+        * np.logspace(-np.log10(spread), np.log10(spread), n_sizes)[None, :]
+    )
     compute = np.repeat(c, n_sizes)
     n = n.ravel()
-    return pd.DataFrame({"compute": compute, "n_params": n, "n_tokens": compute / (6.0 * n)})
+    return pd.DataFrame(
+        {"compute": compute, "n_params": n, "n_tokens": compute / (6.0 * n)}
+    )
 
 
 @dataclass(frozen=True)
@@ -156,7 +188,11 @@ class GradeResult:
     feedback: str
 
     def __str__(self) -> str:
-        return self.feedback
+        # printed lines wrapped to 78 characters, the width of the site's output column
+        return "\n".join(
+            textwrap.fill(line, 78, subsequent_indent="  ")
+            for line in self.feedback.splitlines()
+        )
 
     def _repr_markdown_(self) -> str:
         return self.feedback.replace("\n", "  \n")
@@ -170,9 +206,13 @@ def _points(error: float, full: float, zero: float) -> float:
 def _band(ratio: float) -> str:
     """How far off a factor is, in words and in bands, without the exact value."""
     r = max(ratio, 1 / ratio)
-    for edge, words in ((1.1, "by less than 10 %"), (1.25, "by 10 to 25 %"),
-                        (1.5, "by 25 to 50 %"), (2.0, "by a factor of 1.5 to 2"),
-                        (4.0, "by a factor of 2 to 4")):
+    for edge, words in (
+        (1.1, "by less than 10 %"),
+        (1.25, "by 10 to 25 %"),
+        (1.5, "by 25 to 50 %"),
+        (2.0, "by a factor of 1.5 to 2"),
+        (4.0, "by a factor of 2 to 4"),
+    ):
         if r <= edge:
             return words
     return "by more than a factor of 4"
@@ -210,18 +250,34 @@ class Lab:
     1
     """
 
-    def __init__(self, seed=None, budget_flops: float = 1e19, *, noise: float = 0.005,
-                 target_factor: float = 100.0):
-        self.budget_flops = float(as_positive_array(budget_flops, "budget_flops"))
+    def __init__(
+        self,
+        seed=None,
+        budget_flops: float = 1e19,
+        *,
+        noise: float = 0.005,
+        target_factor: float = 100.0,
+    ):
+        self.budget_flops = float(
+            as_positive_array(budget_flops, "budget_flops")
+        )
         self.noise = float(as_float_array(noise, "noise"))
         if self.noise < 0:
             raise ValueError(f"noise must be >= 0, got {noise!r}")
-        target_factor = float(as_positive_array(target_factor, "target_factor"))
+        target_factor = float(
+            as_positive_array(target_factor, "target_factor")
+        )
         if target_factor < 1:
-            raise ValueError(f"target_factor must be >= 1, got {target_factor!r}")
-        if not (seed is None or isinstance(seed, (int, np.integer, np.random.Generator))) \
-                or isinstance(seed, bool):
-            raise ValueError(f"seed must be None, an int or a numpy.random.Generator, got {seed!r}")
+            raise ValueError(
+                f"target_factor must be >= 1, got {target_factor!r}"
+            )
+        if not (
+            seed is None
+            or isinstance(seed, (int, np.integer, np.random.Generator))
+        ) or isinstance(seed, bool):
+            raise ValueError(
+                f"seed must be None, an int or a numpy.random.Generator, got {seed!r}"
+            )
         self.seed = seed if isinstance(seed, (int, np.integer)) else None
         law_rng, noise_rng = np.random.default_rng(seed).spawn(2)
         self._law = draw_law(law_rng)
@@ -232,8 +288,10 @@ class Lab:
         self.n_grades = 0
 
     def __repr__(self) -> str:
-        return (f"Lab(seed={self.seed!r}, budget_flops={self.budget_flops:.3g}): "
-                f"{len(self._rows)} runs, {self.remaining_flops:.3g} FLOPs left")
+        return (
+            f"Lab(seed={self.seed!r}, budget_flops={self.budget_flops:.3g}): "
+            f"{len(self._rows)} runs, {self.remaining_flops:.3g} FLOPs left"
+        )
 
     @property
     def spent_flops(self) -> float:
@@ -248,8 +306,10 @@ class Lab:
     @property
     def runs(self) -> pd.DataFrame:
         """Every run trained so far, in order (a copy)."""
-        return pd.DataFrame(self._rows, columns=["run", "n_params", "n_tokens", "compute",
-                                                 "loss"])
+        return pd.DataFrame(
+            self._rows,
+            columns=["run", "n_params", "n_tokens", "compute", "loss"],
+        )
 
     def to_csv(self, path) -> None:
         """Write :attr:`runs` to ``path`` as CSV."""
@@ -282,21 +342,34 @@ class Lab:
             lo, hi = SIZE_LIMITS[name]
             bad = (arr < lo) | (arr > hi)
             if np.any(bad):
-                raise OutOfRange(f"{name}={float(arr[bad].ravel()[0]):.3g} is outside the "
-                                 f"supported range [{lo:.0e}, {hi:.0e}]; nothing was charged")
-        costs = [6.0 * float(a) * float(b) for a, b in zip(n.ravel(), d.ravel())]
+                raise OutOfRange(
+                    f"{name}={float(arr[bad].ravel()[0]):.3g} is outside the "
+                    f"supported range [{lo:.0e}, {hi:.0e}]; nothing was charged"
+                )
+        costs = [
+            6.0 * float(a) * float(b) for a, b in zip(n.ravel(), d.ravel())
+        ]
         total = math.fsum(costs)
         remaining = self.remaining_flops
         # a relative slack of 1e-9 lets a student spend the last FLOP despite rounding
         if total > remaining * (1 + 1e-9):
-            raise BudgetExceeded(f"these runs cost {total:.3g} FLOPs but only {remaining:.3g} "
-                                 "remain; nothing was charged")
+            raise BudgetExceeded(
+                f"these runs cost {total:.3g} FLOPs but only {remaining:.3g} "
+                "remain; nothing was charged"
+            )
         z = self._noise_rng.standard_normal(n.shape)
         loss = self._law.loss(n, d) * np.exp(self.noise * z)
         for a, b, c, ell in zip(n.ravel(), d.ravel(), costs, np.ravel(loss)):
             self._costs.append(c)
-            self._rows.append({"run": len(self._rows), "n_params": float(a),
-                               "n_tokens": float(b), "compute": c, "loss": float(ell)})
+            self._rows.append(
+                {
+                    "run": len(self._rows),
+                    "n_params": float(a),
+                    "n_tokens": float(b),
+                    "compute": c,
+                    "loss": float(ell),
+                }
+            )
         return float(loss) if loss.ndim == 0 else loss
 
     def grade(self, n_opt, loss, *, reveal: bool = False) -> GradeResult:
@@ -320,34 +393,60 @@ class Lab:
         """
         n_pred = float(as_positive_array(n_opt, "n_opt"))
         l_pred = float(as_positive_array(loss, "loss"))
-        n_true, d_true = (float(v) for v in self._law.compute_optimal(self.target_compute))
+        n_true, d_true = (
+            float(v) for v in self._law.compute_optimal(self.target_compute)
+        )
         l_true = float(self._law.loss(n_true, d_true))
         self.n_grades += 1
         half = 5.0
         ratio = n_pred / n_true
-        n_pts = half * _points(abs(math.log(ratio)), math.log(FULL_RATIO), math.log(ZERO_RATIO))
+        n_pts = half * _points(
+            abs(math.log(ratio)), math.log(FULL_RATIO), math.log(ZERO_RATIO)
+        )
         err = l_pred - l_true
         l_pts = half * _points(abs(err), FULL_LOSS, ZERO_LOSS)
         size_dir = "too large" if ratio > 1 else "too small"
         loss_dir = "too high" if err > 0 else "too low"
-        lines = [f"Held-out run: {self.target_compute:.3g} FLOPs (grading attempt {self.n_grades})."]
+        lines = [
+            f"Held-out run: {self.target_compute:.3g} FLOPs (grading attempt {self.n_grades})."
+        ]
         if n_pts == half:
-            lines.append(f"Compute-optimal size: off {_band(ratio)}, full marks.")
+            lines.append(
+                f"Compute-optimal size: off {_band(ratio)}, full marks."
+            )
         else:
-            lines.append(f"Compute-optimal size: {size_dir} {_band(ratio)}. Hint: check "
-                         "the exponent of your N_opt(C) fit and its extrapolation; do your "
-                         "IsoFLOP profiles have their minimum inside the sizes you tried?")
+            lines.append(
+                f"Compute-optimal size: {size_dir} {_band(ratio)}. Hint: check "
+                "the exponent of your N_opt(C) fit and its extrapolation; do your "
+                "IsoFLOP profiles have their minimum inside the sizes you tried?"
+            )
         if l_pts == half:
-            lines.append(f"Loss: within {FULL_LOSS} nats of the truth, full marks.")
+            lines.append(
+                f"Loss: within {FULL_LOSS} nats of the truth, full marks."
+            )
         else:
-            off = "less than 0.03" if abs(err) < 0.03 else (
-                "0.03 to 0.1" if abs(err) < ZERO_LOSS else "more than 0.1")
-            lines.append(f"Loss: {loss_dir}, by {off} nats. Hint: the irreducible loss E and "
-                         "the exponents decide the extrapolation; compare approaches 2 and 3.")
+            off = (
+                "less than 0.03"
+                if abs(err) < 0.03
+                else (
+                    "0.03 to 0.1" if abs(err) < ZERO_LOSS else "more than 0.1"
+                )
+            )
+            lines.append(
+                f"Loss: {loss_dir}, by {off} nats. Hint: the irreducible loss E and "
+                "the exponents decide the extrapolation; compare approaches 2 and 3."
+            )
         lines.append(f"Score: {n_pts + l_pts:.1f} / {2 * half:.0f}.")
         if reveal:
-            lines.append(f"Truth: N_opt = {n_true:.3g}, loss = {l_true:.4f} "
-                         f"(E = {self._law.E:.3f}, alpha = {self._law.alpha:.3f}, "
-                         f"beta = {self._law.beta:.3f}).")
-        return GradeResult(round(n_pts + l_pts, 6), 2 * half, round(n_pts, 6), round(l_pts, 6),
-                           "\n".join(lines))
+            lines.append(
+                f"Truth: N_opt = {n_true:.3g}, loss = {l_true:.4f} "
+                f"(E = {self._law.E:.3f}, alpha = {self._law.alpha:.3f}, "
+                f"beta = {self._law.beta:.3f})."
+            )
+        return GradeResult(
+            round(n_pts + l_pts, 6),
+            2 * half,
+            round(n_pts, 6),
+            round(l_pts, 6),
+            "\n".join(lines),
+        )

@@ -174,7 +174,7 @@ def test_isoflop_study_recovers_truth():
             n = np.sqrt(c / 120) * np.logspace(-1, 1, 6)
             lab.train(n, c / (6 * n))
         r = lab.runs
-        iso = ch.isoflop_minima(r.n_params, r.compute, r.loss)
+        iso = ch.isoflop_minima(r.n_params, r.compute, r.loss, window=None)
         n_true, _ = _truth(lab)
         assert abs(math.log(float(iso.n_fit.predict(lab.target_compute)) / n_true)) < math.log(1.5)
 
@@ -220,7 +220,8 @@ def test_lab_figures_have_labelled_axes():
     plan = L.isoflop_design([1e16, 1e17, 1e18], n_sizes=5)
     lab.train(plan.n_params.to_numpy(), plan.n_tokens.to_numpy())
     r = lab.runs
-    iso = ch.isoflop_minima(r.n_params, r.compute, r.loss, budgets=[1e16, 1e17, 1e18])
+    iso = ch.isoflop_minima(r.n_params, r.compute, r.loss, budgets=[1e16, 1e17, 1e18],
+                            window=None)
     for fig in (plots.plot_lab_spending(r, lab.budget_flops),
                 plots.plot_lab_prediction(iso, lab._law, lab.target_compute, truth=lab._law)):
         for ax in fig.axes:

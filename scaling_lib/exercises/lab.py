@@ -32,48 +32,90 @@ def check_vertex(func, *, rng=0) -> Feedback:
     cases = []
     for _ in range(3):
         log_star = rng.uniform(15, 22)
-        u = log_star + rng.uniform(-0.6, 0.6) + np.linspace(-2.3, 2.3, int(rng.integers(4, 9)))
-        cases.append((u, 2.5 + rng.uniform(0.02, 0.2) * (u - log_star) ** 2, log_star,
-                      "an exact parabola"))
+        u = (
+            log_star
+            + rng.uniform(-0.6, 0.6)
+            + np.linspace(-2.3, 2.3, int(rng.integers(4, 9)))
+        )
+        cases.append(
+            (
+                u,
+                2.5 + rng.uniform(0.02, 0.2) * (u - log_star) ** 2,
+                log_star,
+                "an exact parabola",
+            )
+        )
     u, loss, log_star, _ = cases[0]
     order = rng.permutation(u.size)
-    cases.append((u[order], loss[order], log_star, "points given out of order"))
+    cases.append(
+        (u[order], loss[order], log_star, "points given out of order")
+    )
     # symmetric deviations about N* (+, -, +, ... mirrored) leave the least-squares vertex at N*
     log_star = 19.0
     off = np.linspace(-1.5, 1.5, 7)
     wiggle = 0.004 * np.array([1, -1, 1, 0, 1, -1, 1])
-    cases.append((log_star + off, 3.0 + 0.05 * off ** 2 + wiggle, log_star,
-                  "seven points off an exact parabola (least squares, not interpolation)"))
+    cases.append(
+        (
+            log_star + off,
+            3.0 + 0.05 * off**2 + wiggle,
+            log_star,
+            "seven points off an exact parabola (least squares, not interpolation)",
+        )
+    )
     for u, loss, log_star, what in cases:
         try:
             got = float(func(np.exp(u), loss))
-        except Exception as exc:   # the student's code failed: say how, and on what
-            return Feedback(False, f"Your function raised {type(exc).__name__}: {exc} on "
-                                   f"{what}. It should return the N of the minimum.")
+        except (
+            Exception
+        ) as exc:  # the student's code failed: say how, and on what
+            return Feedback(
+                False,
+                f"Your function raised {type(exc).__name__}: {exc} on "
+                f"{what}. It should return the N of the minimum.",
+            )
         if not np.isfinite(got) or got <= 0:
-            return Feedback(False, f"On {what} your function returned {got!r}; it should "
-                                   "return a positive number of parameters N (not log N).")
+            return Feedback(
+                False,
+                f"On {what} your function returned {got!r}; it should "
+                "return a positive number of parameters N (not log N).",
+            )
         if abs(np.log(got) - log_star) > 1e-6:
-            hint = ("you may have returned log N instead of N" if abs(got - log_star) < 1e-3
-                    else "fit the parabola in log N (not N) by least squares and take its "
-                         "vertex -b / (2c); the lowest point of the data is not the vertex")
-            return Feedback(False, f"On {what} the minimum you found is off. Hint: {hint}.")
+            hint = (
+                "you may have returned log N instead of N"
+                if abs(got - log_star) < 1e-3
+                else "fit the parabola in log N (not N) by least squares and take its "
+                "vertex -b / (2c); the lowest point of the data is not the vertex"
+            )
+            return Feedback(
+                False, f"On {what} the minimum you found is off. Hint: {hint}."
+            )
     u = np.linspace(17, 20, 5)
     try:
         func(np.exp(u), 3.0 - 0.1 * (u - 18.5) ** 2)
     except ValueError:
         pass
     except Exception as exc:
-        return Feedback(False, f"A parabola that opens downwards should raise ValueError, "
-                               f"yours raised {type(exc).__name__}.")
+        return Feedback(
+            False,
+            f"A parabola that opens downwards should raise ValueError, "
+            f"yours raised {type(exc).__name__}.",
+        )
     else:
-        return Feedback(False, "A parabola that opens downwards has no minimum: raise "
-                               "ValueError (with a message) instead of returning its maximum.")
-    return Feedback(True, f"Your function finds the vertex on all {len(cases)} parabolas and "
-                          "refuses one with no minimum.")
+        return Feedback(
+            False,
+            "A parabola that opens downwards has no minimum: raise "
+            "ValueError (with a message) instead of returning its maximum.",
+        )
+    return Feedback(
+        True,
+        f"Your function finds all {len(cases)} vertices and refuses a parabola "
+        "with no minimum.",
+    )
 
 
-def check_study(lab: Lab, n_opt, loss, *, min_budgets: int = 3, min_sizes: int = 5) -> Feedback:
+def check_study(
+    lab: Lab, n_opt, loss, *, min_budgets: int = 3, min_sizes: int = 5
+) -> Feedback:
     """Check the design of a scaling study and the form of its prediction (not its accuracy,
     which :meth:`scaling_lib.lab.Lab.grade` scores).
 
@@ -83,24 +125,45 @@ def check_study(lab: Lab, n_opt, loss, *, min_budgets: int = 3, min_sizes: int =
     """
     runs = lab.runs
     if len(runs) == 0:
-        return Feedback(False, "The lab has no runs yet: train your IsoFLOP grid with lab.train.")
+        return Feedback(
+            False,
+            "The lab has no runs yet: train your IsoFLOP grid with lab.train.",
+        )
     key = np.round(np.log(runs.compute.to_numpy()) / np.log(1.01))
     sizes = runs.assign(budget=key).groupby("budget").n_params.nunique()
     full = int((sizes >= min_sizes).sum())
     if full < min_budgets:
-        return Feedback(False, f"Only {full} budget(s) have {min_sizes} or more model sizes at "
-                               f"equal compute; an IsoFLOP analysis needs at least {min_budgets}.")
+        return Feedback(
+            False,
+            f"Only {full} budget(s) have {min_sizes} or more model sizes at "
+            f"equal compute; an IsoFLOP analysis needs at least {min_budgets}.",
+        )
     try:
         n_opt, loss = float(n_opt), float(loss)
     except (TypeError, ValueError):
-        return Feedback(False, "Your predictions should be two numbers: N_opt and the loss.")
+        return Feedback(
+            False,
+            "Your predictions should be two numbers: N_opt and the loss.",
+        )
     if not (np.isfinite(n_opt) and n_opt > 1):
-        return Feedback(False, "The predicted N_opt should be a number of parameters (> 1).")
+        return Feedback(
+            False,
+            "The predicted N_opt should be a number of parameters (> 1).",
+        )
     if not (np.isfinite(loss) and 0 < loss < 20):
-        return Feedback(False, "The predicted loss should be in nats per token, a few nats.")
+        return Feedback(
+            False,
+            "The predicted loss should be in nats per token, a few nats.",
+        )
     if n_opt < runs.n_params.max():
-        return Feedback(False, "Your N_opt is smaller than a model you trained, for a budget "
-                               "far larger than any of your runs: check the extrapolation.")
-    return Feedback(True, f"{len(runs)} runs on {full} IsoFLOP budgets, "
-                          f"{lab.remaining_flops / lab.budget_flops:.0%} of the budget left; "
-                          "the prediction is well formed.")
+        return Feedback(
+            False,
+            "Your N_opt is smaller than a model you trained, for a budget "
+            "far larger than any of your runs: check the extrapolation.",
+        )
+    return Feedback(
+        True,
+        f"{len(runs)} runs on {full} IsoFLOP budgets, "
+        f"{lab.remaining_flops / lab.budget_flops:.0%} of the budget left; "
+        "prediction well formed.",
+    )
