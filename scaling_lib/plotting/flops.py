@@ -167,7 +167,11 @@ class AttentionShareView:
         log_axes(self.ax1, "context length n_ctx (tokens)", "context-dependent share (%)",
                  logy=False)
         self.ax1.set_ylim(0, 100)
-        self.ax1.legend(fontsize=8)
+        # no legend and no minor ticks: fewer texts to lay out at every slider move; the
+        # title names the thick curve, the thin ones are the other widths of the slider
+        from matplotlib.ticker import NullLocator
+        self.ax1.xaxis.set_minor_locator(NullLocator())
+        self._widths_text = f"thin: d_model = {min(self.lines)} to {max(self.lines)}"
         self.fig.canvas.draw()                      # lay out once; updates keep the layout
         self.fig.set_layout_engine("none")
 
@@ -181,6 +185,8 @@ class AttentionShareView:
         self.ax0.set_title(f"d_model = {shape.d_model}, n_ctx = {int(n_ctx):,}", fontsize=10)
         for d, line in self.lines.items():
             line.set_linewidth(2.5 if d == shape.d_model else 1)
+        self.ax1.set_title(f"thick: d_model = {shape.d_model}; {self._widths_text}",
+                           fontsize=9)
         self.point.set_data([int(n_ctx)], [100 * F.attention_flops_share(shape)])
         return self.fig
 
