@@ -84,9 +84,18 @@ WIDGETS = [
     ),
     Widget(
         "Ch. 4 exact match against L",
-        "scaling_lib.plotting.emergence:plot_exact_match_length",
+        "scaling_lib.plotting.emergence:update_exact_match_length",
         _steps("length", [1, 5, 20, 50, 100]),
-        fixed={"scale": 1e8, "exponent": -0.3},
+        setup="scaling_lib.plotting.emergence:ExactMatchLengthView",
+    ),
+    Widget(
+        "Ch. 5 trend test explorer",
+        "scaling_lib.plotting.inverse:update_trend_fit",
+        _steps("min_effect", [0.0, 0.05, 0.1, 0.2],
+               task="isp_resisting_correction", alpha=0.05)
+        + _steps("task", ["isp_memo_trap", "isp_redefine", "isp_sig_figs"],
+                 alpha=0.05, min_effect=0.05),
+        setup="scaling_lib.plotting.inverse:final_checkpoint_trend_view",
     ),
 ]
 

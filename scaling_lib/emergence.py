@@ -1,11 +1,12 @@
-"""Emergent abilities: metrics, the per-token model of sharp jumps, and sigmoid fits.
+"""Emergent abilities: metrics, the per-token model of apparent jumps, and sigmoid fits.
 
 Wei et al. (2022) call an ability *emergent* when it is "not present in smaller models but is
 present in larger models": performance sits near chance up to some scale and then rises far above
-it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the sharpness comes from the
+it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the apparent jump comes from the
 metric: if each of the ``L`` tokens of an answer is right with probability ``p`` that improves
-smoothly with scale, the exact match of the whole answer is ``p**L``, which stays near zero for a
-long time and then shoots up. This module holds
+smoothly with scale, the exact match of the whole answer is ``p**L``: the per-token curve
+shifted to larger scale (not sharpened), so over the models at hand it sits at unmeasurably
+small values for a long time and then rises. This module holds
 
 * the metric transforms of that argument: :func:`sequence_exact_match` (``p**L``), its inverse
   :func:`per_token_accuracy`, :func:`expected_token_errors` (``L (1 - p)``), and the toy model
@@ -27,13 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize
 
-from ._validation import (as_float_array, as_positive_array, as_positive_int,
-                          as_probability_array, check_min_length, check_same_shape)
+from ._validation import (as_float, as_float_array, as_int, as_positive_array,
+                          as_positive_int, as_probability_array, as_rng, check_columns,
+                          check_min_length, check_same_shape)
 
 __all__ = [
-    "bleu_to_fraction",
     "sequence_exact_match",
     "per_token_accuracy",
     "expected_token_errors",
@@ -57,36 +57,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- metric transforms
 
-def bleu_to_fraction(bleu_100):
-    """Rescale a BLEU score from the 0-100 scale of most reports to the 0-1 scale of accuracy.
-
-    Parameters
-    ----------
-    bleu_100 : array_like
-        BLEU on 0-100.
-
-    Returns
-    -------
-    ndarray
-        ``bleu_100 / 100``.
-
-    Raises
-    ------
-    ValueError
-        If a value is outside [0, 100] or not finite (the message names ``bleu_100``).
-
-    Examples
-    --------
-    >>> float(bleu_to_fraction(27.2))
-    0.272
-    """
-    arr = as_float_array(bleu_100, "bleu_100")
-    if np.any((arr < 0) | (arr > 100)):
-        bad = arr[(arr < 0) | (arr > 100)].ravel()[0]
-        raise ValueError(f"bleu_100 must lie in [0, 100], got {float(bad)!r}")
-    return arr / 100.0
-
-
 def sequence_exact_match(p_token, length):
     """Probability that all ``length`` tokens of an answer are right: ``p_token ** length``.
 
@@ -97,7 +67,7 @@ def sequence_exact_match(p_token, length):
     ----------
     p_token : array_like
         Per-token probability of the right token, in [0, 1].
-    length : int or array_like of int
+    length : int
         Number of tokens in the answer (>= 1). Arrays broadcast against ``p_token``.
 
     Returns
@@ -114,8 +84,8 @@ def sequence_exact_match(p_token, length):
     --------
     >>> round(float(sequence_exact_match(0.9, 5)), 12)
     0.59049
-    >>> sequence_exact_match([0.5, 0.9], [1, 2]).round(3).tolist()
-    [0.5, 0.81]
+    >>> sequence_exact_match([0.5, 0.9], 2).round(3).tolist()
+    [0.25, 0.81]
     """
     p = as_probability_array(p_token, "p_token")
     lengths = _as_lengths(length)
@@ -129,7 +99,7 @@ def per_token_accuracy(exact_match, length):
     ----------
     exact_match : array_like
         Sequence exact-match rate in [0, 1].
-    length : int or array_like of int
+    length : int
         Number of tokens per answer (>= 1).
 
     Returns
@@ -184,7 +154,7 @@ def token_accuracy_from_loss(loss):
 
 def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, length: int = 5,
                      n_questions: int | None = None, rng: np.random.Generator | None = None):
-    """Toy model of Schaeffer et al. (2023): smooth loss, sharp exact match.
+    """Toy model of Schaeffer et al. (2023): smooth loss, exact match shifted (not sharpened).
 
     Per-token cross-entropy falls as a power law in parameters,
     ``loss = (n_params / scale) ** exponent`` (their ``L_CE(N) = (N/c)^alpha`` with
@@ -204,10 +174,11 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
         Tokens per answer (>= 1).
     n_questions : int, optional
         If given, also draw a finite test set of that many questions per model
-        (``rng`` required) and return the measured exact-match rate, which is exactly 0 until
-        ``p ** length`` reaches about ``1 / n_questions``.
-    rng : numpy.random.Generator, optional
-        Source of randomness for ``n_questions``.
+        (``rng`` required) and return the measured exact-match rate, which usually reads 0
+        while ``p ** length`` is below about ``1 / n_questions``.
+    rng : None, int or numpy.random.Generator
+        Source of randomness for ``n_questions`` (SPEC 7: an int seeds a new generator; None
+        draws fresh entropy).
 
     Returns
     -------
@@ -222,20 +193,16 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
     ([0.368, 0.778], [0.007, 0.285])
     """
     n = as_positive_array(n_params, "n_params")
-    scale = float(as_positive_array(scale, "scale"))
-    exponent = float(as_float_array(exponent, "exponent"))
-    if exponent >= 0:
-        raise ValueError(f"exponent must be < 0 (loss falls with size), got {exponent!r}")
+    scale = as_float(scale, "scale", low=0, low_open=True)
+    exponent = as_float(exponent, "exponent", high=0, high_open=True)   # loss falls with size
     length = as_positive_int(length, "length")
+    rng = as_rng(rng)
     loss = (n / scale) ** exponent          # Schaeffer et al. (2023), simple model: L_CE = (N/c)^alpha
     p = token_accuracy_from_loss(loss)       # per-token probability of the right token
     out = {"loss": loss, "p_token": p, "exact_match": sequence_exact_match(p, length),
            "token_errors": expected_token_errors(p, length)}
     if n_questions is not None:
-        n_questions = as_positive_int(n_questions, "n_questions")
-        if rng is None:
-            raise ValueError("rng must be a numpy.random.Generator when n_questions is given, "
-                             "got None")
+        n_questions = as_positive_int(n_questions, "n_questions", maximum=10**9)
         out["measured_exact_match"] = rng.binomial(n_questions, p**length) / n_questions
     return out
 
@@ -262,27 +229,16 @@ def size_at_exact_match(level, *, length: int, scale: float = 1e8, exponent: flo
     >>> f"{size_at_exact_match(0.5, length=10):.3g}"
     '7.31e+11'
     """
-    level = float(as_probability_array(level, "level"))
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+    level = as_float(level, "level", low=0, high=1, low_open=True, high_open=True)
     length = as_positive_int(length, "length")
-    scale = float(as_positive_array(scale, "scale"))
-    exponent = float(as_float_array(exponent, "exponent"))
-    if exponent >= 0:
-        raise ValueError(f"exponent must be < 0 (loss falls with size), got {exponent!r}")
+    scale = as_float(scale, "scale", low=0, low_open=True)
+    exponent = as_float(exponent, "exponent", high=0, high_open=True)   # loss falls with size
     return float(scale * (-np.log(level) / length) ** (1.0 / exponent))
 
 
 def _as_lengths(length):
-    arr = np.asarray(length)
-    if arr.ndim == 0:
-        return float(as_positive_int(length if not isinstance(length, np.generic)
-                                     else length.item(), "length"))
-    vals = as_float_array(arr, "length")
-    if np.any(vals < 1) or np.any(vals != np.round(vals)):
-        bad = vals[(vals < 1) | (vals != np.round(vals))].ravel()[0]
-        raise ValueError(f"length must be positive integers, got {float(bad)!r}")
-    return vals
+    """The answer length as a float, from a positive integer (one length per call)."""
+    return float(as_positive_int(length, "length"))
 
 
 # --------------------------------------------------------------------------- sigmoid fits
@@ -301,6 +257,10 @@ def sigmoid(x, *, midpoint: float, slope: float, floor: float = 0.0, ceiling: fl
     0.625
     """
     x = as_float_array(x, "x")
+    midpoint = as_float(midpoint, "midpoint")
+    slope = as_float(slope, "slope", low=0, low_open=True)
+    floor = as_float(floor, "floor", low=0, high=1)
+    ceiling = as_float(ceiling, "ceiling", low=0, high=1)
     return floor + (ceiling - floor) * 0.5 * (1.0 + np.tanh(0.5 * slope * (x - midpoint)))
 
 
@@ -389,22 +349,28 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
     >>> round(fit.midpoint, 3), round(fit.slope, 3), round(fit.ceiling, 3)
     (22.5, 2.0, 0.9)
     """
+    from scipy.optimize import least_squares   # here, so that importing the module stays fast
+
     x = as_float_array(x, "x").ravel()
     y = as_probability_array(y, "y").ravel()
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 4)
-    floor = float(as_probability_array(floor, "floor"))
+    floor = as_float(floor, "floor", low=0, high=1)
     if ceiling is not None:
-        ceiling = float(as_probability_array(ceiling, "ceiling"))
+        ceiling = as_float(ceiling, "ceiling", low=0, high=1)
         if ceiling <= floor:
             raise ValueError(f"ceiling must be > floor={floor!r}, got {ceiling!r}")
-    lo_s, hi_s = slope_bounds
+    try:
+        lo_s, hi_s = (as_float(b, "slope_bounds") for b in slope_bounds)
+    except (TypeError, ValueError):
+        raise ValueError(f"slope_bounds must be two numbers (low, high), got {slope_bounds!r}")
     if not 0 < lo_s < hi_s:
         raise ValueError(f"slope_bounds must satisfy 0 < low < high, got {slope_bounds!r}")
-    if np.ptp(x) == 0:
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
         nan = float("nan")
+        what = "x" if np.ptp(x) == 0 else "y"
         return SigmoidFit(nan, nan, floor, nan, np.full_like(y, nan), nan, False,
-                          "all x are equal: midpoint and slope are not identifiable")
+                          f"all {what} are equal: midpoint and slope are not identifiable")
     span = np.ptp(x)
     lo_m, hi_m = x.min() - span, x.max() + span
     free_ceiling = ceiling is None
@@ -427,17 +393,22 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
         for s0 in (0.5, 2.0, 5.0):
             start = [m0, np.clip(s0, lo_s, hi_s)] + ([c_start] if free_ceiling else [])
             start = np.clip(start, lower, upper)
-            res = optimize.least_squares(resid, start, bounds=(lower, upper), method="trf",
+            res = least_squares(resid, start, bounds=(lower, upper), method="trf",
                                          xtol=1e-12, ftol=1e-12, gtol=1e-12)
             if best is None or res.cost < best.cost:
                 best = res
     m, s, c = unpack(best.x)
     r = best.fun.copy()
     at_bound = np.isclose(s, lo_s) or np.isclose(s, hi_s)
-    ok = bool(best.success) and not at_bound
+    # A midpoint on its bound (one span of x beyond the data) is not located by the data either.
+    m_at_bound = np.isclose(m, lo_m) or np.isclose(m, hi_m)
+    ok = bool(best.success) and not at_bound and not m_at_bound
     msg = f"least squares on {x.size} points, best of 21 starts"
     if at_bound:
         msg += f"; slope hit its bound ({s:.3g}), the rise is not resolved by the data"
+    if m_at_bound:
+        msg += (f"; midpoint hit its bound ({m:.3g}), the rise lies outside what the data "
+                "can place")
     return SigmoidFit(float(m), float(s), floor, float(c), r, float(np.sqrt(np.mean(r**2))),
                       ok, msg)
 
@@ -517,7 +488,7 @@ def holdout_prediction(x, y, cutoff: float | None = None, *, train=None,
         raise ValueError(f"give exactly one of cutoff and train, got cutoff={cutoff!r} and "
                          f"train={'None' if train is None else 'a mask'}")
     if cutoff is not None:
-        cutoff = float(as_float_array(cutoff, "cutoff"))
+        cutoff = as_float(cutoff, "cutoff")
         mask = x < cutoff
         where = f"cutoff={cutoff!r}"
     else:
@@ -528,11 +499,14 @@ def holdout_prediction(x, y, cutoff: float | None = None, *, train=None,
         cutoff = float("nan")
         where = "train"
     if mask.sum() < 4:
-        raise ValueError(f"{where} leaves {int(mask.sum())} points to fit; need >= 4")
+        raise ValueError(f"{where} leaves {int(mask.sum())} points of x to fit; need >= 4")
     if (~mask).sum() < 1:
         raise ValueError(f"{where} leaves no point to test (max x is {x.max():.4g})")
     fit = fit_sigmoid(x[mask], y[mask], **fit_kwargs)
-    pred = fit.predict(x)
+    if np.isfinite(fit.midpoint):
+        pred = fit.predict(x)
+    else:   # flat training data (success=False): the only prediction it supports is flat
+        pred = np.full(x.shape, float(np.mean(y[mask])))
     err = pred - y
     test = err[~mask]
     return HoldoutPrediction(fit, cutoff, mask, pred, err, float(np.mean(np.abs(test))),
@@ -570,7 +544,7 @@ def crossing_point(x, y, level: float):
     y = as_float_array(y, "y").ravel()
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 1)
-    level = float(as_float_array(level, "level"))
+    level = as_float(level, "level", low=0, high=1)
     order = np.argsort(x, kind="stable")
     x, y = x[order], y[order]
     above = np.nonzero(y >= level)[0]
@@ -615,9 +589,12 @@ def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score
     """
     import pandas as pd
 
-    for col in (x, y, group):
-        if col not in frame.columns:
-            raise ValueError(f"frame has no column {col!r}; columns are {list(frame.columns)}")
+    check_columns(frame, "frame", [])
+    for name, col in (("x", x), ("y", y), ("group", group)):
+        if not isinstance(col, str) or col not in frame.columns:
+            raise ValueError(f"{name} must name a column of frame ({list(frame.columns)}), "
+                             f"got {col!r}")
+    level = as_float(level, "level", low=0, high=1)
     rows = []
     for fam, g in frame.groupby(group, sort=True):
         lx = np.log10(as_positive_array(g[x].to_numpy(float), x))
@@ -670,12 +647,31 @@ def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=Non
     """
     import pandas as pd
 
-    frame = frame.copy()
+    frame = check_columns(frame, "frame", ["model", "task", "compute", "score"]).copy()
+    if isinstance(tasks, str) or not all(isinstance(t, str) for t in np.ravel(
+            np.asarray(tasks, dtype=object))) or len(tasks) == 0:
+        raise ValueError(f"tasks must be a non-empty list of task names, got {tasks!r}")
+    if isinstance(cutoffs, str) or np.ndim(cutoffs) != 1 or len(cutoffs) == 0:
+        raise ValueError(f"cutoffs must be a non-empty list of numbers or 'preregistered', "
+                         f"got {cutoffs!r}")
+    cutoffs = [c if isinstance(c, str) else as_float(c, "cutoffs") for c in cutoffs]
+    if not isinstance(x, str):
+        raise ValueError(f"x must name a column of frame, got {x!r}")
+    if floors is not None:
+        if not isinstance(floors, dict) or not set(floors) <= set(tasks):
+            raise ValueError(f"floors must be a dict {{task: chance score}} over tasks "
+                             f"{list(tasks)}, got {floors!r}")
+        floors = {t: as_float(f, "floors", low=0, high=1) for t, f in floors.items()}
+    if ceiling is not None:
+        ceiling = as_float(ceiling, "ceiling", low=0, high=1)
     if bench is None and x not in frame.columns and not (x == "log10_compute"
                                                          and "compute" in frame.columns):
         raise ValueError(f"frame has no column x={x!r}; columns are {list(frame.columns)}")
     if bench is not None and not (x.startswith("pc") and x[2:].isdigit()):
         raise ValueError(f"with bench, x must be 'pc1', 'pc2', ...; got x={x!r}")
+    if columns is not None and (isinstance(columns, (str, dict)) or np.ndim(columns) != 1
+                                or not all(isinstance(c, str) for c in columns)):
+        raise ValueError(f"columns must be a list of benchmark names, got {columns!r}")
     columns = CAPABILITY_COLUMNS if columns is None else tuple(columns)
     floors = floors or {}
     rows = []
@@ -704,8 +700,12 @@ def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=Non
                     log10_compute=np.log10(dd["compute"].to_numpy(float)))
             dd = dd[dd[x].notna()]
             train = dd["model"].isin(train_models).to_numpy()
-            res = holdout_prediction(dd[x].to_numpy(float), dd["score"].to_numpy(float),
-                                     train=train, floor=floors.get(task, 0.0), ceiling=ceiling)
+            try:
+                res = holdout_prediction(dd[x].to_numpy(float), dd["score"].to_numpy(float),
+                                         train=train, floor=floors.get(task, 0.0),
+                                         ceiling=ceiling)
+            except ValueError as err:
+                raise ValueError(f"cutoffs: the cut-off {cut!r} for task {task!r}: {err}") from None
             rows.append({"task": task, "cutoff": cut if isinstance(cut, str) else float(cut),
                          "x": x, "n_train": int(train.sum()), "n_test": int((~train).sum()),
                          "midpoint": res.fit.midpoint, "slope": res.fit.slope,
@@ -781,10 +781,13 @@ def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
     True
     """
     m = as_float_array(matrix, "matrix")
+    if np.any(np.abs(m) > 1e150):
+        raise ValueError(f"matrix values must be below 1e150 in size, got "
+                         f"{float(np.abs(m).max())!r}")
     if m.ndim != 2:
         raise ValueError(f"matrix must be 2-D (models x benchmarks), got shape {m.shape}")
     check_min_length(m[:, 0] if m.shape[1] else m, "matrix", 2)
-    k = as_positive_int(n_components, "n_components")
+    k = as_int(n_components, "n_components", minimum=1)
     if k > m.shape[1]:
         raise ValueError(f"n_components must be <= {m.shape[1]} benchmarks, got {k}")
     mean = m.mean(axis=0)
@@ -838,12 +841,22 @@ def observational_capability(bench, columns=CAPABILITY_COLUMNS, *, n_components:
     """
     import pandas as pd
 
+    check_columns(bench, "bench", ["model"], min_rows=2)
+    if fit_on is not None and (isinstance(fit_on, (str, bytes, dict))
+                               or not hasattr(fit_on, "__iter__")):
+        raise ValueError(f"fit_on must be a collection of model names, got {fit_on!r}")
+    if (columns is None or isinstance(columns, str) or np.ndim(columns) != 1
+            or not all(isinstance(c, str) for c in columns) or len(columns) == 0):
+        raise ValueError(f"columns must be a non-empty list of benchmark names, got {columns!r}")
     columns = list(columns)
     missing = [c for c in columns if c not in bench.columns]
     if missing:
         raise ValueError(f"columns={missing!r} not in bench; columns are {list(bench.columns)}")
+    n_components = as_int(n_components, "n_components", minimum=1)
     rows = bench[bench[columns].notna().all(axis=1)]
     fit_rows = rows if fit_on is None else rows[rows["model"].isin(set(fit_on))]
+    if len(fit_rows) < 2:
+        raise ValueError(f"fit_on selects {len(fit_rows)} models with complete scores; need >= 2")
     pca = capability_components(fit_rows[columns].to_numpy(float), n_components)
     scores = pca.transform(rows[columns].to_numpy(float))
     coords = pd.DataFrame({"model": rows["model"].to_numpy()})

@@ -27,10 +27,14 @@ Let ``u`` be ``log10`` of the scale variable (parameters or training tokens), re
    vertex overshoots the data and its fitted "fall" after the vertex is an artefact; the
    last two conditions ask the data, not the parabola, for the turn (the failure and the
    remedy are those of quadratic U tests in general, Simonsohn 2018, "Two lines").
-3. Otherwise fit the line ``y = b0 + b1 u``. If the slope differs from 0 with p < ``alpha``
-   (n - 2 degrees of freedom) and the fitted change over the whole range is at least
-   ``min_effect``, the verdict is ``"positive"`` or ``"inverse"``; otherwise ``"flat"``
-   (which means "no trend we can distinguish from noise", not "constant").
+3. Otherwise fit the line ``y = b0 + b1 u``, with the ``tau**2`` of the parabola (estimated
+   once, from the richer model). If the slope differs from 0 with p < ``alpha`` (n - 2 degrees
+   of freedom) and the fitted change over the whole range is at least ``min_effect``, the
+   verdict is ``"positive"`` or ``"inverse"``; otherwise ``"flat"`` (which means "no trend we
+   can distinguish from noise", not "constant"). A ``tau**2`` estimated from the line's own
+   residuals would absorb the line's lack of fit: on a step-like monotone rise (a jump between
+   the two smallest models, then a plateau) it swells until the slope is not significant, and
+   a 35-point rise reads "flat".
 
 Defaults: ``alpha = 0.05``, ``min_effect = 0.05`` (five accuracy points).
 
@@ -39,7 +43,10 @@ model answers the same items (so item difficulty is shared), and along training 
 checkpoints of one run (same initialization and data order), which ``tau**2`` does not model.
 A turn smaller than ``min_effect``, or one with only one or two points on one side, is called
 monotone or flat; a monotone curve is never called U-shaped or inverted-U (its most extreme
-point is an end), but a noisy one can be if an interior point is off by ``min_effect``.
+point is an end), but a noisy one can be if an interior point is off by ``min_effect``. The
+parabola's ``tau**2`` still absorbs whatever a parabola cannot fit: a jump confined to the last
+(or first) point, with a plateau elsewhere, is indistinguishable from one outlying model and
+can read "flat".
 
 :func:`michaelov_regression` re-runs the published analysis of Michaelov & Bergen (2023)
 (one ordinary regression per task over all 64 size x checkpoint points, with an interaction)
@@ -50,17 +57,20 @@ correction they applied.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from scipy import optimize, stats
 
-from ._validation import (as_float_array, as_nonnegative_array, as_positive_array,
-                          as_probability_array, check_min_length, check_same_shape)
+if TYPE_CHECKING:    # for annotations only; pandas is imported where it is used
+    import pandas as pd
+
+from ._validation import (as_bool, as_float, as_float_array, as_nonnegative_array,
+                          as_positive_array, as_probability_array, check_columns,
+                          check_min_length, check_same_shape)
 
 __all__ = ["TREND_LABELS", "TrendClassification", "WeightedPolyFit", "weighted_polyfit",
            "classify_trend", "classify_tasks", "endpoint_change", "benjamini_hochberg",
-           "michaelov_regression", "final_checkpoint_table", "distractor_accuracy",
+           "michaelov_regression", "distractor_accuracy",
            "dominance_pairs"]
 
 #: The five verdicts of :func:`classify_trend`.
@@ -106,7 +116,8 @@ def _wls(design, y, var):
     return coef, cov, float((w * resid**2).sum())
 
 
-def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> WeightedPolyFit:
+def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
+                     tau: float | None = None) -> WeightedPolyFit:
     """Weighted least-squares polynomial with an estimated extra variance (Paule-Mandel).
 
     Each point has variance ``max(se, min_se)**2 + tau**2``; ``tau**2`` is 0 when the
@@ -125,6 +136,10 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> Weighted
     min_se : float
         Floor on ``se`` so that a point measured as exactly 0 % or 100 % (standard error 0)
         does not get infinite weight.
+    tau : float or None
+        ``None`` (default): estimate the extra standard deviation by Paule-Mandel. A number
+        >= 0: use it as given (how :func:`classify_trend` reuses the parabola's ``tau`` in the
+        line fit).
 
     Returns
     -------
@@ -138,7 +153,9 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> Weighted
     >>> np.round(fit.coef, 6).tolist(), fit.tau
     ([0.5, 0.1], 0.0)
     """
-    if degree not in (1, 2):
+    from scipy import optimize, stats   # here, so that importing the module stays fast
+
+    if isinstance(degree, (bool, np.bool_)) or degree not in (1, 2):
         raise ValueError(f"degree must be 1 or 2, got {degree!r}")
     u = as_float_array(u, "u").ravel()
     y = as_float_array(y, "y").ravel()
@@ -147,11 +164,18 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3) -> Weighted
     check_min_length(u, "u", degree + 2)
     if np.ptp(u) == 0:
         raise ValueError(f"u must not be constant, got u={u.tolist()}")
+    min_se = as_float(min_se, "min_se", low=0, low_open=True, high=1e6)
+    if np.any(se > 1e6):
+        raise ValueError(f"se must be <= 1e6 (a standard error on the scale of y), got "
+                         f"{float(se.max())!r}")
     base = np.maximum(se, min_se) ** 2
     design = np.vander(u, degree + 1, increasing=True)
     dof = u.size - (degree + 1)
-    _, _, chi2 = _wls(design, y, base)
-    tau2 = 0.0
+    if tau is not None:
+        tau2, chi2 = as_float(tau, "tau", low=0, high=1e6) ** 2, -np.inf
+    else:
+        _, _, chi2 = _wls(design, y, base)
+        tau2 = 0.0
     if chi2 > dof:
         # Paule-Mandel: the generalized Q statistic equals its expectation, n - p.
         def excess(t2):
@@ -284,16 +308,20 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     y = as_probability_array(accuracy, "accuracy").ravel()
     se = as_nonnegative_array(accuracy_se, "accuracy_se").ravel()
     check_same_shape(scale=x, accuracy=y, accuracy_se=se)
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    if not min_effect >= 0:
-        raise ValueError(f"min_effect must be >= 0, got {min_effect!r}")
+    alpha = as_float(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    min_effect = as_float(min_effect, "min_effect", low=0)
+    min_se = as_float(min_se, "min_se", low=0, low_open=True, high=0.5)
+    if np.any(se > 0.5):      # a proportion's standard error is at most 0.5
+        raise ValueError(f"accuracy_se must be <= 0.5, got {float(se.max())!r}")
     if np.unique(x).size < 5:
         raise ValueError(f"scale needs at least 5 distinct values, got {np.unique(x).size}")
     center, half = (x.max() + x.min()) / 2, (x.max() - x.min()) / 2
     u = (x - center) / half
-    line = weighted_polyfit(u, y, se, 1, min_se=min_se)
+    # tau**2 is estimated once, from the richer model, and reused for the line: estimated
+    # from the line's own residuals it would absorb the line's lack of fit (a step-like rise
+    # misfits a line systematically) and leave the slope test with no power.
     parab = weighted_polyfit(u, y, se, 2, min_se=min_se)
+    line = weighted_polyfit(u, y, se, 1, min_se=min_se, tau=parab.tau)
     b0, b1, b2 = parab.coef
     change = 2 * line.coef[1]                      # fitted line from u = -1 to u = +1
     turning_x = fall = rise = float("nan")
@@ -363,12 +391,12 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
     >>> table.set_index("task").loc["isp_memo_trap", "label"]
     'inverse'
     """
+    import pandas as pd   # here, so that importing the module stays fast
+
     if along not in ("size", "training"):
         raise ValueError(f"along must be 'size' or 'training', got {along!r}")
-    missing = {"task", "size", "step", "n_params", "n_tokens", "final", "accuracy",
-               "accuracy_se"} - set(frame.columns)
-    if missing:
-        raise ValueError(f"frame lacks columns {sorted(missing)}; pass load_inverse_scaling()")
+    check_columns(frame, "frame", ["task", "size", "step", "n_params", "n_tokens", "final",
+                                   "accuracy", "accuracy_se"], min_rows=1)
     rows = []
     if along == "size":
         groups = frame[frame.final].groupby("task", sort=True)
@@ -415,11 +443,18 @@ def endpoint_change(acc_first, se_first, acc_last, se_last):
     b = as_probability_array(acc_last, "acc_last")
     sa = as_nonnegative_array(se_first, "se_first")
     sb = as_nonnegative_array(se_last, "se_last")
-    diff = b - a
-    se = np.sqrt(sa**2 + sb**2)
-    if np.any(se == 0):
+    for name, value in (("acc_first", a), ("se_first", sa), ("acc_last", b), ("se_last", sb)):
+        if value.size != 1:
+            raise ValueError(f"{name} must be a single number, got {value.tolist()!r}")
+    for name, value in (("se_first", sa), ("se_last", sb)):
+        if float(value) > 0.5:    # a proportion's standard error is at most 0.5
+            raise ValueError(f"{name} must be <= 0.5 (a standard error of an accuracy), got "
+                             f"{float(value)!r}")
+    diff = float(b - a)
+    se = float(np.sqrt(sa**2 + sb**2))
+    if se == 0:
         raise ValueError("se_first and se_last are both 0: the z score is undefined")
-    return float(diff), float(se), float(diff / se)
+    return diff, se, diff / se
 
 
 def benjamini_hochberg(pvalues) -> np.ndarray:
@@ -480,6 +515,12 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
     def z(v):
         return (v - v.mean()) / v.std(ddof=1)
 
+    import pandas as pd
+    from scipy import stats
+
+    check_columns(frame, "frame", ["task", "size", "n_params", "n_tokens", "accuracy"],
+                  min_rows=1)
+    nominal_sizes = as_bool(nominal_sizes, "nominal_sizes")
     rows = []
     for task, group in frame.groupby("task", sort=True):
         if nominal_sizes:
@@ -500,21 +541,6 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
     out = pd.DataFrame(rows)
     out["p"] = benjamini_hochberg(out.p_raw)
     return out
-
-
-def final_checkpoint_table(frame: pd.DataFrame, value: str = "accuracy") -> pd.DataFrame:
-    """Task x size table of ``value`` at the final checkpoint (rows: tasks, columns: sizes).
-
-    Examples
-    --------
-    >>> from scaling_lib.data import load_inverse_scaling
-    >>> final_checkpoint_table(load_inverse_scaling()).shape
-    (12, 8)
-    """
-    if value not in frame.columns:
-        raise ValueError(f"value must be a column of frame, got {value!r}")
-    final = frame[frame.final]
-    return final.pivot(index="task", columns="size", values=value)
 
 
 def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width: float = 0.05,
@@ -551,11 +577,15 @@ def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width
     [0.5, 0.01, 1.0]
     """
     loss = as_positive_array(loss, "loss")
-    width = float(as_positive_array(width, "width"))
-    chance = float(as_probability_array(chance, "chance"))
+    loss_distractor = as_float(loss_distractor, "loss_distractor", low=0, low_open=True)
+    loss_true = as_float(loss_true, "loss_true", low=0, low_open=True)
+    width = as_float(width, "width", low=0, low_open=True)
+    chance = as_float(chance, "chance", low=0, high=1)
     if not loss_true < loss_distractor:
         raise ValueError(f"loss_true must be < loss_distractor, got loss_true={loss_true!r}, "
                          f"loss_distractor={loss_distractor!r}")
+    from scipy import stats
+
     p_d = stats.logistic.sf(loss, loc=loss_distractor, scale=width)
     p_t = stats.logistic.sf(loss, loc=loss_true, scale=width)
     return p_t + (1 - p_t) * (1 - p_d) * chance

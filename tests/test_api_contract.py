@@ -568,8 +568,6 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
              "inference_tokens": array(ndim1=False, positive=False)}, result="none"),
     },
     "scaling_lib.emergence": {
-        "bleu_to_fraction": Entry(lambda: {"bleu_100": 30.0}, {"bleu_100": array(
-            ndim1=False, min_size=0, positive=False, high=100)}),
         "sequence_exact_match": Entry(lambda: {"p_token": 0.9, "length": 5},
                                       {"p_token": PROB, "length": count()}),
         "per_token_accuracy": Entry(lambda: {"exact_match": 0.5, "length": 5},
@@ -579,6 +577,11 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "token_accuracy_from_loss": Entry(lambda: {"loss": np.array([0.5, 1.0])},
                                           {"loss": array(ndim1=False, min_size=0,
                                                          positive=False)}),
+        "size_at_exact_match": Entry(lambda: {"level": 0.5, "length": 10},
+                                     {"level": number(low=0, high=1, low_open=True,
+                                                      high_open=True),
+                                      "length": count(), "scale": number(low=0, low_open=True),
+                                      "exponent": number(high=0, high_open=True)}),
         "simulate_metrics": Entry(lambda: {"n_params": np.logspace(7, 10, 4)}, {
             "n_params": POS, "scale": number(low=0, low_open=True), "exponent": number(),
             "length": count(), "n_questions": count(optional=True), "rng": rng()},
@@ -592,7 +595,7 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "SigmoidFit.x_at": "method of a fit result; entry with fit_sigmoid",
         "fit_sigmoid": Entry(_sig, {"x": array(positive=False), "y": array(positive=False),
                                     "floor": number(low=0, high=1),
-                                    "ceiling": number(low=0, high=1),
+                                    "ceiling": custom("abc", 1.5, -0.1, math.nan, [0.5]),
                                     "slope_bounds": custom(None, (2.0, 1.0), (-1.0, 1.0), "ab")},
                              ("x", "y"), result="fit"),
         "HoldoutPrediction": RESULT_RECORD,
@@ -610,7 +613,7 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
             {"frame": FRAME, "tasks": custom(None, 3, "nope", [3], []),
              "cutoffs": array(positive=False), "x": text(),
              "floors": custom("abc", 0.25, [0.25], {"arith_3digit_add": "a"}),
-             "ceiling": number(low=0, high=1)}, result="none"),
+             "ceiling": custom("abc", 1.5, -0.1, math.nan, [0.5])}, result="none"),
         "CapabilityPCA": RESULT_RECORD,
         "CapabilityPCA.transform": "method of a PCA result; entry with capability_components",
         "capability_components": Entry(
@@ -630,7 +633,9 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
                                            "se": np.full(8, 0.02), "degree": 1},
                                   {"u": array(positive=False), "y": array(positive=False),
                                    "se": array(), "degree": integer(minimum=0, maximum=5),
-                                   "min_se": number(low=0, low_open=True)}, ("u", "y"),
+                                   "min_se": number(low=0, low_open=True),
+                                   "tau": custom(-1.0, math.nan, math.inf, "abc", [0.1, 0.2])},
+                                  ("u", "y"),
                                   result="none"),
         "TrendClassification": RESULT_RECORD,
         "TrendClassification.predict": "method of a classification; entry with classify_trend",
@@ -654,9 +659,10 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "michaelov_regression": Entry(lambda: {"frame": _inverse()},
                                       {"frame": FRAME, "nominal_sizes": boolean()},
                                       result="none"),
-        "final_checkpoint_table": Entry(lambda: {"frame": _inverse()},
-                                        {"frame": FRAME, "value": choice("accuracy")},
-                                        result="none"),
+        "dominance_pairs": Entry(lambda: {"n_params": [1e8, 1e9, 1e9], "n_tokens": [1e9, 1e9, 2e9],
+                                          "accuracy": [0.8, 0.7, 0.6]},
+                                 {"n_params": ARRAY, "n_tokens": ARRAY, "accuracy": PROB},
+                                 ("n_params", "n_tokens", "accuracy"), result="none"),
         "distractor_accuracy": Entry(
             lambda: {"loss": np.linspace(2.0, 3.0, 8), "loss_distractor": 2.5, "loss_true": 2.0},
             {"loss": POS, "loss_distractor": number(low=0, low_open=True),
@@ -664,6 +670,13 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
              "chance": number(low=0, high=1)}),
     },
 }
+
+
+# Chapters 4 and 5 (emergence, inverse scaling): entries enforced.
+for _module in ("scaling_lib.emergence", "scaling_lib.inverse"):
+    CONTRACT[_module] = PENDING_CONTRACT.pop(_module)
+    PENDING.pop(_module)
+    COVERED.append(_module)
 
 
 def TransformerShape_tiny():  # noqa: N802 - names what it builds

@@ -148,13 +148,7 @@ def test_expected_token_errors_and_loss():
     assert em.token_accuracy_from_loss(np.log(2)) == pytest.approx(0.5)
 
 
-def test_bleu_to_fraction():
-    np.testing.assert_allclose(em.bleu_to_fraction([0, 27.2388, 100]), [0, 0.272388, 1])
-    with pytest.raises(ValueError, match="bleu_100"):
-        em.bleu_to_fraction(120)
-
-
-def test_simulation_is_smooth_in_p_and_sharp_in_exact_match():
+def test_simulation_is_smooth_in_p_and_shifted_in_exact_match():
     n = np.logspace(7, 12, 200)
     out = em.simulate_metrics(n, scale=1e8, exponent=-0.3, length=10)
     assert np.all(np.diff(out["p_token"]) > 0)
@@ -186,7 +180,7 @@ def test_simulation_finite_test_set_is_reproducible():
     (lambda: em.token_accuracy_from_loss(-1.0), "loss"),
     (lambda: em.simulate_metrics([-1.0]), "n_params"),
     (lambda: em.simulate_metrics([1e9], exponent=0.3), "exponent"),
-    (lambda: em.simulate_metrics([1e9], n_questions=10), "rng"),
+    (lambda: em.simulate_metrics([1e9], n_questions=10, rng=np.random.RandomState(0)), "rng"),
     (lambda: em.fit_sigmoid([1, 2, 3, 4], [0, 0.1, 0.5, 1.5]), "y"),
     (lambda: em.fit_sigmoid([1, 2, 3], [0, 0.1, 0.5]), "x"),
     (lambda: em.fit_sigmoid([1, 2, 3, 4], [0, 0.1, 0.5]), "same length"),
@@ -272,12 +266,48 @@ def test_capability_components_recovers_one_factor():
 # ----------------------------------------------------------------------------- exercise checks
 
 def test_exercise_checks():
+    """The right answer passes; a typical wrong one fails with a hint."""
     assert ex.check_exact_match(0.59049, p_token=0.9, length=5)
-    assert not ex.check_exact_match(0.9, p_token=0.9, length=5)
+    wrong = ex.check_exact_match(1 - 5 * 0.1, p_token=0.9, length=5)     # added, not multiplied
+    assert not wrong and "multiply" in wrong
     assert ex.check_required_token_accuracy(0.5 ** 0.25, target=0.5, length=4)
-    assert "too" in str(ex.check_required_token_accuracy(0.5, target=0.5, length=4))
-    assert ex.check_compute(2.3e22, expected=2.3e22)
-    assert not ex.check_compute(2.3e21, expected=2.3e22)
+    assert "too" in str(ex.check_required_token_accuracy(0.5 / 4, target=0.5, length=4))
+    assert ex.check_compute(8.4e23, n_params=70e9, n_tokens=2e12)
+    wrong = ex.check_compute(6 * 70 * 2e12, n_params=70e9, n_tokens=2e12)   # N in billions
+    assert not wrong and "billions" in wrong
+    assert ex.check_resolution_size(em.size_at_exact_match(0.001, length=10))
+    wrong = ex.check_resolution_size(1e8 * 0.6908 ** (1 / 0.3))             # sign of alpha
+    assert not wrong and "alpha" in wrong
+    wrong = ex.check_decades(23.0, expected=22.6)
+    assert not wrong and "22.6" not in wrong
+
+
+def test_crossing_check_calls_the_function():
+    assert ex.check_crossing_function(em.crossing_point)
+    # typical mistakes: interpolating without sorting, taking the last crossing, np.interp
+    wrong = ex.check_crossing_function(_no_sort)
+    assert not wrong and "sort" in wrong
+    assert not ex.check_crossing_function(lambda x, y, lv: float(np.interp(lv, np.sort(y),
+                                                                           np.sort(x))))
+    assert not ex.check_crossing_function(lambda x, y, lv: float(x[0]))
+
+
+def _no_sort(x, y, level):
+    above = np.nonzero(np.asarray(y) >= level)[0]
+    if above.size == 0:
+        return None
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    return float(x[i - 1] + (level - y[i - 1]) * (x[i] - x[i - 1]) / (y[i] - y[i - 1]))
+
+
+def test_fit_sigmoid_midpoint_on_its_bound_is_not_success():
+    """A curve that is still flat at the largest x: the midpoint runs to its bound."""
+    x = np.linspace(20, 22, 8)
+    y = em.sigmoid(x, midpoint=30.0, slope=1.0) + np.linspace(0, 1e-4, 8)
+    fit = em.fit_sigmoid(x, y, ceiling=1.0)
+    assert not fit.success and "midpoint" in fit.message
 
 
 def test_flags_are_exactly_what_the_stated_rules_find():

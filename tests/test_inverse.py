@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from scaling_lib.data import (INVERSE_TASK_CAUSES, INVERSE_TASKS, PYTHIA_PARAMS, PYTHIA_SIZES,
                               PYTHIA_STEPS, data_path, load_inverse_scaling,
                               load_inverse_scaling_tests, parse_test_cell, sha256)
-from scaling_lib.exercises.inverse import check_label, check_z_score
+from scaling_lib.exercises import inverse as ex
+from scaling_lib.exercises.inverse import check_z_score
 from scaling_lib.inverse import (TREND_LABELS, benjamini_hochberg, classify_tasks,
                                  classify_trend, distractor_accuracy, endpoint_change,
                                  michaelov_regression, weighted_polyfit)
@@ -235,9 +236,74 @@ def test_distractor_toy_is_u_shaped():
     assert classify_trend(np.exp(-loss * 5), acc, np.full(300, 0.01)).label == "U-shaped"
 
 
-def test_check_label():
-    assert check_label("U-shaped", "U-shaped", name="x")
-    assert not check_label("sideways", "flat", name="x")
+def test_step_like_rise_is_not_flat():
+    """A rise of 35 points, nearly all between the two smallest sizes, then a plateau: the
+    line's lack of fit must not be absorbed into tau**2 (tau is estimated from the parabola)."""
+    u = (np.log10(N) - (np.log10(N).max() + np.log10(N).min()) / 2) / \
+        ((np.log10(N).max() - np.log10(N).min()) / 2)
+    for k in (8, 6, 4, 2):
+        y = 0.55 + 0.35 * (1 - np.exp(-k * (u + 1)))
+        se = np.full(8, 0.015)
+        assert classify_trend(N, y, se).label == "positive", k
+        assert classify_trend(N, 1.45 - y, se).label == "inverse", k
+    rng = np.random.default_rng(0)
+    y = 0.55 + 0.35 * (1 - np.exp(-6 * (u + 1)))
+    labels = [classify_trend(N, np.clip(y + rng.normal(0, 0.015, 8), 0, 1),
+                             np.full(8, 0.015)).label for _ in range(300)]
+    assert labels.count("positive") / 300 > 0.9
+
+
+def test_line_reuses_the_parabola_tau():
+    rng = np.random.default_rng(3)
+    y = 0.5 + 0.1 * U + rng.normal(0, 0.05, 8)
+    res = classify_trend(N, y, SE)
+    assert res.line.tau == pytest.approx(res.parabola.tau)
+    fixed = weighted_polyfit(U, y, SE, 1, tau=0.0)
+    assert fixed.tau == 0.0
+    with pytest.raises(ValueError, match="tau"):
+        weighted_polyfit(U, y, SE, 1, tau=-1.0)
+
+
+# --- exercise checks: the right answer passes, a typical wrong one fails with a hint -----------
+
+def test_exercise_checks_pass_right_and_fail_wrong(data):
+    final = data[data.final]
+    g = final[final.task == "truthfulqa_mc2"].sort_values("n_params")
+    _, _, z = endpoint_change(g.accuracy.iloc[0], g.accuracy_se.iloc[0],
+                              g.accuracy.iloc[-1], g.accuracy_se.iloc[-1])
+    assert ex.check_endpoint_z(z)
+    wrong = ex.check_endpoint_z(-z)                       # sign flipped
+    assert not wrong and "sign" in wrong
+    assert not ex.check_endpoint_z(z * np.sqrt(2))         # se added instead of in quadrature
+
+    def pm(u, y, se, degree):
+        return weighted_polyfit(u, y, se, degree, min_se=1e-12).tau ** 2
+    assert ex.check_paule_mandel(pm)
+    wrong = ex.check_paule_mandel(lambda u, y, se, d: pm(u, y, se, 1))   # always a line
+    assert not wrong and "Hint" in wrong
+    assert not ex.check_paule_mandel(lambda u, y, se, d: float(np.var(y)))
+
+    changed = ["isp_hindsight_neglect", "isp_pattern_matching_suppression", "isp_redefine"]
+    assert ex.check_threshold_changes(changed)
+    wrong = ex.check_threshold_changes(changed[:2] + ["truthfulqa_mc1"])
+    assert not wrong and "1 expected task(s) missing" in wrong
+    assert "isp_redefine" not in wrong                     # does not name the answer
+
+    rc = final[final.task == "isp_resisting_correction"].sort_values("n_params")
+    res = classify_trend(rc.n_params, rc.accuracy, rc.accuracy_se)
+    assert ex.check_turning_point(10**res.turning_x)
+    assert not ex.check_turning_point(res.turning_x)       # log10 given instead of N
+    g12 = data[(data.task == "isp_resisting_correction") & (data["size"] == "12b")]
+    res12 = classify_trend(g12.n_tokens, g12.accuracy, g12.accuracy_se)
+    assert ex.check_turning_point(10**res12.turning_x, along="training")
+    assert not ex.check_turning_point(10**res.turning_x, along="training")
+
+    assert ex.check_bh_p(0.0344) and not ex.check_bh_p(0.0172)    # uncorrected p
+    assert ex.check_recovery_size(6.0e10) and not ex.check_recovery_size(2.05e10)
+    assert ex.check_paired_se(0.0218)
+    unpaired = np.sqrt((0.8 * 0.2 + 0.7 * 0.3) / 400)
+    wrong = ex.check_paired_se(unpaired)
+    assert not wrong and "Cov" in wrong
 
 
 # --- bad input ---------------------------------------------------------------------------------

@@ -203,17 +203,42 @@ def test_built_student_site_has_no_solutions():
         assert "solution-start" not in text and "HIDDEN TESTS" not in text, source
 
 
-# --- converted chapters: their solutions get full marks, the blank edition none -------------
+# --- chapter notebooks converted to the classroom markup -------------------------------------
 
-CHAPTERS = [ROOT / "notebooks" / "00_power_laws.ipynb", ROOT / "notebooks" / "01_flops.ipynb"]
+CHAPTERS = [ROOT / "notebooks" / "00_power_laws.ipynb", ROOT / "notebooks" / "01_flops.ipynb",
+            ROOT / "notebooks" / "04_emergence.ipynb",
+            ROOT / "notebooks" / "05_inverse_scaling.ipynb"]
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_solutions_get_full_marks_and_the_blank_edition_none(notebook, tmp_path):
-    (student,) = edition.build_student_edition(tmp_path, [notebook])
+@pytest.fixture(scope="module", params=CHAPTERS, ids=lambda p: p.stem)
+def chapter_built(request, tmp_path_factory):
+    out = tmp_path_factory.mktemp("student-" + request.param.stem)
+    (student,) = edition.build_student_edition(out, [request.param])
+    return request.param, out, student
+
+
+def test_chapter_is_an_assignment_without_solutions(chapter_built):
+    source, _, student = chapter_built
+    assert source in edition.assignments()
+    sols, hidden = _solutions(nbformat.read(source, as_version=4))
     text = student.read_text(encoding="utf-8")
-    assert "solution-start" not in text and "HIDDEN TESTS" not in text
-    full = edition.grade(notebook, student="solution", course=tmp_path / "autograder")
-    assert full.auto_max > 0 and full.auto_score == full.auto_max, str(full)
-    blank = edition.grade(student, student="blank", course=tmp_path / "autograder")
+    assert sols
+    for sol in sols:
+        first_line = next(line for line in sol.splitlines() if line.strip())
+        if len(first_line.strip()) > 25:
+            assert first_line not in text, first_line
+    assert "HIDDEN TESTS" not in text and "solution-start" not in text
+    # every exercise is numbered, labelled with its kind and time, and has a check cell
+    nb = nbformat.read(source, as_version=4)
+    titles = [c.source.splitlines()[0] for c in nb.cells
+              if c.cell_type == "markdown" and c.source.startswith("```{exercise}")]
+    assert titles and all(re.match(r"```\{exercise\} \d\.\d · (compute|implement|derive|"
+                                   r"explain) · \d+ min: ", t) for t in titles), titles
+
+
+def test_chapter_solutions_get_full_marks_and_blank_does_not(chapter_built):
+    source, out, student = chapter_built
+    report = edition.grade(source, student="solution", course=out / "autograder")
+    assert report.auto_max > 0 and report.auto_score == report.auto_max, str(report)
+    blank = edition.grade(student, student="blank", course=out / "autograder")
     assert blank.auto_score == 0 < blank.auto_max, str(blank)

@@ -1,23 +1,35 @@
-"""Checks for the exercises of chapter 4 (emergence)."""
+"""Checks for the exercises of Chapter 4 (emergence).
+
+Each check fixes the inputs its exercise states and computes the expected answer by its own
+route (plain arithmetic, a root finder, or ``scipy.optimize.curve_fit``), never with the
+:mod:`scaling_lib.emergence` function a solution would call. Feedback says what is wrong and in
+which direction; it does not print the expected value.
+"""
 
 from __future__ import annotations
 
+import math
+
+from .._validation import as_float, as_positive_int
 from . import Feedback, check_close, parse_answer
-from ..emergence import per_token_accuracy, sequence_exact_match
 
 __all__ = ["check_exact_match", "check_required_token_accuracy", "check_compute",
-           "check_decades", "check_pooled_crossing"]
+           "check_decades", "check_pooled_crossing", "check_resolution_size",
+           "check_crossing_function"]
 
 
 def check_exact_match(answer, *, p_token: float, length: int) -> Feedback:
-    """Check a sequence exact-match rate ``p_token ** length`` (Schaeffer et al. 2023).
+    """Check a sequence exact-match rate for ``length`` independent tokens, each right with
+    probability ``p_token`` (Schaeffer et al. 2023).
 
     Examples
     --------
-    >>> print(check_exact_match(0.59, p_token=0.9, length=5))
-    exact match = 0.59: correct (expected 0.5905).
+    >>> bool(check_exact_match(0.59, p_token=0.9, length=5))
+    True
     """
-    expected = float(sequence_exact_match(p_token, length))
+    p_token = as_float(p_token, "p_token", low=0, high=1, low_open=True)
+    length = as_positive_int(length, "length", maximum=10**6)
+    expected = math.exp(length * math.log(p_token))      # p ** L, by logarithms
     return check_close(answer, expected, name="exact match", rtol=0.01,
                        hint="every one of the tokens must be right: multiply, do not add")
 
@@ -30,19 +42,26 @@ def check_required_token_accuracy(answer, *, target: float, length: int) -> Feed
     >>> bool(check_required_token_accuracy(0.8409, target=0.5, length=4))
     True
     """
-    expected = float(per_token_accuracy(target, length))
+    target = as_float(target, "target", low=0, high=1, low_open=True)
+    length = as_positive_int(length, "length", maximum=10**6)
+    expected = math.exp(math.log(target) / length)       # the length-th root, by logarithms
     return check_close(answer, expected, name="per-token accuracy", rtol=0.002,
-                       hint=f"solve p**{length} = {target} for p: take the {length}-th root")
+                       hint="solve p**L = target for p: take the L-th root")
 
 
-def check_compute(answer, *, expected: float, rtol: float = 0.1) -> Feedback:
-    """Check a training compute in FLOPs (default tolerance 10 %).
+def check_compute(answer, *, n_params: float, n_tokens: float, rtol: float = 0.02) -> Feedback:
+    """Check a training compute in FLOPs for ``n_params`` parameters and ``n_tokens`` tokens
+    (``C = 6 N D``, Kaplan et al. 2020, Sec. 2.1).
 
     Examples
     --------
-    >>> print(check_compute(8.4e22, expected=6 * 7e9 * 2e12))
-    compute = 8.4e+22 FLOPs: correct (expected 8.4e+22 FLOPs).
+    >>> bool(check_compute(8.4e22, n_params=7e9, n_tokens=2e12))
+    True
     """
+    n_params = as_float(n_params, "n_params", low=0, low_open=True, high=1e30)
+    n_tokens = as_float(n_tokens, "n_tokens", low=0, low_open=True, high=1e30)
+    rtol = as_float(rtol, "rtol", low=0, high=1, high_open=True)
+    expected = 6.0 * n_params * n_tokens
     return check_close(answer, expected, name="compute", rtol=rtol, unit="FLOPs",
                        hint="C = 6 N D with N in parameters and D in tokens, not billions")
 
@@ -50,21 +69,27 @@ def check_compute(answer, *, expected: float, rtol: float = 0.1) -> Feedback:
 def check_decades(answer, *, expected: float, tolerance: float = 0.1, name: str = "log10 C"
                   ) -> Feedback:
     """Check a quantity measured in decades (``log10`` units) to within ``tolerance`` decades.
+    A wrong answer is told its direction and distance, not the expected value.
 
     Examples
     --------
     >>> bool(check_decades(22.55, expected=22.6))
     True
+    >>> print(check_decades(23.0, expected=22.6))
+    log10 C = 23 is 0.4 decades too high. Hint: work in log10 of FLOPs, not in FLOPs.
     """
+    expected = as_float(expected, "expected")
+    tolerance = as_float(tolerance, "tolerance", low=0, high=100)
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a str, got {name!r}")
     value = parse_answer(answer, name)
     if isinstance(value, Feedback):
         return value
     if abs(value - expected) <= tolerance:
-        return Feedback(True, f"{name} = {value:.3g}: correct (expected {expected:.3g}).")
+        return Feedback(True, f"{name} = {value:.3g}: correct.")
     side = "high" if value > expected else "low"
     return Feedback(False, f"{name} = {value:.3g} is {abs(value - expected):.2g} decades too "
-                           f"{side} (expected about {expected:.3g}). Hint: work in log10 of "
-                           "FLOPs, not in FLOPs.")
+                           f"{side}. Hint: work in log10 of FLOPs, not in FLOPs.")
 
 
 def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3digit_add"
@@ -78,7 +103,11 @@ def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3dig
     import numpy as np
     from scipy.optimize import curve_fit
 
-    from ..data import load_emergence_long
+    from .._validation import as_choice
+    from ..data import EMERGENCE_TASKS, load_emergence_long
+
+    level = as_float(level, "level", low=0, high=1, low_open=True, high_open=True)
+    as_choice(task, "task", [t.name for t in EMERGENCE_TASKS])
 
     d = load_emergence_long(task)
     x, y = np.log10(d.compute.to_numpy(float)), d.score.to_numpy(float)
@@ -98,3 +127,100 @@ def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3dig
     expected = float(m + np.log(level / (1 - level)) / k)
     return check_decades(answer, expected=expected, tolerance=0.05,
                          name=f"log10 C at {level:.0%}")
+
+
+def check_resolution_size(answer, *, n_questions: int = 1000, length: int = 10,
+                          scale: float = 1e8, exponent: float = -0.3) -> Feedback:
+    """Check the model size ``N`` at which the toy model's expected exact match,
+    ``exp(-length (N/scale)**exponent)``, reaches ``1 / n_questions``.
+
+    The expected ``N`` is found by bisection in ``log10 N`` on the model itself, not from the
+    closed form a solution derives.
+
+    Examples
+    --------
+    >>> bool(check_resolution_size(3.43e8))
+    True
+    >>> bool(check_resolution_size(1e8))
+    False
+    """
+    n_questions = as_positive_int(n_questions, "n_questions", maximum=10**12)
+    length = as_positive_int(length, "length", maximum=10**6)
+    scale = as_float(scale, "scale", low=0, low_open=True, high=1e30)
+    exponent = as_float(exponent, "exponent", low=-10, high=0, high_open=True)
+
+    def gap(log_n):                      # expected exact match minus the resolution, rising in N
+        return math.exp(-length * (10.0**log_n / scale) ** exponent) - 1.0 / n_questions
+
+    lo, hi = 0.0, 30.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
+    expected = 10.0 ** ((lo + hi) / 2)
+    return check_close(answer, expected, name="N", rtol=0.02, unit="parameters",
+                       hint="from p**L = 1/n get p, then the loss -ln p, then N from "
+                            "loss = (N/c)**alpha; alpha is negative.")
+
+
+def check_crossing_function(func) -> Feedback:
+    """Call a student's ``func(x, y, level)`` on generated curves and compare it with a
+    crossing computed here by a second method (bisection on the piecewise-linear curve).
+
+    The cases: a rising curve, unsorted ``x``, a curve that rises, falls back and rises again
+    (the *first* crossing counts), a curve already above ``level`` (answer ``x[0]``), and one
+    that never reaches it (answer ``None``).
+    """
+    import numpy as np
+
+    if not callable(func):
+        return Feedback(False, f"Pass your function itself (first_crossing), not {func!r}.")
+    rng = np.random.default_rng(2024)
+
+    def reference(x, y, level):
+        order = np.argsort(x, kind="stable")
+        x, y = np.asarray(x, float)[order], np.asarray(y, float)[order]
+        if y[0] >= level:
+            return float(x[0])
+        for i in range(1, len(x)):
+            if y[i] >= level:                      # first segment that reaches the level
+                a, b = x[i - 1], x[i]
+                for _ in range(100):               # bisection on the segment's line
+                    mid = (a + b) / 2
+                    y_mid = y[i - 1] + (y[i] - y[i - 1]) * (mid - x[i - 1]) / (x[i] - x[i - 1])
+                    a, b = (mid, b) if y_mid < level else (a, mid)
+                return float((a + b) / 2)
+        return None
+
+    x = np.sort(rng.uniform(20, 25, 9))
+    rising = 1 / (1 + np.exp(-2.0 * (x - 22.5)))
+    perm = rng.permutation(9)
+    cases = [
+        ("a rising curve", x, rising, 0.5),
+        ("x not sorted", x[perm], rising[perm], 0.3),
+        ("rises, falls back, rises again", x, np.array([.1, .2, .6, .3, .2, .5, .7, .8, .9]), .55),
+        ("already above the level", x, rising + 0.5, 0.4),
+        ("never reaches the level", x, 0.4 * rising, 0.5),
+    ]
+    for name, cx, cy, level in cases:
+        want = reference(cx, cy, level)
+        try:
+            got = func(cx.copy(), cy.copy(), level)
+        except Exception as err:                   # report, do not crash the check
+            return Feedback(False, f"On {name} your function raised {type(err).__name__}: {err}")
+        if want is None:
+            if got is not None:
+                return Feedback(False, "On a curve that never reaches the level, return None "
+                                       "(no crossing), not a number.")
+            continue
+        if got is None:
+            return Feedback(False, f"On {name} you returned None, but the curve does reach "
+                                   f"{level}.")
+        if not abs(float(got) - want) <= 1e-6 * max(1.0, abs(want)):
+            hint = {"x not sorted": "sort the points by x first (np.argsort).",
+                    "rises, falls back, rises again": "return the first crossing, between the "
+                    "last point below the level and the first point at or above it.",
+                    "already above the level": "if the first point is already at or above the "
+                    "level, return its x."}.get(name, "interpolate linearly between the two "
+                                                 "points that bracket the level.")
+            return Feedback(False, f"On {name} your crossing is off. Hint: {hint}")
+    return Feedback(True, f"All {len(cases)} cases agree with the reference crossing.")

@@ -1,5 +1,5 @@
 """Figures of Chapter 4 (emergence): task scores against training compute coloured by family,
-the same IPA outputs under exact match and BLEU, the per-token toy model of sharp jumps, and the
+the same IPA outputs under exact match and BLEU, the per-token toy model of apparent jumps, and the
 hold-out test of a sigmoid fitted below a compute cut-off."""
 
 from __future__ import annotations
@@ -7,12 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._validation import as_bool, as_positive_array, as_positive_int
 from ..emergence import simulate_metrics, size_at_exact_match
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["HIGHLIGHT_FAMILIES", "family_colors", "plot_tasks_vs_compute",
            "plot_metric_comparison", "plot_exact_match_vs_scale", "plot_exact_match_length",
-           "plot_holdout", "plot_family_crossings"]
+           "ExactMatchLengthView", "update_exact_match_length", "figure_png", "plot_holdout",
+           "plot_family_crossings"]
 
 #: Families drawn in colour (others in grey): the ones with at least three models that bracket
 #: the jumps, plus the largest recent families.
@@ -23,6 +25,9 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 def family_colors(families=HIGHLIGHT_FAMILIES) -> dict:
     """Colour and marker of each highlighted family: ``{family: (color, marker)}``."""
+    if (families is None or isinstance(families, (str, dict)) or np.ndim(families) != 1
+            or not all(isinstance(f, str) for f in families)):
+        raise ValueError(f"families must be a list of family names, got {families!r}")
     return {f: (COLORS[i % len(COLORS)], _MARKERS[i % len(_MARKERS)])
             for i, f in enumerate(families)}
 
@@ -40,11 +45,11 @@ def _scatter_families(ax, frame: pd.DataFrame, *, y: str = "score", x: str = "co
         color, marker = styles[fam]
         ax.plot(g[x], scale * g[y], "-", color=color, lw=1, alpha=0.7, zorder=2)
         ax.scatter(g[x], scale * g[y], s=22, color=color, marker=marker, zorder=3,
-                   label=fam if label else None)
+                   edgecolors="#333333", linewidths=0.4, label=fam if label else None)
 
 
 def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=None,
-                          highlight=HIGHLIGHT_FAMILIES):
+                          points=None, chance=None, highlight=HIGHLIGHT_FAMILIES):
     """Score against training compute (log axis), one panel per task, coloured by family.
 
     Parameters
@@ -55,7 +60,12 @@ def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=N
         Task names to draw, one panel each.
     marks : dict, optional
         ``{task: (compute, text)}``: a vertical dashed line, e.g. the emergence scale reported
-        by Wei et al. (2022), Table 1.
+        by Wei et al. (2022), Table 1; the text is written inside the panel, right of the line.
+    points : dict, optional
+        ``{task: (compute, score, text)}``: a published result drawn as a star, e.g. GPT-3
+        175B on 3-digit addition (Brown et al. 2020, Sec. 3.9.1).
+    chance : dict, optional
+        ``{task: score}``: a dotted horizontal line at the chance score (multiple choice).
     highlight : sequence of str
         Families drawn in colour and joined by lines; the rest are grey.
     """
@@ -74,7 +84,16 @@ def plot_tasks_vs_compute(frame: pd.DataFrame, tasks, *, ncols: int = 3, marks=N
         if marks and task in marks:
             c, text = marks[task]
             ax.axvline(c, color="k", ls="--", lw=1)
-            ax.text(c, 0.98, text + " ", fontsize=7, va="top", ha="right")
+            ax.text(c, 0.98, " " + text, fontsize=7, va="top", ha="left")
+        if points and task in points:
+            c, score, text = points[task]
+            ax.plot([c], [score], "*", ms=11, color="k", zorder=4)
+            ax.annotate(text, (c, score), xytext=(-4, -12), textcoords="offset points",
+                        fontsize=7, ha="right")
+        if chance and task in chance:
+            ax.axhline(chance[task], color="grey", ls=":", lw=1)
+            ax.text(ax.get_xlim()[0], chance[task], " chance", fontsize=7, va="bottom",
+                    color="grey")
     for ax in axes.ravel()[len(tasks):]:
         ax.set_visible(False)
     fig.legend(loc="outside lower center", ncols=5, fontsize=8)
@@ -125,8 +144,11 @@ def plot_metric_comparison(wide: pd.DataFrame, *, highlight=HIGHLIGHT_FAMILIES):
 def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float = -0.3,
                               lengths=(1, 5, 20), n_questions: int | None = None, rng=None):
     """Toy model of Schaeffer et al. (2023): per-token loss and accuracy fall/rise smoothly,
-    exact match ``p**L`` rises late and fast, token errors ``L(1-p)`` fall smoothly."""
-    n_params = np.asarray(n_params, dtype=float)
+    exact match ``p**L`` is the same curve shifted to larger N, token errors ``L(1-p)`` fall smoothly."""
+    n_params = as_positive_array(n_params, "n_params")
+    if isinstance(lengths, (str, dict)) or np.ndim(lengths) != 1 or len(lengths) == 0:
+        raise ValueError(f"lengths must be a list of answer lengths, got {lengths!r}")
+    lengths = [as_positive_int(v, "lengths", maximum=10**6) for v in lengths]
     fig, axes = new_figure(3, 1, width=11.0, height=3.5)
     base = simulate_metrics(n_params, scale=scale, exponent=exponent, length=1)
     ax = axes[0]
@@ -153,25 +175,74 @@ def plot_exact_match_vs_scale(n_params, *, scale: float = 1e8, exponent: float =
     return fig
 
 
+class ExactMatchLengthView:
+    """One figure of exact match ``p**length`` against N, with the per-token accuracy, whose
+    artists a slider for ``length`` updates in place (no new figure per change).
+
+    What does not depend on ``length`` (the grid of N, the per-token accuracy ``p``, the axes)
+    is computed once; :meth:`update` only raises ``p`` to the new power and moves the 50 % line.
+    """
+
+    def __init__(self, length: int = 5, *, scale: float = 1e8, exponent: float = -0.3,
+                 widget: bool = False):
+        self.scale, self.exponent = scale, exponent
+        length = as_positive_int(length, "length", maximum=10**6)
+        widget = as_bool(widget, "widget")
+        self.n = np.logspace(6, 13, 300)
+        self.p = simulate_metrics(self.n, scale=scale, exponent=exponent, length=1)["p_token"]
+        self.fig, ax = new_figure(width=6.0, height=3.6)
+        self.ax = ax
+        ax.plot(self.n, self.p, "k--", lw=1, label="per-token accuracy p")
+        (self.curve,) = ax.plot(self.n, self.p, color=COLORS[1], lw=2, label="exact match")
+        self.half = ax.axvline(1e9, color=COLORS[1], ls=":", lw=1)
+        log_axes(ax, "parameters N", "probability", logy=False, title="\n")
+        ax.set_ylim(-0.02, 1.02)
+        self.legend = ax.legend(fontsize=8, loc="upper left")
+        self.fig.canvas.draw()               # lay out once; updates keep this layout
+        self.fig.set_layout_engine("none")
+        if widget:      # shown through figure_png by the widget, not by the notebook itself
+            import matplotlib.pyplot as plt
+            plt.close(self.fig)
+        self.update(length)
+
+    def update(self, length: int):
+        """Show answers of ``length`` tokens; returns the figure."""
+        length = as_positive_int(length, "length", maximum=10**6)
+        self.curve.set_ydata(self.p ** length)
+        self.legend.get_texts()[1].set_text(f"exact match $p^{{{length}}}$")
+        n_half = size_at_exact_match(0.5, length=length, scale=self.scale,
+                                     exponent=self.exponent)
+        if n_half <= self.n.max():
+            self.half.set_xdata([n_half, n_half])
+            self.half.set_visible(True)
+            where = f"50 % exact match at N = {n_half:.2g}"
+        else:   # long answers: the 50 % point lies beyond the drawn range
+            self.half.set_visible(False)
+            where = f"50 % exact match not reached below N = {self.n.max():.0e}"
+        self.ax.set_title(f"answers of L = {length} tokens:\n{where}")
+        return self.fig
+
+
+def update_exact_match_length(view: ExactMatchLengthView, length: int):
+    """The widget's update step, as a plain function a benchmark can time:
+    ``view.update(length)``."""
+    return view.update(length)
+
+
+def figure_png(fig) -> bytes:
+    """The figure as PNG bytes, at its own size (no tight bounding box: the layout is fixed),
+    for an ``ipywidgets.Image`` that a slider refreshes."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
 def plot_exact_match_length(length: int = 5, *, scale: float = 1e8, exponent: float = -0.3):
-    """One curve of exact match ``p**length`` against N, with the per-token accuracy; the
-    function a slider for ``length`` calls."""
-    n = np.logspace(6, 13, 300)
-    out = simulate_metrics(n, scale=scale, exponent=exponent, length=length)
-    fig, ax = new_figure(width=6.0, height=3.6)
-    ax.plot(n, out["p_token"], "k--", lw=1, label="per-token accuracy p")
-    ax.plot(n, out["exact_match"], color=COLORS[1], lw=2, label=f"exact match $p^{{{length}}}$")
-    n_half = size_at_exact_match(0.5, length=length, scale=scale, exponent=exponent)
-    if n_half <= n.max():
-        ax.axvline(n_half, color=COLORS[1], ls=":", lw=1)
-        where = f"50 % exact match at N = {n_half:.2g}"
-    else:   # long answers: the 50 % point lies beyond the drawn range
-        where = f"50 % exact match not reached below N = {n.max():.0e}"
-    log_axes(ax, "parameters N", "probability", logy=False,
-             title=f"answers of L = {length} tokens:\n{where}")
-    ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=8, loc="upper left")
-    return fig
+    """One curve of exact match ``p**length`` against N, with the per-token accuracy (a static
+    :class:`ExactMatchLengthView`)."""
+    return ExactMatchLengthView(length, scale=scale, exponent=exponent).fig
 
 
 def plot_holdout(x, y, result, *, xlabel: str = "training compute 6ND (FLOPs)",

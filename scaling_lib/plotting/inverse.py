@@ -10,10 +10,13 @@ import pandas as pd
 from matplotlib.colors import ListedColormap, TwoSlopeNorm
 from matplotlib.patches import Patch
 
+from .._validation import (as_float, as_positive_array, as_probability_array, check_columns,
+                           check_same_shape)
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["plot_size_heatmap", "plot_size_curves", "plot_training_curves", "plot_trend_fit",
-           "plot_verdict_grid", "plot_distractor_toy", "plot_loss_vs_accuracy", "VERDICT_COLORS"]
+           "TrendFitView", "update_trend_fit", "final_checkpoint_trend_view", "plot_verdict_grid", "plot_distractor_toy",
+           "plot_loss_vs_accuracy", "VERDICT_COLORS", "size_styles"]
 
 #: Colour of each verdict of :func:`scaling_lib.inverse.classify_trend`.
 VERDICT_COLORS = {"positive": COLORS[2], "inverse": COLORS[1], "U-shaped": COLORS[0],
@@ -22,34 +25,57 @@ VERDICT_COLORS = {"positive": COLORS[2], "inverse": COLORS[1], "U-shaped": COLOR
 _Z95 = 1.96   # two-sided 95 % normal interval
 
 
+_SIZE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+
+def size_styles(sizes) -> dict:
+    """Colour and marker of each model size: cividis without its pale end (so the largest
+    model stays visible on white), and a different marker per size."""
+    cmap = plt.get_cmap("cividis")
+    sizes = list(sizes)
+    return {s: (cmap(0.8 * k / max(1, len(sizes) - 1)), _SIZE_MARKERS[k % len(_SIZE_MARKERS)])
+            for k, s in enumerate(sizes)}
+
+
 def _names(frame, tasks):
     names = frame.drop_duplicates("task").set_index("task").task_name
     return [names[t] for t in tasks]
 
 
-def plot_size_heatmap(frame: pd.DataFrame, *, tasks=None):
+def plot_size_heatmap(frame: pd.DataFrame, *, tasks=None, clip: float = 25.0):
     """Task x model-size heatmap at the final checkpoint.
 
-    Colour: change of accuracy from the 70M model, in points (red = worse, blue = better);
-    text: the accuracy itself in per cent.
+    Colour: change of accuracy from the 70M model, in points (red = worse, blue = better),
+    clipped at ``clip`` points so that one or two erratic tasks do not wash out the others;
+    clipped cells are marked with a triangle. Text: the accuracy itself in per cent.
     """
+    check_columns(frame, "frame", ["task", "size", "final", "accuracy", "task_name"],
+                  min_rows=1)
+    clip = as_float(clip, "clip", low=0, low_open=True, high=100)
     final = frame[frame.final]
     table = final.pivot(index="task", columns="size", values="accuracy")
+    if tasks is not None and (isinstance(tasks, (str, dict)) or np.ndim(tasks) != 1
+                              or not set(tasks) <= set(table.index) or len(tasks) == 0):
+        raise ValueError(f"tasks must be a list of tasks of frame, got {tasks!r}")
     tasks = list(table.index) if tasks is None else list(tasks)
     table = table.loc[tasks]
     delta = 100 * (table.to_numpy() - table.to_numpy()[:, :1])
     fig, ax = new_figure(width=8.0, height=0.42 * len(tasks) + 1.6)
-    lim = max(5.0, float(np.abs(delta).max()))
-    image = ax.imshow(delta, cmap="RdBu", norm=TwoSlopeNorm(0, -lim, lim), aspect="auto")
+    lim = min(float(clip), max(5.0, float(np.abs(delta).max())))
+    image = ax.imshow(np.clip(delta, -lim, lim), cmap="RdBu", norm=TwoSlopeNorm(0, -lim, lim),
+                      aspect="auto")
     for i in range(delta.shape[0]):
         for j in range(delta.shape[1]):
-            ax.text(j, i, f"{100 * table.iloc[i, j]:.0f}", ha="center", va="center",
-                    fontsize=8, color="white" if abs(delta[i, j]) > 0.6 * lim else "black")
+            clipped = abs(delta[i, j]) > lim
+            ax.text(j, i, f"{100 * table.iloc[i, j]:.0f}" + ("\u25B4" if clipped else ""),
+                    ha="center", va="center", fontsize=8,
+                    color="white" if abs(delta[i, j]) > 0.6 * lim else "black")
     ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
     ax.set_yticks(range(len(tasks)), _names(frame, tasks))
     ax.set_xlabel("Pythia model (parameters), final checkpoint (300B tokens)")
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label="accuracy minus the 70M model's (points)")
+    fig.colorbar(image, ax=ax, extend="both",
+                 label=f"accuracy minus the 70M model's (points; \u25B4 beyond \u00B1{lim:.0f})")
     ax.set_title("Accuracy (%) by task and model size")
     return fig
 
@@ -66,12 +92,14 @@ def plot_size_curves(frame: pd.DataFrame, tasks, *, ncols: int = 3, results=None
         g = final[final.task == task].sort_values("n_params")
         ax.errorbar(g.n_params, g.accuracy, yerr=_Z95 * g.accuracy_se, fmt="o", ms=4,
                     color=COLORS[0], capsize=2)
-        title = g.task_name.iloc[0]
+        span = 100 * (g.accuracy.max() - g.accuracy.min())
+        title = f"{g.task_name.iloc[0]}\n(points span {span:.0f} pts"
         if results is not None and task in results:
             res = results[task]
             grid = np.linspace(np.log10(g.n_params.min()), np.log10(g.n_params.max()), 100)
             ax.plot(10**grid, res.predict(grid), color=VERDICT_COLORS[res.label], lw=2)
-            title += f"\n({res.label})"
+            title += f"; {res.label}"
+        title += ")"
         log_axes(ax, "parameters", "accuracy", logy=False, title=title)
     for ax in list(axes.flat)[len(tasks):]:
         ax.set_visible(False)
@@ -88,11 +116,12 @@ def plot_training_curves(frame: pd.DataFrame, task: str, *, sizes=None, ax=None)
         fig, ax = new_figure(width=6.4, height=4.0)
     else:
         fig = ax.figure
-    cmap = plt.get_cmap("viridis")
-    for k, size in enumerate(sizes):
+    styles = size_styles(sizes)
+    for size in sizes:
         s = g[g["size"] == size].sort_values("n_tokens")
-        ax.errorbar(s.n_tokens, s.accuracy, yerr=_Z95 * s.accuracy_se, marker="o", ms=3,
-                    capsize=2, lw=1.2, color=cmap(k / max(1, len(sizes) - 1)), label=size)
+        color, marker = styles[size]
+        ax.errorbar(s.n_tokens, s.accuracy, yerr=_Z95 * s.accuracy_se, marker=marker, ms=4,
+                    capsize=2, lw=1.2, color=color, label=size)
     log_axes(ax, "training tokens", "accuracy", logy=False, title=g.task_name.iloc[0])
     ax.legend(title="model", fontsize=8, ncol=2)
     return fig
@@ -112,6 +141,80 @@ def plot_trend_fit(scale, accuracy, accuracy_se, result, *, xlabel="parameters",
     log_axes(ax, xlabel, "accuracy", logy=False, title=f"{head}verdict = {result.label}")
     ax.legend(fontsize=8)
     return fig
+
+
+class TrendFitView:
+    """The figure of :func:`plot_trend_fit` for the widget: one figure whose artists are
+    updated in place when the task or a threshold changes.
+
+    ``fits`` maps a task to ``(scale, accuracy, accuracy_se, title)``; ``classify`` is the
+    function that turns ``(scale, accuracy, accuracy_se, alpha=, min_effect=)`` into a
+    :class:`~scaling_lib.inverse.TrendClassification` (passed in, so that this module does not
+    import the statistics).
+    """
+
+    def __init__(self, fits: dict, classify, *, xlabel: str = "parameters"):
+        self.fits, self.classify = fits, classify
+        self.fig, self.ax = new_figure(width=6.0, height=3.8)
+        ax = self.ax
+        self.points = ax.errorbar([1.0], [0.5], yerr=[0.0], fmt="o", color="black", capsize=2,
+                                  label="data (95 % error bars)")
+        (self.line,) = ax.plot([1.0], [0.5], "--", color=COLORS[5], label="line")
+        (self.parab,) = ax.plot([1.0], [0.5], color=COLORS[3], label="parabola")
+        log_axes(ax, xlabel, "accuracy", logy=False, title="\n")
+        ax.legend(fontsize=8, loc="best")
+        plt.close(self.fig)   # shown through an image widget, not by the notebook itself
+        self._task = None
+        self.message = ""
+
+    def _set_errorbars(self, x, y, yerr):
+        data_line, caplines, (bars,) = self.points.lines
+        data_line.set_data(x, y)
+        lo, hi = y - yerr, y + yerr
+        caplines[0].set_data(x, lo)
+        caplines[1].set_data(x, hi)
+        bars.set_segments([np.array([[xi, a], [xi, b]]) for xi, a, b in zip(x, lo, hi)])
+
+    def update(self, task: str, alpha: float = 0.05, min_effect: float = 0.05):
+        """Show ``task`` classified at ``alpha`` and ``min_effect``; returns the figure (the
+        verdict in words is in ``self.message``)."""
+        scale, acc, se, title = self.fits[task]
+        res = self.classify(scale, acc, se, alpha=alpha, min_effect=min_effect)
+        if task != self._task:                 # the data and the fits depend on the task only
+            self._set_errorbars(scale, acc, _Z95 * se)
+            grid = np.linspace(np.log10(scale.min()), np.log10(scale.max()), 200)
+            self.line.set_data(10**grid, res.predict(grid, "line"))
+            self.parab.set_data(10**grid, res.predict(grid, "parabola"))
+            pad = 0.05 * (acc.max() - acc.min() + 0.02)
+            self.ax.set_xlim(scale.min() / 1.5, scale.max() * 1.5)
+            self.ax.set_ylim(min(acc.min() - 1.96 * se.max(), res.predict(grid).min()) - pad,
+                             max(acc.max() + 1.96 * se.max(), res.predict(grid).max()) + pad)
+            self._task = task
+        self.ax.set_title(f"{title}: verdict = {res.label}")
+        self.message = res.message
+        return self.fig
+
+
+def update_trend_fit(view: TrendFitView, task: str, alpha: float = 0.05,
+                     min_effect: float = 0.05):
+    """The widget's update step, as a plain function a benchmark can time:
+    ``view.update(task, alpha, min_effect)``."""
+    return view.update(task, alpha, min_effect)
+
+
+def final_checkpoint_trend_view() -> TrendFitView:
+    """The widget's view for every task along size at the final checkpoint of
+    :func:`scaling_lib.data.load_inverse_scaling`, classified by
+    :func:`scaling_lib.inverse.classify_trend`."""
+    from ..data import INVERSE_TASKS, load_inverse_scaling
+    from ..inverse import classify_trend
+
+    data = load_inverse_scaling()
+    final = data[data.final].sort_values("n_params")
+    fits = {t: (g.n_params.to_numpy(float), g.accuracy.to_numpy(float),
+                g.accuracy_se.to_numpy(float), INVERSE_TASKS[t])
+            for t, g in final.groupby("task")}
+    return TrendFitView(fits, classify_trend)
 
 
 def plot_verdict_grid(table: pd.DataFrame, *, names=None):
@@ -143,6 +246,10 @@ def plot_verdict_grid(table: pd.DataFrame, *, names=None):
 def plot_distractor_toy(n_params, loss, accuracy):
     """Two panels: a loss that falls smoothly with parameters, and the toy task accuracy
     computed from that loss (:func:`scaling_lib.inverse.distractor_accuracy`)."""
+    n_params = as_positive_array(n_params, "n_params", ndim=1, min_size=2)
+    loss = as_positive_array(loss, "loss", ndim=1, min_size=2)
+    accuracy = as_probability_array(accuracy, "accuracy", ndim=1, min_size=2)
+    check_same_shape(n_params=n_params, loss=loss, accuracy=accuracy)
     fig, (ax1, ax2) = new_figure(2, 1, width=9.0, height=3.4)
     ax1.plot(n_params, loss, color=COLORS[0])
     log_axes(ax1, "parameters", "loss (nats/token)", logy=False, title="Loss: smooth power law")
@@ -163,12 +270,13 @@ def plot_loss_vs_accuracy(loss, frame: pd.DataFrame, task: str):
     if loss.shape != (len(g),):
         raise ValueError(f"loss must have one value per row of the task, got shape {loss.shape}")
     fig, ax = new_figure(width=6.4, height=4.0)
-    cmap = plt.get_cmap("viridis")
     sizes = list(g["size"].cat.categories)
-    for k, size in enumerate(sizes):
+    styles = size_styles(sizes)
+    for size in sizes:
         mask = (g["size"] == size).to_numpy()
-        ax.errorbar(loss[mask], g.accuracy[mask], yerr=_Z95 * g.accuracy_se[mask], fmt="o",
-                    ms=4, capsize=2, color=cmap(k / max(1, len(sizes) - 1)), label=size)
+        color, marker = styles[size]
+        ax.errorbar(loss[mask], g.accuracy[mask], yerr=_Z95 * g.accuracy_se[mask],
+                    fmt=marker, ms=4, capsize=2, color=color, label=size)
     log_axes(ax, "loss predicted by the Chinchilla law (nats/token)", "accuracy", logx=False,
              logy=False, title=g.task_name.iloc[0])
     ax.invert_xaxis()
