@@ -83,6 +83,13 @@ WIDGETS = [
         + _steps("n_tokens", [1e9, 1e11, 1e12], n_params=1e9),
     ),
     Widget(
+        "Ch. 6 repeated data (data-constrained law)",
+        "scaling_lib.plotting.practice:update_data_constrained",
+        _steps("log10_unique", [8.0, 9.5, 11.0, 12.0], epochs=4.0)
+        + _steps("epochs", [1.0, 16.0, 100.0, 1000.0], log10_unique=10.0),
+        setup="scaling_lib.plotting.practice:data_constrained_view",
+    ),
+    Widget(
         "Ch. 4 exact match against L",
         "scaling_lib.plotting.emergence:update_exact_match_length",
         _steps("length", [1, 5, 20, 50, 100]),

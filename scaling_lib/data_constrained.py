@@ -10,10 +10,10 @@ parameters ``N'``, each a saturating function of the number of repetitions:
 ``N' = U_N + U_N R_N* (1 - exp(-R_N / R_N*))``,  ``U_N = min(N, N_opt(U_D))``, ``R_N = N / U_N - 1``,
 
 where ``N_opt(U_D)`` is the compute-optimal model size of the base law for ``U_D`` tokens.
-We read the form and the fitted constants in the authors' released code, not in the paper's
-text: ``README.md`` ("Parametric Fit") and ``utils/parametric_fit.ipynb`` (cells 29-30) of
-github.com/huggingface/datablations at commit 13701315 (we could not read the paper's full
-text here, so we cite no equation numbers).
+The two saturating forms are eqs. 5 and 6 of the paper (section 3.1, arXiv v4); the fitting
+procedure and the fitted constants are in its Appendix A and in the authors' released code,
+``README.md`` ("Parametric Fit") and ``utils/parametric_fit.ipynb`` (cells 29-30) of
+github.com/huggingface/datablations at commit 13701315.
 
 As ``R_D`` grows, ``D'`` saturates at ``U_D (1 + R_D*)``: repeating data forever is worth at
 most ``R_D*`` extra copies of it. For ``R_D << R_D*``, ``D' ≈ U_D + U_D R_D = D``: a few epochs
@@ -26,15 +26,22 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, special
 
-from ._validation import (as_float_array, as_nonnegative_array, as_positive_array,
-                          check_min_length, check_same_shape)
+from ._validation import (
+    _show,
+    as_float,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    check_min_length,
+    check_same_shape,
+)
 from .chinchilla import HUBER_DELTA, ParametricLoss
 
 __all__ = ["repetitions", "effective_data", "unique_params", "effective_params",
            "DataConstrainedLoss", "MUENNIGHOFF_2023_C4_BASE", "MUENNIGHOFF_2023",
-           "RepetitionFit", "repetition_objective", "fit_repetition_constants"]
+           "RepetitionFit", "repetition_objective", "fit_repetition_constants",
+           "paper_like_mask", "data_constrained_optimum"]
 
 
 def repetitions(n_tokens, unique_tokens):
@@ -49,12 +56,21 @@ def repetitions(n_tokens, unique_tokens):
     """
     d = as_positive_array(n_tokens, "n_tokens")
     u = as_positive_array(unique_tokens, "unique_tokens")
+    if d.ndim and u.ndim and d.shape != u.shape:
+        raise ValueError(f"n_tokens and unique_tokens must have the same length (or one be a "
+                         f"single number): n_tokens has shape {d.shape}, unique_tokens "
+                         f"{u.shape}")
+    with np.errstate(over="ignore"):
+        ratio = d / u
+    if not np.all(np.isfinite(ratio)):
+        raise ValueError(f"unique_tokens is too small for n_tokens: D / U overflows, got "
+                         f"unique_tokens={_show(unique_tokens)}")
     u_b, d_b = np.broadcast_arrays(u, d)
     too_many = u_b > d_b * (1 + 1e-12)
     if np.any(too_many):
         raise ValueError(f"unique_tokens must be <= n_tokens, got unique_tokens="
                          f"{float(u_b[too_many][0])!r} with n_tokens={float(d_b[too_many][0])!r}")
-    return np.maximum(d / u - 1.0, 0.0)
+    return np.maximum(ratio - 1.0, 0.0)
 
 
 def _saturate(unique, repeats, r_star):
@@ -63,8 +79,31 @@ def _saturate(unique, repeats, r_star):
 
 
 def _check_star(value, name):
-    if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return as_positive_float(value, name, high=1e6)
+
+
+def _check_base(base, name="base"):
+    if not isinstance(base, ParametricLoss):
+        raise ValueError(f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
+                         f"{type(base).__name__} {_show(base)}")
+    return base
+
+
+def _run_arrays(n_params, n_tokens, unique_tokens, loss):
+    """The runs' N, D, U_D and loss as validated 1-D arrays of one length."""
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
+    u = as_positive_array(unique_tokens, "unique_tokens", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
+    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    return n, d, u, ell
+
+
+def _check_law(law, name="law"):
+    if not isinstance(law, DataConstrainedLoss):
+        raise ValueError(f"{name} must be a DataConstrainedLoss, got {type(law).__name__} "
+                         f"{_show(law)}")
+    return law
 
 
 def effective_data(unique_tokens, n_tokens, r_star: float):
@@ -78,8 +117,8 @@ def effective_data(unique_tokens, n_tokens, r_star: float):
     n_tokens : array_like
         ``D``, the total number of tokens trained on (``D >= U_D``).
     r_star : float
-        ``R_D*``: the number of repetitions after which repeated data has lost ``1 - 1/e`` of
-        its value.
+        ``R_D*``, roughly the "half-life" of repeated data (section 3.1): at ``R_D = R_D*`` the
+        ``U_D R_D`` repeated tokens are worth on average ``1 - 1/e`` of fresh ones.
 
     Examples
     --------
@@ -88,7 +127,7 @@ def effective_data(unique_tokens, n_tokens, r_star: float):
     >>> round(float(effective_data(1e9, 1e15, 15.4)) / 1e9, 2)   # saturates at U (1 + R*)
     16.4
     """
-    _check_star(r_star, "r_star")
+    r_star = _check_star(r_star, "r_star")
     u = as_positive_array(unique_tokens, "unique_tokens")
     return _saturate(u, repetitions(n_tokens, u), r_star)
 
@@ -99,6 +138,7 @@ def unique_params(unique_tokens, base: ParametricLoss):
     From ``D_opt = (C/6)**b / G`` and ``N_opt = G (C/6)**a`` (Hoffmann et al. eq. 4):
     ``N = G (G U_D)**(a/b) = G (G U_D)**(beta/alpha)`` (the authors' ``D_to_N``).
     """
+    _check_base(base)
     u = as_positive_array(unique_tokens, "unique_tokens")
     return base.G * (base.G * u) ** (base.beta / base.alpha)
 
@@ -114,7 +154,7 @@ def effective_params(n_params, unique_tokens, r_star: float, base: ParametricLos
     >>> bool(np.isclose(effective_params(n_small, 1e9, 5.3, HOFFMANN_2022), n_small))
     True
     """
-    _check_star(r_star, "r_star")
+    r_star = _check_star(r_star, "r_star")
     n = as_positive_array(n_params, "n_params")
     u_n = np.minimum(n, unique_params(unique_tokens, base))
     return _saturate(u_n, np.maximum(n / u_n - 1.0, 0.0), r_star)
@@ -148,8 +188,11 @@ class DataConstrainedLoss:
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
-        _check_star(self.r_d_star, "r_d_star")
-        _check_star(self.r_n_star, "r_n_star")
+        _check_base(self.base)
+        object.__setattr__(self, "r_d_star", _check_star(self.r_d_star, "r_d_star"))
+        object.__setattr__(self, "r_n_star", _check_star(self.r_n_star, "r_n_star"))
+        if not isinstance(self.source, str):
+            raise ValueError(f"source must be a str, got {type(self.source).__name__}")
 
     def effective_data(self, n_tokens, unique_tokens):
         """``D'`` for this law's ``R_D*``."""
@@ -217,8 +260,13 @@ def repetition_objective(law: DataConstrainedLoss, n_params, n_tokens, unique_to
     >>> repetition_objective(MUENNIGHOFF_2023, n, d, u, MUENNIGHOFF_2023.loss(n, d, u))
     0.0
     """
-    t = np.log(as_positive_array(loss, "loss"))
-    return float(special.huber(delta, t - np.log(law.loss(n_params, n_tokens, unique_tokens))).sum())
+    _check_law(law)
+    delta = as_positive_float(delta, "delta")
+    n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
+    from scipy import special
+
+    t = np.log(ell)
+    return float(special.huber(delta, t - np.log(law.loss(n, d, u))).sum())
 
 
 def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: ParametricLoss, *,
@@ -226,6 +274,10 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     """Fit ``R_D*`` and ``R_N*`` with the base law held fixed, as the authors do
     (``parametric_fit.ipynb`` cell 29: Huber loss, delta = 1e-3, on ``log L``; the base
     parameters frozen; starts on a grid).
+
+    The authors fit 182 runs (Appendix A): epochs 1 to 500, with the runs where excess
+    parameters or excess epochs hurt removed, since the formula cannot follow them; see
+    :func:`paper_like_mask` for a selection of that kind.
 
     We search ``log R*`` so both stay positive, from a 4 x 4 grid of starts spanning 0.5 to 200
     (the authors' grid is 0 to 20 in ``R*``), with SciPy's L-BFGS-B, and keep the best.
@@ -245,21 +297,33 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     >>> fit.success, round(fit.law.r_d_star, 2), round(fit.law.r_n_star, 2)
     (True, 15.39, 5.31)
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    u = as_positive_array(unique_tokens, "unique_tokens").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
-    check_same_shape(n_params=n, n_tokens=d, unique_tokens=u, loss=ell)
+    from scipy import optimize
+
+    _check_base(base)
+    delta = as_positive_float(delta, "delta")
+    n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
     check_min_length(n, "n_params", 3)
-    repetitions(d, u)                                   # raises if U > D
+    reps = repetitions(d, u)                            # raises if U > D
     t = np.log(ell)
+    if starts is not None:
+        starts = as_positive_array(starts, "starts")
+        if starts.size % 2 or not 2 <= starts.size <= 200:
+            raise ValueError(f"starts must hold pairs (R_D*, R_N*), at most 100, got "
+                             f"{starts.size} numbers")
+    excess = n > unique_params(u, base) * (1 + 1e-9)
+    why = ("no run repeats data (every R_D = 0): R_D* cannot be identified"
+           if not np.any(reps > 1e-9) else
+           "no run has parameters beyond N_opt(U_D) (every R_N = 0): R_N* cannot be identified"
+           if not np.any(excess) else "")
+    if why:
+        return RepetitionFit(None, float("nan"), np.full(n.size, np.nan), False, why, n.size)
 
     def objective(theta):
         law = DataConstrainedLoss(base, float(np.exp(theta[0])), float(np.exp(theta[1])))
         return repetition_objective(law, n, d, u, ell, delta=delta)
 
     grid = (np.array(list(itertools.product(np.log([0.5, 5, 50, 200]), repeat=2)))
-            if starts is None else np.log(as_positive_array(starts, "starts")).reshape(-1, 2))
+            if starts is None else np.log(starts).reshape(-1, 2))
     best = None
     for theta0 in grid:
         res = optimize.minimize(objective, theta0, method="L-BFGS-B",
@@ -275,3 +339,65 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     message = (f"best of {len(grid)} starts, L-BFGS-B: {best.message}; objective "
                f"{best.fun:.6g}" + ("; an R* reached its search bound" if at_bound else ""))
     return RepetitionFit(law, float(best.fun), resid, success, message, n.size)
+
+
+def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: float = 500.0):
+    """Runs kept by a selection like the authors' (Muennighoff et al. 2023, Appendix A: "epochs
+    ranging from 1 to 500"; runs where excess parameters or epochs hurt removed).
+
+    A run is dropped if it has more than ``max_epochs`` epochs, or if, at the same unique data,
+    a run with the same ``N`` and fewer tokens or a run with the same ``D`` and fewer parameters
+    reached a lower loss (mean over seeds): its extra epochs or parameters hurt.
+
+    Returns a boolean array, True for the runs kept.
+
+    Examples
+    --------
+    >>> n = [1e8, 1e8, 1e8, 2e8]; d = [1e9, 2e9, 4e9, 4e9]; u = [1e9, 1e9, 1e9, 1e9]
+    >>> paper_like_mask(n, d, u, [3.0, 2.9, 3.1, 3.2]).tolist()   # 4 epochs hurt; N = 2e8 too
+    [True, True, False, False]
+    """
+    n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
+    max_epochs = as_float(max_epochs, "max_epochs", low=1.0)
+    keep = (repetitions(d, u) + 1.0) <= max_epochs * (1 + 1e-12)
+
+    def hurt(fixed, varied):
+        bad = np.zeros(n.size, bool)
+        for key in set(zip(u, fixed)):
+            idx = np.flatnonzero((u == key[0]) & (fixed == key[1]))
+            best = np.inf
+            for v in np.unique(varied[idx]):            # ascending: fewer tokens/params first
+                at = idx[varied[idx] == v]
+                mean = float(ell[at].mean())
+                bad[at] = mean > best
+                best = min(best, mean)
+        return bad
+
+    return keep & ~hurt(n, d) & ~hurt(d, n)
+
+
+def data_constrained_optimum(law: DataConstrainedLoss, compute: float, unique_tokens: float, *,
+                             n_grid: int = 4001):
+    """The model size and tokens minimising ``law.loss(N, C/6N, U_D)`` at ``C`` FLOPs with
+    ``U_D`` unique tokens (the paper's eq. 4 with ``FLOPs = 6ND`` and ``U_D = min(D_C, D)``), by
+    a grid over ``log N`` spanning four decades either side of the base law's optimum.
+
+    Returns ``(N, D)``. The authors' README example: 1e22 FLOPs and 25B unique tokens give
+    7.0B parameters and 9.5 epochs with the published law.
+
+    Examples
+    --------
+    >>> n, d = data_constrained_optimum(MUENNIGHOFF_2023, 1e22, 25e9)
+    >>> round(n / 1e9, 1), round(d / 25e9, 1)
+    (7.0, 9.5)
+    """
+    _check_law(law)
+    c = as_positive_float(compute, "compute")
+    u_d = as_positive_float(unique_tokens, "unique_tokens")
+    k = as_int(n_grid, "n_grid", minimum=11, maximum=10**6)
+    n0 = float(law.base.compute_optimal(c)[0])
+    n = np.logspace(np.log10(n0) - 4, np.log10(n0) + 4, k)
+    d = c / (6.0 * n)
+    u = np.minimum(u_d, d)                                # U_D = min(D_C, D), eq. 4
+    i = int(np.argmin(law.loss(n, d, u)))
+    return float(n[i]), float(d[i])

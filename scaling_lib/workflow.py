@@ -14,10 +14,43 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import as_positive_array, as_positive_int, check_same_shape
+from ._validation import (
+    _show,
+    as_float,
+    as_int,
+    as_level,
+    as_nonnegative_float,
+    as_positive_array,
+    as_positive_float,
+    as_rng,
+    check_same_shape,
+)
 from .chinchilla import ParametricLoss, bootstrap, fit_parametric_loss
 
-__all__ = ["simulate_ladder", "HoldoutResult", "holdout_by_compute", "prediction_band"]
+__all__ = ["simulate_ladder", "HoldoutResult", "holdout_by_compute", "prediction_band",
+           "ladder_prediction_errors", "LearningCurveFit", "fit_learning_curve",
+           "simulate_learning_curve"]
+
+
+def _runs(n_params, n_tokens, loss):
+    """Validated 1-D run arrays: counts >= 1, losses below 100 nats/token, one length."""
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
+    check_same_shape(n_params=n, n_tokens=d, loss=ell)
+    for arr, name in ((n, "n_params"), (d, "n_tokens")):
+        if np.any(arr < 1):
+            raise ValueError(f"{name} must be >= 1 (a count), got {float(arr.min())!r}")
+    if np.any(ell > 100):
+        raise ValueError(f"loss must be below 100 nats/token, got {float(ell.max())!r}")
+    return n, d, ell
+
+
+def _check_law(law, name="law"):
+    if not isinstance(law, ParametricLoss):
+        raise ValueError(f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
+                         f"{type(law).__name__} {_show(law)}")
+    return law
 
 
 def simulate_ladder(law: ParametricLoss, budgets, *, sizes_per_budget: int = 7,
@@ -53,13 +86,14 @@ def simulate_ladder(law: ParametricLoss, budgets, *, sizes_per_budget: int = 7,
     >>> len(runs), bool(np.allclose(6 * runs.n_params * runs.n_tokens, runs.compute))
     (14, True)
     """
-    c = np.atleast_1d(as_positive_array(budgets, "budgets")).ravel()
-    k = as_positive_int(sizes_per_budget, "sizes_per_budget")
-    if not (np.isfinite(spread) and spread > 1):
-        raise ValueError(f"spread must be a finite number > 1, got {spread!r}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    gen = np.random.default_rng(rng)
+    _check_law(law)
+    c = np.atleast_1d(as_positive_array(budgets, "budgets", ndim=1, min_size=1))
+    if c.size > 100:
+        raise ValueError(f"budgets must hold at most 100 budgets, got {c.size}")
+    k = as_int(sizes_per_budget, "sizes_per_budget", minimum=1, maximum=1000)
+    spread = as_float(spread, "spread", low=1.0, low_open=True, high=1e6)
+    noise = as_nonnegative_float(noise, "noise", high=1.0)
+    gen = as_rng(rng)
     n_opt, _ = law.compute_optimal(c)
     factors = np.logspace(-np.log10(spread), np.log10(spread), k)
     compute = np.repeat(c, k)
@@ -112,19 +146,20 @@ def holdout_by_compute(n_params, n_tokens, loss, *, cutoff: float, starts=None) 
     >>> res.n_fit, len(res.table), bool(res.table.relative_error.abs().max() < 1e-3)
     (21, 7, True)
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
-    check_same_shape(n_params=n, n_tokens=d, loss=ell)
-    cutoff = float(as_positive_array(cutoff, "cutoff"))
+    n, d, ell = _runs(n_params, n_tokens, loss)
+    cutoff = as_positive_float(cutoff, "cutoff")
     c = 6.0 * n * d
     train = c <= cutoff * (1 + 1e-9)
     if train.all():
         raise ValueError(f"cutoff={cutoff:.3g} leaves no run to hold out (largest run "
                          f"{c.max():.3g} FLOPs)")
+    if train.sum() < 6:
+        raise ValueError(f"cutoff={cutoff:.3g} leaves only {int(train.sum())} runs with "
+                         "6 * n_params * n_tokens <= cutoff to fit (at least 6 needed)")
     fit = fit_parametric_loss(n[train], d[train], ell[train], starts=starts)
     if not fit.success or fit.params is None:
-        raise ValueError(f"the fit below cutoff={cutoff:.3g} did not converge: {fit.message}")
+        raise ValueError(f"the fit to (n_params, n_tokens, loss) below cutoff={cutoff:.3g} did "
+                         f"not converge: {fit.message}")
     held = ~train
     pred = fit.params.loss(n[held], d[held])
     table = pd.DataFrame({"compute": c[held], "n_params": n[held], "n_tokens": d[held],
@@ -161,11 +196,14 @@ def prediction_band(n_params, n_tokens, loss, targets, *, level: float = 0.9,
     pandas.DataFrame
         One row per target: ``compute, predicted, lower, upper, width`` (``upper - lower``).
     """
-    if not 0 < level < 1:
-        raise ValueError(f"level must lie in (0, 1), got {level!r}")
-    c = np.atleast_1d(as_positive_array(targets, "targets")).ravel()
-    boot = bootstrap(n_params, n_tokens, loss, n_resamples=n_resamples,
-                     rng=np.random.default_rng(rng))
+    n_params, n_tokens, loss = _runs(n_params, n_tokens, loss)
+    level = as_level(level)
+    c = np.atleast_1d(as_positive_array(targets, "targets", ndim=1, min_size=1))
+    n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=100_000)
+    boot = bootstrap(n_params, n_tokens, loss, n_resamples=n_resamples, rng=as_rng(rng))
+    if not np.any(boot.converged):
+        raise ValueError(f"no bootstrap resample of the runs converged (n_resamples="
+                         f"{n_resamples}): the runs cannot identify the law")
     s = boot.samples[boot.converged]
     preds = np.array([ParametricLoss(E=r.E, A=r.A, B=r.B, alpha=r.alpha, beta=r.beta)
                       .optimal_loss(c) for r in s.itertuples()])
@@ -174,3 +212,132 @@ def prediction_band(n_params, n_tokens, loss, targets, *, level: float = 0.9,
     point = boot.point.params.optimal_loss(c)
     return pd.DataFrame({"compute": c, "predicted": point, "lower": lower, "upper": upper,
                          "width": upper - lower})
+
+
+def ladder_prediction_errors(law: ParametricLoss, budgets, target: float, *, seeds,
+                             sizes_per_budget: int = 7, noise: float = 0.01) -> np.ndarray:
+    """Relative error ``predicted / true - 1`` of the compute-optimal loss at ``target`` FLOPs,
+    for one simulated ladder (:func:`simulate_ladder`) per seed in ``seeds``, each fitted
+    with approach 3. Shows how much of one ladder's error is its particular noise.
+
+    Examples
+    --------
+    >>> from scaling_lib.chinchilla import HOFFMANN_2022
+    >>> err = ladder_prediction_errors(HOFFMANN_2022, [1e18, 1e19, 1e20], 1e22, seeds=[0],
+    ...                                noise=0.0)
+    >>> bool(abs(err[0]) < 1e-3)
+    True
+    """
+    _check_law(law)
+    target = as_positive_float(target, "target")
+    try:
+        seeds = list(seeds)
+    except TypeError:
+        raise ValueError(f"seeds must be a sequence of int seeds, got {_show(seeds)}") from None
+    if not 1 <= len(seeds) <= 1000:
+        raise ValueError(f"seeds must hold 1 to 1000 seeds, got {len(seeds)}")
+    seeds = [as_int(v, "seeds", minimum=0) for v in seeds]
+    truth = float(law.optimal_loss(target))
+    out = []
+    for seed in seeds:
+        runs = simulate_ladder(law, budgets, sizes_per_budget=sizes_per_budget, noise=noise,
+                               rng=seed)
+        fit = fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
+        out.append(float(fit.params.optimal_loss(target)) / truth - 1.0
+                   if fit.success and fit.params is not None else np.nan)
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class LearningCurveFit:
+    """Result of :func:`fit_learning_curve`: ``L(S) = L_inf + (S_c / S)**alpha``.
+
+    Attributes
+    ----------
+    l_inf, s_c, alpha : float
+        The fitted floor, step scale and exponent (NaN if the fit failed).
+    success : bool
+    message : str
+    """
+
+    l_inf: float
+    s_c: float
+    alpha: float
+    success: bool
+    message: str
+
+    def predict(self, steps):
+        """Predicted loss after ``steps`` steps."""
+        s = as_positive_array(steps, "steps")
+        return self.l_inf + (self.s_c / s) ** self.alpha
+
+
+def fit_learning_curve(steps, loss) -> LearningCurveFit:
+    """Fit ``L(S) = L_inf + (S_c / S)**alpha``, the form of Kaplan et al.'s eq. 1.6 at fixed
+    ``N``, to one learning curve by least squares on ``log L`` from a small grid of starts.
+
+    ``success`` is False when the points cannot identify the three parameters: fewer than 4
+    points, or a floor or exponent that ran to its search bound.
+
+    Examples
+    --------
+    >>> s = np.logspace(2, 5, 40)
+    >>> fit = fit_learning_curve(s, 2.0 + (3e3 / s) ** 0.7)
+    >>> fit.success, round(fit.l_inf, 3), round(fit.alpha, 3)
+    (True, 2.0, 0.7)
+    """
+    from scipy import optimize
+
+    s = as_positive_array(steps, "steps", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
+    check_same_shape(steps=s, loss=ell)
+    if np.any(ell > 100) or np.any(ell < 1e-3):
+        raise ValueError(f"loss must lie between 1e-3 and 100 nats/token, got "
+                         f"{_show(loss)}")
+    if s.size >= 4 and np.ptp(s) == 0:
+        return LearningCurveFit(np.nan, np.nan, np.nan, False,
+                                "all steps are equal: the curve's shape cannot be identified")
+    if s.size < 4:
+        return LearningCurveFit(np.nan, np.nan, np.nan, False,
+                                f"{s.size} points cannot identify 3 parameters")
+    lo, hi = [-10.0, -10.0, 0.01], [np.log(ell.min()), 40.0, 3.0]
+
+    def resid(th):
+        return np.log(np.exp(th[0]) + np.exp(th[1] - th[2] * np.log(s))) - np.log(ell)
+
+    best = None
+    for f0, a0 in [(0.5, 0.3), (0.9, 0.5), (0.5, 1.0), (0.95, 1.5)]:
+        l0 = np.log(f0 * ell.min())
+        gap = max(ell.max() - f0 * ell.min(), 1e-6)
+        th0 = [l0, np.log(gap) + a0 * np.log(s.min()), a0]
+        res = optimize.least_squares(resid, th0, bounds=(lo, hi), max_nfev=2000)
+        if best is None or res.cost < best.cost:
+            best = res
+    l_log, c_log, alpha = best.x
+    at_bound = bool(np.isclose(alpha, lo[2]) or np.isclose(alpha, hi[2])
+                    or l_log >= hi[0] - 1e-6 or l_log <= lo[0] + 1e-6)
+    msg = f"least squares on log L: {best.message}" + ("; a parameter at its bound"
+                                                         if at_bound else "")
+    return LearningCurveFit(float(np.exp(l_log)), float(np.exp(c_log / alpha)), float(alpha),
+                            bool(best.success) and not at_bound, msg)
+
+
+def simulate_learning_curve(n_params: float, steps, *, noise: float = 0.005, rng=None):
+    """Loss after each of ``steps`` steps for a model of ``n_params`` following Kaplan et al.'s
+    ``L(N, S)`` (eq. 1.6), times ``exp(noise * z)`` with ``z`` standard normal (evaluation
+    noise). A toy: a real run's curve also carries its learning-rate schedule, which eq. 1.6,
+    measured at ``S_min``, does not model.
+
+    Examples
+    --------
+    >>> ell = simulate_learning_curve(1e8, [1e3, 1e4], noise=0.0)
+    >>> bool(ell[0] > ell[1])
+    True
+    """
+    from .kaplan import loss_from_params_steps
+
+    n = as_float(n_params, "n_params", low=1.0, high=1e15)
+    s = as_positive_array(steps, "steps")
+    noise = as_nonnegative_float(noise, "noise", high=1.0)
+    gen = as_rng(rng)
+    return loss_from_params_steps(n, s) * np.exp(noise * gen.standard_normal(s.shape))

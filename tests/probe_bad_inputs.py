@@ -241,6 +241,107 @@ BASELINE = {  # by function: keyword arguments that override VALID
 }
 
 
+# ---- chapter 6 (practice): baselines of its modules
+def _ch6_dc():
+    from scaling_lib.data_constrained import MUENNIGHOFF_2023
+    return MUENNIGHOFF_2023
+
+
+def _ch6_runs():
+    n = np.array([1e7, 3e7, 1e8, 3e8, 1e8, 3e7, 1e7, 3e8])
+    u = np.array([1e8, 3e8, 1e9, 1e9, 2e8, 1e8, 1e9, 3e9])
+    d = u * np.array([1, 2, 4, 8, 16, 32, 1, 2])
+    return {"n_params": n, "n_tokens": d, "unique_tokens": u, "loss": _ch6_dc().loss(n, d, u)}
+
+
+def _ch6_ladder():
+    from scaling_lib.chinchilla import HOFFMANN_2022
+    from scaling_lib.workflow import simulate_ladder
+    r = simulate_ladder(HOFFMANN_2022, [1e18, 1e19, 1e20], sizes_per_budget=5, rng=0)
+    return {"n_params": r.n_params.to_numpy(), "n_tokens": r.n_tokens.to_numpy(),
+            "loss": r.loss.to_numpy()}
+
+
+def _ch6_ot():
+    n = np.array([1e7, 8e7, 1.5e8, 4e8, 1e7, 4e8])
+    d = n * np.array([20, 20, 20, 20, 320, 80])
+    return {"n_params": n, "n_tokens": d,
+            "loss": 1.8 + 300.0 * n**-0.3 + 900.0 * d**-0.3}
+
+
+def _ch6_frames():
+    import pandas as pd
+    return {"table": pd.DataFrame({"decades": [0.2, 1.0], "relative_error": [0.01, -0.02]}),
+            "band": pd.DataFrame({"decades": [0.0, 1.0], "lower": [2.0, 1.9],
+                                  "upper": [2.1, 2.2], "predicted": [2.05, 2.0],
+                                  "true_loss": [2.05, 2.01]})}
+
+
+def _ch6_view():
+    from scaling_lib.plotting.practice import DataConstrainedView
+    return DataConstrainedView(_ch6_dc())
+
+
+BASELINE.update({
+    "scaling_lib.data_constrained.repetitions": lambda: {"n_tokens": [4e9, 2e9],
+                                                         "unique_tokens": [1e9, 1e9]},
+    "scaling_lib.data_constrained.effective_data": lambda: {
+        "unique_tokens": 1e9, "n_tokens": 4e9, "r_star": 15.4},
+    "scaling_lib.data_constrained.unique_params": lambda: {"unique_tokens": 1e9,
+                                                           "base": _params()},
+    "scaling_lib.data_constrained.effective_params": lambda: {
+        "n_params": 1e9, "unique_tokens": 1e9, "r_star": 5.3, "base": _params()},
+    "scaling_lib.data_constrained.DataConstrainedLoss": lambda: {
+        "base": _params(), "r_d_star": 15.4, "r_n_star": 5.3},
+    "scaling_lib.data_constrained.repetition_objective": lambda: {"law": _ch6_dc(),
+                                                                  **_ch6_runs()},
+    "scaling_lib.data_constrained.fit_repetition_constants": lambda: {
+        **_ch6_runs(), "base": _ch6_dc().base, "starts": [15.0, 5.0]},
+    "scaling_lib.data_constrained.paper_like_mask": _ch6_runs,
+    "scaling_lib.data_constrained.data_constrained_optimum": lambda: {
+        "law": _ch6_dc(), "compute": 1e21, "unique_tokens": 1e10, "n_grid": 101},
+    "scaling_lib.overtraining.fit_overtraining_law": _ch6_ot,
+    "scaling_lib.overtraining.loss_vs_multiplier": lambda: {
+        "params": _params(), "n_params": 1e9, "multiplier": 2.0},
+    "scaling_lib.workflow.simulate_ladder": lambda: {"law": _params(), "budgets": [1e18, 1e19],
+                                                     "rng": 0},
+    "scaling_lib.workflow.holdout_by_compute": lambda: {**_ch6_ladder(), "cutoff": 2e19},
+    "scaling_lib.workflow.prediction_band": lambda: {**_ch6_ladder(), "targets": [1e21],
+                                                     "n_resamples": 5, "rng": 0},
+    "scaling_lib.workflow.ladder_prediction_errors": lambda: {
+        "law": _params(), "budgets": [1e18, 1e19, 1e20], "target": 1e22, "seeds": [0],
+        "noise": 0.0},
+    "scaling_lib.workflow.fit_learning_curve": lambda: {
+        "steps": np.arange(100.0, 5001.0, 100.0),
+        "loss": 2.0 + (2e3 / np.arange(100.0, 5001.0, 100.0)) ** 0.7},
+    "scaling_lib.workflow.simulate_learning_curve": lambda: {"n_params": 1e8,
+                                                             "steps": [1e3, 1e4], "rng": 0},
+    "scaling_lib.plotting.practice.plot_holdout": _ch6_frames,
+    "scaling_lib.plotting.practice.plot_effective_data": lambda: {"r_stars": {"a": 15.4}},
+    "scaling_lib.plotting.practice.DataConstrainedView": lambda: {"law": _ch6_dc()},
+    "scaling_lib.plotting.practice.data_constrained_view": lambda: {"n_params": 1e9},
+    "scaling_lib.plotting.practice.update_data_constrained": lambda: {
+        "view": _ch6_view(), "log10_unique": 10.0, "epochs": 4.0},
+    "scaling_lib.plotting.practice.plot_overtraining": lambda: {
+        "runs": __import__("pandas").DataFrame({"n_params": [1e7, 1e7],
+                                                "multiplier": [1.0, 8.0], "loss": [3.5, 3.3]}),
+        "law": _params(), "fit_max": 4.0, "label": "runs"},
+    "scaling_lib.plotting.practice.plot_learning_curves": lambda: {
+        "n_params_list": [1e7, 1e8], "steps": np.logspace(3, 5, 10)},
+    "scaling_lib.exercises.practice.check_effective_data_function": lambda: {
+        "func": lambda u, d, r: d},
+    "scaling_lib.exercises.practice.check_overtrain_tokens": lambda: {"answer": 100.0,
+                                                                      "law": _params()},
+    "scaling_lib.exercises.practice.check_data_wall_gap": lambda: {
+        "answer": -0.03, "n_params": 1e10, "unique_tokens": 1e11, "epochs_a": 4,
+        "epochs_b": 16},
+    "scaling_lib.exercises.practice.check_allocation_function": lambda: {
+        "func": lambda law, c, u: (1e9, c / 6e9)},
+})
+ANSWER_PARAMS_BY_FUNCTION.update({"check_effective_data_function": {"func"},
+                                  "check_allocation_function": {"func"}})
+
+
 def _runs_kwargs():
     r = _chinchilla_runs()
     return {"n_params": r.n_params.to_numpy(), "n_tokens": r.n_tokens.to_numpy(),
@@ -465,6 +566,13 @@ DEGENERATE = [  # (function, kwargs factory, why the data cannot identify the fi
      lambda: {"x": [1e20] * 5, "y": [3.0, 2.9, 2.8, 2.9, 3.1]}, "one x value"),
     ("scaling_lib.kaplan.compute_efficient_frontier", lambda: _below_optimum(),
      "grid below the optimum"),
+    ("scaling_lib.overtraining.fit_overtraining_law",
+     lambda: {**_ch6_ot(), "n_tokens": 20 * _ch6_ot()["n_params"]}, "D proportional to N"),
+    ("scaling_lib.data_constrained.fit_repetition_constants",
+     lambda: {**_ch6_runs(), "n_tokens": _ch6_runs()["unique_tokens"],
+              "base": _ch6_dc().base}, "no repeated data"),
+    ("scaling_lib.workflow.fit_learning_curve",
+     lambda: {"steps": np.full(8, 100.0), "loss": np.linspace(3, 2, 8)}, "one step count"),
 ]
 
 

@@ -357,6 +357,232 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
     },
 }
 
+# ------------------------------------------------------------------ chapter 6 (practice)
+def _ch6_runs():
+    n = np.array([1e7, 3e7, 1e8, 3e8, 1e8, 3e7, 1e7, 3e8])
+    u = np.array([1e8, 3e8, 1e9, 1e9, 2e8, 1e8, 1e9, 3e9])
+    d = u * np.array([1, 2, 4, 8, 16, 32, 1, 2])
+    from scaling_lib.data_constrained import MUENNIGHOFF_2023
+    return {"n_params": n, "n_tokens": d, "unique_tokens": u,
+            "loss": MUENNIGHOFF_2023.loss(n, d, u)}
+
+
+def _ch6_law():
+    from scaling_lib.data_constrained import MUENNIGHOFF_2023
+    return MUENNIGHOFF_2023
+
+
+def _ch6_ot():
+    from scaling_lib.chinchilla import ParametricLoss
+    law = ParametricLoss(E=1.8, A=300.0, B=900.0, alpha=0.3, beta=0.3)
+    n = np.array([1e7, 8e7, 1.5e8, 4e8, 1e7, 4e8])
+    d = n * np.array([20, 20, 20, 20, 320, 80])
+    return {"n_params": n, "n_tokens": d, "loss": law.loss(n, d)}
+
+
+def _ch6_curve():
+    from scaling_lib.workflow import simulate_learning_curve
+    s = np.arange(100.0, 5001.0, 100.0)
+    return {"steps": s, "loss": simulate_learning_curve(1e8, s, noise=0.0)}
+
+
+def _ch6_lc_fit():
+    from scaling_lib.workflow import fit_learning_curve
+    return fit_learning_curve(**_ch6_curve())
+
+
+def _ch6_view():
+    from scaling_lib.plotting.practice import DataConstrainedView
+    return DataConstrainedView(_ch6_law())
+
+
+def _ch6_ladder():
+    from scaling_lib.chinchilla import HOFFMANN_2022
+    from scaling_lib.workflow import simulate_ladder
+    r = simulate_ladder(HOFFMANN_2022, [1e18, 1e19, 1e20], sizes_per_budget=5, rng=0)
+    return {"n_params": r.n_params.to_numpy(), "n_tokens": r.n_tokens.to_numpy(),
+            "loss": r.loss.to_numpy()}
+
+
+def _ch6_frames():
+    table = pd.DataFrame({"decades": [0.2, 1.0], "relative_error": [0.01, -0.02]})
+    band = pd.DataFrame({"decades": [0.0, 1.0], "lower": [2.0, 1.9], "upper": [2.1, 2.2],
+                         "predicted": [2.05, 2.0], "true_loss": [2.05, 2.01]})
+    return {"table": table, "band": band}
+
+
+def _ch6_hoffmann():
+    from scaling_lib.chinchilla import HOFFMANN_2022
+    return HOFFMANN_2022
+
+
+POS_ANY = array(ndim1=False, min_size=0)
+POSITIVE = number(low=0, low_open=True)
+DC_ARRAYS = {k: ARRAY for k in ("n_params", "n_tokens", "unique_tokens", "loss")}
+DC_SAME = ("n_params", "n_tokens", "unique_tokens", "loss")
+FRAME6 = custom(None, "abc", {}, [1, 2], pd.DataFrame({"a": [1.0]}))
+
+CONTRACT["scaling_lib.data"].update({
+    "load_datablations_runs": Entry(dict, {"include_dedup": boolean(), "path": path()}),
+    "load_gadre_runs": Entry(lambda: {"train_dataset": "rpj"},
+                             {"train_dataset": custom("wikipedia", 3, "", ["rpj"], {}),
+                              "eval_set": choice("openlm", "c4_val", "paloma_c4_en",
+                                                 "paloma_dolma_100_programing_languages",
+                                                 "paloma_falcon-refinedweb", "paloma_ptb",
+                                                 "paloma_redpajama", "val_de-en_100"),
+                              "path": path()}),
+})
+CONTRACT.update({
+    "scaling_lib.data_constrained": {
+        "repetitions": Entry(lambda: {"n_tokens": [4e9, 2e9], "unique_tokens": [1e9, 1e9]},
+                             {"n_tokens": POS_ANY, "unique_tokens": POS_ANY}),
+        "effective_data": Entry(lambda: {"unique_tokens": 1e9, "n_tokens": 4e9, "r_star": 15.4},
+                                {"unique_tokens": POS_ANY, "n_tokens": POS_ANY,
+                                 "r_star": POSITIVE}),
+        "unique_params": Entry(lambda: {"unique_tokens": 1e9, "base": _ch6_hoffmann()},
+                               {"unique_tokens": POS_ANY, "base": thing()}),
+        "effective_params": Entry(
+            lambda: {"n_params": 1e9, "unique_tokens": 1e9, "r_star": 5.3,
+                     "base": _ch6_hoffmann()},
+            {"n_params": POS_ANY, "unique_tokens": POS_ANY, "r_star": POSITIVE,
+             "base": thing()}),
+        "DataConstrainedLoss": Entry(
+            lambda: {"base": _ch6_hoffmann(), "r_d_star": 15.4, "r_n_star": 5.3},
+            {"base": thing(), "r_d_star": POSITIVE, "r_n_star": POSITIVE, "source": text()},
+            result="none"),
+        "DataConstrainedLoss.effective_data": Entry(
+            lambda: {"n_tokens": 4e9, "unique_tokens": 1e9},
+            {"n_tokens": POS_ANY, "unique_tokens": POS_ANY},
+            call=_method(_ch6_law, "effective_data")),
+        "DataConstrainedLoss.effective_params": Entry(
+            lambda: {"n_params": 1e9, "unique_tokens": 1e9},
+            {"n_params": POS_ANY, "unique_tokens": POS_ANY},
+            call=_method(_ch6_law, "effective_params")),
+        "DataConstrainedLoss.loss": Entry(
+            lambda: {"n_params": 1e9, "n_tokens": 4e9, "unique_tokens": 1e9},
+            {"n_params": POS_ANY, "n_tokens": POS_ANY, "unique_tokens": POS_ANY},
+            call=_method(_ch6_law, "loss")),
+        "RepetitionFit": RESULT_RECORD,
+        "repetition_objective": Entry(
+            lambda: {"law": _ch6_law(), **_ch6_runs()},
+            {"law": thing(), **DC_ARRAYS, "delta": POSITIVE}, DC_SAME),
+        "fit_repetition_constants": Entry(
+            lambda: {**_ch6_runs(), "base": _ch6_law().base, "starts": [15.0, 5.0]},
+            {**DC_ARRAYS, "base": thing(), "delta": POSITIVE,
+             "starts": array(ndim1=False, optional=True)}, DC_SAME, result="fit", examples=4),
+        "paper_like_mask": Entry(_ch6_runs, {**DC_ARRAYS, "max_epochs": number(low=1)},
+                                 DC_SAME),
+        "data_constrained_optimum": Entry(
+            lambda: {"law": _ch6_law(), "compute": 1e21, "unique_tokens": 1e10, "n_grid": 101},
+            {"law": thing(), "compute": POSITIVE, "unique_tokens": POSITIVE,
+             "n_grid": integer(minimum=11, maximum=10**6)}),
+    },
+    "scaling_lib.overtraining": {
+        "OverTrainingFit": RESULT_RECORD,
+        "fit_overtraining_law": Entry(
+            _ch6_ot, {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+                      "objective": choice("least_squares", "huber_log")},
+            ("n_params", "n_tokens", "loss"), result="fit", examples=2),
+        "loss_vs_multiplier": Entry(
+            lambda: {"params": _ch6_hoffmann(), "n_params": 1e9, "multiplier": 2.0},
+            {"params": thing(), "n_params": POS_ANY, "multiplier": POS_ANY}),
+    },
+    "scaling_lib.workflow": {
+        "simulate_ladder": Entry(
+            lambda: {"law": _ch6_hoffmann(), "budgets": [1e18, 1e19], "rng": 0},
+            {"law": thing(), "budgets": ARRAY,
+             "sizes_per_budget": integer(minimum=1, maximum=1000),
+             "spread": number(low=1, low_open=True, high=1e6), "noise": number(low=0, high=1),
+             "rng": rng()}, result="none"),
+        "HoldoutResult": RESULT_RECORD,
+        "holdout_by_compute": Entry(lambda: {**_ch6_ladder(), "cutoff": 2e19},
+                                    {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY,
+                                     "cutoff": POSITIVE}, ("n_params", "n_tokens"),
+                                    result="none", examples=4),
+        "prediction_band": Entry(
+            lambda: {**_ch6_ladder(), "targets": [1e21], "n_resamples": 5, "rng": 0},
+            {"targets": ARRAY, "level": number(low=0, high=1, low_open=True, high_open=True),
+             "n_resamples": integer(minimum=1, maximum=100_000), "rng": rng()},
+            result="none", examples=3),
+        "ladder_prediction_errors": Entry(
+            lambda: {"law": _ch6_hoffmann(), "budgets": [1e18, 1e19, 1e20], "target": 1e22,
+                     "seeds": [0], "noise": 0.0},
+            {"law": thing(), "target": POSITIVE,
+             "seeds": custom(None, 3, "ab", [], [-1], [1.5], [None]),
+             "noise": number(low=0, high=1)}, examples=3),
+        "LearningCurveFit": RESULT_RECORD,
+        "LearningCurveFit.predict": Entry(lambda: {"steps": [1e3, 1e4]}, {"steps": POS_ANY},
+                                          call=_method(_ch6_lc_fit, "predict")),
+        "fit_learning_curve": Entry(_ch6_curve, {"steps": ARRAY, "loss": ARRAY},
+                                    ("steps", "loss"), result="fit"),
+        "simulate_learning_curve": Entry(
+            lambda: {"n_params": 1e8, "steps": [1e3, 1e4], "rng": 0},
+            {"n_params": POSITIVE, "steps": POS_ANY, "noise": number(low=0, high=1),
+             "rng": rng()}),
+    },
+    "scaling_lib.plotting.practice": {
+        "plot_holdout": Entry(_ch6_frames, {"table": FRAME6, "band": FRAME6,
+                                            "cutoff": POSITIVE}, result="none", **FIGURE),
+        "plot_effective_data": Entry(
+            lambda: {"r_stars": {"a": 15.4}},
+            {"r_stars": custom(None, {}, {"a": -1.0}, {"a": "x"}, [15.4], 3),
+             "runs": custom("abc", {}, pd.DataFrame({"a": [1.0]})),
+             "laws": custom("abc", [1], {"a": 3})}, result="none", **FIGURE),
+        "DataConstrainedView": Entry(lambda: {"law": _ch6_law()},
+                                     {"law": thing(), "n_params": POSITIVE}, result="none",
+                                     **FIGURE),
+        "DataConstrainedView.update": Entry(
+            lambda: {"log10_unique": 10.0, "epochs": 4.0},
+            {"log10_unique": number(low=3, high=15), "epochs": number(low=1, high=1e6)},
+            call=_method(_ch6_view, "update"), result="none", **FIGURE),
+        "update_data_constrained": Entry(
+            lambda: {"view": _ch6_view(), "log10_unique": 10.0, "epochs": 4.0},
+            {"view": thing(), "log10_unique": number(low=3, high=15),
+             "epochs": number(low=1, high=1e6)}, result="none", **FIGURE),
+        "data_constrained_view": Entry(dict, {"n_params": POSITIVE}, result="none",
+                                       **FIGURE),
+        "plot_overtraining": Entry(
+            lambda: {"runs": pd.DataFrame({"n_params": [1e7, 1e7], "multiplier": [1.0, 8.0],
+                                           "loss": [3.5, 3.3]}),
+                     "law": _ch6_hoffmann(), "fit_max": 4.0, "label": "runs"},
+            {"runs": FRAME6, "law": thing(), "fit_max": POSITIVE, "label": text(),
+             "fit_min": POSITIVE, "one_exponent": custom("abc", 3, {})},
+            result="none", **FIGURE),
+        "plot_learning_curves": Entry(
+            lambda: {"n_params_list": [1e7, 1e8], "steps": np.logspace(3, 5, 10)},
+            {"n_params_list": ARRAY, "steps": ARRAY,
+             "early": custom("abc", 3, (1, 2), ([1.0], [2.0], 3))}, result="none", **FIGURE),
+    },
+    "scaling_lib.exercises.practice": {
+        "check_effective_data_function": Entry(lambda: {"func": lambda u, d, r: d}, {},
+                                               answers=("func",), result="feedback"),
+        "check_effective_tokens": Entry(lambda: {"answer": 1e11}, answers=("answer",),
+                                        result="feedback"),
+        "check_half_value_epochs": Entry(lambda: {"answer": 11.0},
+                                         {"r_star": number(low=0, low_open=True, high=1e6)},
+                                         answers=("answer",), result="feedback"),
+        "check_epochs_for_value": Entry(
+            lambda: {"answer": 5.0},
+            {"loss_of_value": number(low=0, high=1, low_open=True, high_open=True),
+             "r_star": number(low=0, low_open=True, high=1e6)},
+            answers=("answer",), result="feedback"),
+        "check_overtrain_tokens": Entry(lambda: {"answer": 100.0, "law": _ch6_hoffmann()},
+                                        {"law": thing()}, answers=("answer",),
+                                        result="feedback"),
+        "check_data_wall_gap": Entry(
+            lambda: {"answer": -0.03, "n_params": 1e10, "unique_tokens": 1e11, "epochs_a": 4,
+                     "epochs_b": 16},
+            {"n_params": number(low=0, low_open=True, high=1e15),
+             "unique_tokens": number(low=0, low_open=True, high=1e16),
+             "epochs_a": number(low=1, high=1e6), "epochs_b": number(low=1, high=1e6)},
+            answers=("answer",), result="feedback"),
+        "check_allocation_function": Entry(lambda: {"func": lambda law, c, u: (1e9, c / 6e9)},
+                                           answers=("func",), result="feedback"),
+        "check_allocation_epochs": Entry(lambda: {"answer": 7.0}, answers=("answer",),
+                                         result="feedback"),
+    },
+})
+
 COVERED = list(CONTRACT)
 
 # ------------------------------------------------------------------ chapter modules (pending)

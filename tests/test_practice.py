@@ -8,7 +8,11 @@ from scaling_lib import chinchilla as ch
 from scaling_lib import data_constrained as dc
 from scaling_lib import overtraining as ot
 from scaling_lib import workflow as wf
-from scaling_lib.data import GADRE_FIT_SHAPES, load_datablations_runs, load_gadre_runs
+from scaling_lib.data import (
+    GADRE_FIT_SHAPES,
+    load_datablations_runs,
+    load_gadre_runs,
+)
 from scaling_lib.exercises import practice as checks
 
 # ---- data-constrained law: limiting cases ---------------------------------------------------
@@ -187,14 +191,110 @@ def test_check_epochs_for_value_hides_the_answer():
     assert not fb and "5.1" not in fb
 
 
-def test_check_overtrain_tokens():
-    law = ch.HOFFMANN_2022
-    target = float(law.loss(1.4e9, 28e9))
+def test_check_overtrain_tokens_computes_the_target_itself():
+    rpj = load_gadre_runs("rpj")
+    n_1b = float(rpj[rpj.model_shape == "open_lm_1b"].n_params.iloc[0])
+    law = ch.ParametricLoss(E=1.837, A=166.2, B=287.2, alpha=0.273, beta=0.273)
+    target = float(law.loss(n_1b, 20 * n_1b))
     d = float(law.n_tokens_for_loss(4e8, target))
-    args = (4e8, target, law.E, law.A, law.B, law.alpha, law.beta)
-    assert checks.check_overtrain_tokens(d / 4e8, *args)
-    fb = checks.check_overtrain_tokens(d, *args)           # tokens, not tokens per parameter
-    assert not fb and f"{d / 4e8:.4g}" not in fb
+    assert checks.check_overtrain_tokens(d / 4e8, law)
+    fb = checks.check_overtrain_tokens(d, law)             # tokens, not tokens per parameter
+    assert not fb and "divide by N" in fb and f"{d / 4e8:.4g}" not in fb
+    fb = checks.check_overtrain_tokens(20, law)            # the compute-optimal ratio
+    assert not fb and "Hint" in fb
+
+
+def test_check_effective_tokens_and_half_value_epochs():
+    assert checks.check_effective_tokens(_d_prime(25e9, 250e9, 15.4))
+    fb = checks.check_effective_tokens(195)                 # billions, not tokens
+    assert not fb and "tokens, not billions" in fb
+    right = 1 + 15.387756 * np.log(2)
+    assert checks.check_half_value_epochs(right)
+    fb = checks.check_half_value_epochs(right - 1)          # R_D, not epochs
+    assert not fb and "beyond the first" in fb and f"{right:.4g}" not in fb
+    fb = checks.check_half_value_epochs(1 + 15.387756)      # the average-value reading
+    assert not fb and "differentiate" in fb
+
+
+def test_check_epochs_for_value_hint():
+    fb = checks.check_epochs_for_value(2.0)
+    assert not fb and "Hint" in fb
+
+
+def test_check_allocation_function_and_epochs():
+    good = dc.data_constrained_optimum
+    assert checks.check_allocation_function(good)
+
+    def chinchilla(law, c, u):                              # ignores repetition
+        return tuple(float(v) for v in law.base.compute_optimal(c))
+
+    fb = checks.check_allocation_function(chinchilla)
+    assert not fb and "Hint" in fb
+    fb = checks.check_allocation_function(lambda law, c, u: (1e9, 1e10))
+    assert not fb and "6ND" in fb
+    n, d = dc.data_constrained_optimum(dc.MUENNIGHOFF_2023, 1e23, 100e9)
+    assert checks.check_allocation_epochs(d / 100e9)
+    n_ch, d_ch = (float(v) for v in dc.MUENNIGHOFF_2023.base.compute_optimal(1e23))
+    fb = checks.check_allocation_epochs(d_ch / 100e9)
+    assert not fb and "Hint" in fb and f"{d / 100e9:.4g}" not in fb
+
+
+# ---- new library pieces ----------------------------------------------------------------------
+
+
+def test_data_constrained_optimum_reproduces_the_readme_example():
+    # datablations README: 1e22 FLOPs, 25B unique tokens -> 7.0B parameters, 9.5 epochs.
+    n, d = dc.data_constrained_optimum(dc.MUENNIGHOFF_2023, 1e22, 25e9)
+    assert n / 1e9 == pytest.approx(7.0, abs=0.05)
+    assert d / 25e9 == pytest.approx(9.5, abs=0.05)
+    with pytest.raises(ValueError, match="n_grid"):
+        dc.data_constrained_optimum(dc.MUENNIGHOFF_2023, 1e22, 25e9, n_grid=3)
+
+
+def test_paper_like_mask_keeps_epochs_up_to_500_and_drops_harmful_runs():
+    runs = load_datablations_runs()
+    keep = dc.paper_like_mask(runs.n_params, runs.n_tokens, runs.unique_tokens, runs.loss)
+    assert not keep[runs.epochs.to_numpy() > 500].any()
+    assert 150 < keep.sum() < 260                            # the paper fits 182 (Appendix A)
+    with pytest.raises(ValueError, match="max_epochs"):
+        dc.paper_like_mask([1e8], [1e9], [1e9], [3.0], max_epochs=0.5)
+
+
+def test_one_exponent_fit_with_the_huber_objective():
+    true = ch.ParametricLoss(E=1.8, A=300.0, B=900.0, alpha=0.3, beta=0.3)
+    n = np.array([1e7, 8e7, 1.5e8, 4e8, 1e7, 4e8, 8e7])
+    d = n * np.array([20, 20, 20, 20, 320, 80, 40])
+    fit = ot.fit_overtraining_law(n, d, true.loss(n, d), objective="huber_log")
+    assert fit.success and fit.params.alpha == pytest.approx(0.3, abs=1e-3)
+    with pytest.raises(ValueError, match="objective"):
+        ot.fit_overtraining_law(n, d, true.loss(n, d), objective="l1")
+
+
+def test_learning_curve_fit_and_seed_spread():
+    s = np.arange(100, 20001, 100)
+    ell = wf.simulate_learning_curve(1e8, s, noise=0.0)
+    fit = wf.fit_learning_curve(s, ell)
+    assert fit.success and fit.alpha == pytest.approx(0.76, abs=0.01)
+    assert not wf.fit_learning_curve([1, 2, 3], [3.0, 2.5, 2.4]).success
+    a = wf.simulate_learning_curve(1e8, s, rng=3)
+    assert np.array_equal(a, wf.simulate_learning_curve(1e8, s, rng=np.random.default_rng(3)))
+    err = wf.ladder_prediction_errors(ch.BESIROGLU_2024, [1e18, 1e19, 1e20], 1e23,
+                                      seeds=[0, 1], noise=0.01)
+    assert err.shape == (2,) and np.all(np.abs(err) < 0.2)
+
+
+def test_widget_update_reuses_one_figure_and_is_fast():
+    import time
+
+    from scaling_lib.plotting import practice as plots
+
+    view = plots.DataConstrainedView(dc.MUENNIGHOFF_2023, n_params=1e9)
+    lines = list(view.ax.lines)
+    t0 = time.perf_counter()
+    for k in range(10):
+        plots.update_data_constrained(view, 9.0 + 0.2 * k, 2.0 + k)
+    per_update = (time.perf_counter() - t0) / 10
+    assert list(view.ax.lines) == lines and per_update < 0.15
 
 
 def test_check_data_wall_gap():

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validation import as_bool
 from ._io import read_table
 
 __all__ = ["load_datablations_runs"]
@@ -22,8 +23,8 @@ def load_datablations_runs(*, include_dedup: bool = False, path: Path | None = N
     Parameters
     ----------
     include_dedup : bool
-        Keep the 12 runs on deduplicated C4. The authors' fit leaves them out, which leaves the
-        296 runs it fits (README, "Columns").
+        Keep the 12 runs on deduplicated C4. The authors' notebook leaves them out, which leaves
+        296 runs; its fit uses 182 of them (README, "Columns"; the paper's Appendix A).
     path : Path, optional
         Read another copy of the file (tests).
 
@@ -39,6 +40,7 @@ def load_datablations_runs(*, include_dedup: bool = False, path: Path | None = N
     >>> len(runs), int((runs.epochs == 1).sum())
     (296, 41)
     """
+    include_dedup = as_bool(include_dedup, "include_dedup")
     frame = read_table("datablations", "datablations_c4_final_val_loss.csv", columns=_COLUMNS,
                        rows=308, path=path)
     if not include_dedup:

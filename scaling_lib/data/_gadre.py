@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._validation import as_choice
 from ._io import read_table
 
 __all__ = ["load_gadre_runs", "GADRE_FIT_SHAPES"]
@@ -48,15 +49,13 @@ def load_gadre_runs(train_dataset: str | None = None, *, eval_set: str = "c4_val
     >>> len(runs), float(runs.multiplier.max())
     (35, 32.0)
     """
+    eval_set = as_choice(eval_set, "eval_set", tuple(_EVALS))
+    if train_dataset is not None:
+        train_dataset = as_choice(train_dataset, "train_dataset",
+                                  ("c4_original", "rpj", "rw_original"))
     frame = read_table("gadre2024_overtraining", "gadre2024_overtraining_losses.csv",
                        columns=_COLUMNS, rows=104, path=path)
-    if eval_set not in _EVALS:
-        raise ValueError(f"eval_set={eval_set!r} is not in the data; choose one of {_EVALS}")
     if train_dataset is not None:
-        allowed = sorted(frame.train_dataset.unique())
-        if train_dataset not in allowed:
-            raise ValueError(f"train_dataset={train_dataset!r} is not in the data; choose one of "
-                             f"{allowed}")
         frame = frame[frame.train_dataset == train_dataset]
     frame = frame.assign(n_params=frame.params.astype(float), n_tokens=frame.tokens.astype(float),
                          multiplier=frame.chinchilla_multiplier.astype(float),
