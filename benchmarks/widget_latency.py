@@ -57,23 +57,24 @@ def _steps(name, values, **fixed):
 WIDGETS = [
     Widget(
         "Ch. 0 power-law explorer",
-        "scaling_lib.plotting.power_laws:plot_power_law_explorer",
+        "scaling_lib.plotting.power_laws:update_power_law_explorer",
         _steps("noise", [0.01, 0.03, 0.05, 0.07], decades_fit=2.0, offset=1.0)
         + _steps("decades_fit", [1.0, 3.0, 4.5], noise=0.02, offset=1.0),
-        fixed={"seed": 0},
+        setup="scaling_lib.plotting.power_laws:PowerLawExplorerView",
     ),
     Widget(
         "Ch. 1 attention share",
-        "scaling_lib.plotting.flops:plot_attention_share",
+        "scaling_lib.plotting.flops:update_attention_share",
         _steps("n_ctx", [2**k for k in (10, 12, 14, 16)], d_model=1024)
         + _steps("d_model", [512, 2048, 4096], n_ctx=8192),
-        fixed={"n_layers": 24, "d_head": 64, "vocab_size": 32000},
+        setup="scaling_lib.plotting.flops:AttentionShareView",
     ),
     Widget(
         "Ch. 1 decode point (inference)",
-        "scaling_lib.plotting.flops:plot_decode_point",
+        "scaling_lib.plotting.flops:update_decode_point",
         _steps("batch_size", [1, 8, 64, 512], n_context=4096),
-        # shape and device (library objects) are filled in by _fixed_values()
+        # the view holds Llama 3 8B on an H100, as the notebook's widget
+        setup="scaling_lib.plotting.flops:DecodePointView",
     ),
     Widget(
         "Ch. 2 L(N, D) point",

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .flops import TransformerShape, _check_shape, chinchilla_forward_flops  # noqa: F401
+from ._validation import as_int, as_rng
+from .flops import (TransformerShape, _require_gpt_style,  # noqa: F401
+                    chinchilla_forward_flops)
 
 __all__ = ["FlopCounter", "counted_forward"]
 
@@ -41,12 +43,22 @@ class FlopCounter:
     counts: dict = field(default_factory=dict)
 
     def add(self, name: str, flops: int) -> None:
-        self.counts[name] = self.counts.get(name, 0) + int(flops)
+        if not isinstance(name, str):
+            raise ValueError(f"name must be a str, got {name!r}")
+        self.counts[name] = self.counts.get(name, 0) + as_int(flops, "flops", minimum=0)
 
     def matmul(self, name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if not isinstance(name, str):
+            raise ValueError(f"name must be a str, got {name!r}")
+        for arg, v in (("a", a), ("b", b)):
+            if not isinstance(v, np.ndarray) or v.ndim < 2:
+                raise ValueError(f"{arg} must be a NumPy array with at least 2 dimensions, got "
+                                 f"{type(v).__name__}")
+        if a.shape[-1] != b.shape[-2]:
+            raise ValueError(f"a and b do not multiply: a has shape {a.shape}, b {b.shape}")
         out = a @ b
         k = a.shape[-1]
-        # out has shape (..., m, n); each entry is k multiplies and k adds: 2 k FLOPs
+        # out has shape (..., m, n); each entry: k multiplies, k adds
         self.add(name, 2 * k * out.size)
         return out
 
@@ -103,7 +115,7 @@ def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator
     >>> c.counts["attention_qkv"] == chinchilla_forward_flops(s)["attention_qkv"]
     True
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "counted_forward")
     tok = np.asarray(tokens)
     if tok.ndim != 1 or tok.size == 0 or not np.issubdtype(tok.dtype, np.integer):
         raise ValueError(f"tokens must be a non-empty 1-D array of integer ids, got {tokens!r}")
@@ -112,7 +124,9 @@ def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator
     if tok.min() < 0 or tok.max() >= s.vocab_size:
         raise ValueError(f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
                          f"min {tok.min()} and max {tok.max()}")
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = as_rng(rng, "rng", default_seed=0)
+    if counter is not None and not isinstance(counter, FlopCounter):
+        raise ValueError(f"counter must be a FlopCounter or None, got {counter!r}")
     c = FlopCounter() if counter is None else counter
     n, d, h, dh, f, V = tok.size, s.d_model, s.n_heads, s.d_head, s.d_ff, s.vocab_size
     w = lambda *shp: rng.standard_normal(shp) / math.sqrt(shp[0])  # noqa: E731

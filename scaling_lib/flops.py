@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_nonnegative_array, as_positive_array, as_positive_int
+from ._validation import (as_bool, as_choice, as_nonnegative_array, as_positive_array,
+                          as_positive_float, as_positive_int)
 
 __all__ = [
     "TransformerShape",
@@ -38,7 +39,7 @@ __all__ = [
     "LLAMA2_70B", "LLAMA3_8B", "LLAMA3_70B", "MISTRAL_7B", "MIXTRAL_8X7B",
     "PublishedModel", "PUBLISHED_MODELS",
     "PublishedRun", "PUBLISHED_RUNS",
-    "TableA4Row", "HOFFMANN_TABLE_A4",
+    "TableA4Row", "HOFFMANN_TABLE_A4", "HOFFMANN_TABLE_A9",
     "kaplan_n_params", "param_breakdown", "n_params", "active_params", "gopher_n_params",
     "kaplan_flops_breakdown", "forward_flops_per_token",
     "chinchilla_forward_flops", "chinchilla_training_flops", "ratio_to_6nd",
@@ -260,7 +261,8 @@ PUBLISHED_RUNS = (
                  "Rae et al. 2021, Table 1 (shape, 280B, 300B tokens); Hoffmann et al. 2022, "
                  "Figure 2 caption (Gopher budget 5.76e23 FLOPs). Their Appendix F: 'we use a "
                  "slightly more accurate calculation giving a slightly different value (6.3 x "
-                 "10^23 compared to 5.76 x 10^23)', which does not say which value is whose"),
+                 "10^23 compared to 5.76 x 10^23)'; 6.3e23 is 4/3 of the Table A4-convention "
+                 "count, i.e. that count with the forward pass recomputed (see the chapter)"),
     PublishedRun("Chinchilla 70B", CHINCHILLA_70B, 70e9, 1.4e12, 5.76e23,
                  "Hoffmann et al. 2022, Table 4 (shape) and section 4 (70B, 1.4T tokens, the "
                  "same FLOPs as Gopher)"),
@@ -294,10 +296,48 @@ HOFFMANN_TABLE_A4 = (
 )
 
 
+#: Hoffmann et al. (2022), Table A9, the rows whose num_heads x kv_size equals d_model:
+#: (label, n_layers, d_model, n_heads, parameters in millions as printed). Sequence length and
+#: vocabulary as in :data:`HOFFMANN_TABLE_A4`.
+HOFFMANN_TABLE_A9 = (
+    ("74M", 10, 640, 10, 74), ("306M", 20, 1024, 16, 306), ("552M", 24, 1280, 10, 552),
+    ("1143M", 26, 1792, 14, 1143), ("1593M", 28, 2048, 16, 1593),
+    ("6796M", 40, 3584, 28, 6796), ("16183M", 47, 5120, 40, 16183),
+)
+
+
 def _check_shape(shape) -> TransformerShape:
     if not isinstance(shape, TransformerShape):
         raise ValueError(f"shape must be a TransformerShape, got {shape!r}")
     return shape
+
+
+def _broadcast(**arrays) -> None:
+    """A ValueError naming the arguments when their shapes do not broadcast together."""
+    try:
+        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(f"{' and '.join(arrays)} must have shapes that broadcast together "
+                         f"(the same length, or one of them a single number), got {shapes}"
+                         ) from None
+
+
+def _require_gpt_style(shape, fn: str) -> TransformerShape:
+    """``shape`` if it is a GPT-style block (two-matrix MLP, one K/V head per query head, one
+    expert), else a ``ValueError`` naming the field: the counts of Kaplan et al. (2020) and
+    Hoffmann et al. (2022) have no term for the others, and would be silently wrong."""
+    s = _check_shape(shape)
+    why = ("mlp", s.mlp, "'standard'") if s.mlp != "standard" else \
+        ("n_kv_heads", s.n_kv_heads, f"n_heads = {s.n_heads}") if s.n_kv_heads != s.n_heads \
+        else ("n_experts", s.n_experts, "1") if s.n_experts != 1 else None
+    if why is not None:
+        field, value, needed = why
+        raise ValueError(
+            f"{fn} counts GPT-style blocks only: shape.{field} must be {needed}, got "
+            f"{value!r}; use scaling_lib.inference.flops_breakdown_per_token or "
+            f"n_params / active_params for gated, grouped-query or mixture-of-experts shapes")
+    return s
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,7 +359,7 @@ def kaplan_n_params(shape: TransformerShape) -> int:
     >>> kaplan_n_params(GPT3_175B) == 12 * 96 * 12288**2
     True
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "kaplan_n_params")
     # Kaplan et al. 2020, eq. (2.1): N ~ 2 d_model n_layer (2 d_attn + d_ff)
     return 2 * s.d_model * s.n_layers * (2 * s.d_attn + s.d_ff)
 
@@ -403,11 +443,10 @@ def n_params(shape: TransformerShape, embeddings: bool = False) -> int:
 
     Examples
     --------
-    >>> n_params(GPT2_SMALL, embeddings=True)  # the released GPT-2 small checkpoint
-    124439808
     >>> round(n_params(GPT3_175B, embeddings=True) / 1e9, 1)  # Brown et al. Table D.1: 174,600M
     174.6
     """
+    embeddings = as_bool(embeddings, "embeddings")
     parts = param_breakdown(shape)
     emb = sum(parts[k] for k in _EMBEDDING_PARTS)
     return int(parts["total"] if embeddings else parts["total"] - emb)
@@ -425,12 +464,10 @@ def active_params(shape: TransformerShape, embeddings: bool = False) -> int:
     12.88
     """
     s = _check_shape(shape)
+    embeddings = as_bool(embeddings, "embeddings")
     mlp = param_breakdown(s)["mlp"]                 # all n_experts MLPs of every block
     idle = mlp // s.n_experts * (s.n_experts - s.experts_per_token)
     return int(n_params(s, embeddings) - idle)
-
-
-_exact_n_params = n_params  # an alias for functions whose argument is called n_params
 
 
 def gopher_n_params(shape: TransformerShape) -> int:
@@ -464,7 +501,7 @@ def gopher_n_params(shape: TransformerShape) -> int:
     >>> round(gopher_n_params(GOPHER_280B) / 1e9, 1)
     279.7
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "gopher_n_params")
     per_layer = 4 * s.d_model * s.d_attn + 2 * s.d_model * s.d_ff + s.d_model * s.d_attn
     return int(s.n_layers * per_layer + s.vocab_size * s.d_model)
 
@@ -491,7 +528,7 @@ def kaplan_flops_breakdown(shape: TransformerShape) -> dict[str, int]:
     >>> b["attention_mask"], b["feedforward"]
     (64, 1024)
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "kaplan_flops_breakdown")
     L, d, a, f, n = s.n_layers, s.d_model, s.d_attn, s.d_ff, s.n_ctx
     return {  # Kaplan et al. 2020, Table 1, column "FLOPs per Token"
         "embed": 4 * d,
@@ -521,7 +558,7 @@ def forward_flops_per_token(shape: TransformerShape) -> int:
     >>> forward_flops_per_token(s) == 2 * kaplan_n_params(s) + 2 * 96 * 2048 * 12288
     True
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "forward_flops_per_token")
     # Kaplan et al. 2020, eq. (2.2): C_forward ~ 2N + 2 n_layer n_ctx d_attn
     return 2 * kaplan_n_params(s) + 2 * s.n_layers * s.n_ctx * s.d_attn
 
@@ -549,7 +586,7 @@ def chinchilla_forward_flops(shape: TransformerShape) -> dict[str, int]:
     >>> f["attention_logits"], f["attention_softmax"], f["total"]
     (256, 96, 8032)
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "chinchilla_forward_flops")
     L, S, d, a, f, V, h = (s.n_layers, s.n_ctx, s.d_model, s.d_attn, s.d_ff, s.vocab_size,
                            s.n_heads)
     out = {  # Hoffmann et al. 2022, Appendix F, term by term
@@ -609,11 +646,13 @@ def ratio_to_6nd(shape: TransformerShape, *, count_embeddings: bool = True,
     1.03
     """
     s = _check_shape(shape)
+    count_embeddings = as_bool(count_embeddings, "count_embeddings")
+    count_logits = as_bool(count_logits, "count_logits")
     f = chinchilla_forward_flops(s)
     forward = f["total"] - (0 if count_embeddings else f["embeddings"]) \
         - (0 if count_logits else f["logits"])
-    n = gopher_n_params(s) if n_params_6nd is None else float(
-        as_positive_array(n_params_6nd, "n_params_6nd"))
+    n = gopher_n_params(s) if n_params_6nd is None else as_positive_float(n_params_6nd,
+                                                                          "n_params_6nd")
     # Hoffmann et al. 2022, Appendix F and Table A4: (3 x forward per sequence) / (6 N seq_len)
     return float(3 * forward / (6 * n * s.n_ctx))
 
@@ -649,9 +688,9 @@ def table_a4_ratios(*, count_embeddings: bool, count_logits: bool,
     >>> np.round(table_a4_ratios(count_embeddings=False, count_logits=False), 2)
     array([1.03, 1.1 , 1.08, 1.04, 1.03, 0.99])
     """
-    if n_params_convention not in _N_CONVENTIONS:
-        raise ValueError(f"n_params_convention must be one of {tuple(_N_CONVENTIONS)}, got "
-                         f"{n_params_convention!r}")
+    count_embeddings = as_bool(count_embeddings, "count_embeddings")
+    count_logits = as_bool(count_logits, "count_logits")
+    n_params_convention = as_choice(n_params_convention, "n_params_convention", _N_CONVENTIONS)
     n_of = _N_CONVENTIONS[n_params_convention]
     return np.array([ratio_to_6nd(r.shape, count_embeddings=count_embeddings,
                                   count_logits=count_logits, n_params_6nd=n_of(r.shape))
@@ -704,6 +743,7 @@ def training_flops(n_params, n_tokens) -> np.ndarray:
     """
     n = as_positive_array(n_params, "n_params")
     d = as_nonnegative_array(n_tokens, "n_tokens")
+    _broadcast(n_params=n, n_tokens=d)
     return 6.0 * n * d  # Kaplan et al. 2020, section 2.1: C ~ 6 N per training token
 
 
@@ -741,11 +781,11 @@ def activation_memory_per_layer(shape: TransformerShape, micro_batch_size: int =
     >>> activation_memory_per_layer(s) == 2048 * 1024 * (34 + 5 * 16 * 2048 / 1024)
     True
     """
-    s = _check_shape(shape)
+    s = _require_gpt_style(shape, "activation_memory_per_layer")
     b = as_positive_int(micro_batch_size, "micro_batch_size")
     t = as_positive_int(tensor_parallel, "tensor_parallel")
-    if recompute not in _RECOMPUTE:
-        raise ValueError(f"recompute must be one of {_RECOMPUTE}, got {recompute!r}")
+    recompute = as_choice(recompute, "recompute", _RECOMPUTE)
+    sequence_parallel = as_bool(sequence_parallel, "sequence_parallel")
     sbh = s.n_ctx * b * s.d_model
     attn = 5 * s.n_heads * s.n_ctx / (s.d_model * t)   # softmax input/output and dropout mask
     if recompute == "full":
@@ -756,10 +796,11 @@ def activation_memory_per_layer(shape: TransformerShape, micro_batch_size: int =
     return float(sbh * (linear + attn))                 # Table 2 / eq. (1)
 
 
-def training_memory(shape: TransformerShape, *, n_params: float | None = None,
+def training_memory(shape: TransformerShape, *, n_params_override: float | None = None,
                     micro_batch_size: int = 1, data_parallel: int = 1,
                     tensor_parallel: int = 1, pipeline_parallel: int = 1, zero_stage: int = 0,
-                    recompute: str = "none", sequence_parallel: bool = False) -> dict:
+                    recompute: str = "none", sequence_parallel: bool = False,
+                    **deprecated) -> dict:
     """Memory per device for training with mixed-precision Adam, in bytes.
 
     Model states use :data:`BYTES_PER_PARAM_MIXED_ADAM` (16 bytes per parameter), divided by
@@ -779,8 +820,9 @@ def training_memory(shape: TransformerShape, *, n_params: float | None = None,
     Parameters
     ----------
     shape : TransformerShape
-    n_params : float, optional
-        Parameters to store; defaults to ``n_params(shape, embeddings=True)``.
+    n_params_override : float, optional
+        Parameters to store; defaults to ``n_params(shape, embeddings=True)``. (The old name
+        of this argument, ``n_params``, still works with a ``DeprecationWarning``.)
     micro_batch_size, data_parallel, tensor_parallel, pipeline_parallel : int
     zero_stage : {0, 1, 2, 3}
     recompute : {"none", "selective", "full"}
@@ -794,7 +836,7 @@ def training_memory(shape: TransformerShape, *, n_params: float | None = None,
 
     Examples
     --------
-    >>> m = training_memory(GPT3_175B, n_params=175e9)
+    >>> m = training_memory(GPT3_175B, n_params_override=175e9)
     >>> round(m["weights"] + m["gradients"] + m["optimizer_states"]) == 16 * 175e9
     True
     >>> training_memory(GPT3_175B, zero_stage=4)
@@ -803,13 +845,25 @@ def training_memory(shape: TransformerShape, *, n_params: float | None = None,
     ValueError: zero_stage must be 0, 1, 2 or 3, got 4
     """
     s = _check_shape(shape)
-    n = float(_exact_n_params(s, embeddings=True)) if n_params is None else float(
-        as_positive_array(n_params, "n_params"))
+    if deprecated:
+        unknown = set(deprecated) - {"n_params"}
+        if unknown:
+            raise ValueError(f"training_memory got unexpected arguments {sorted(unknown)}")
+        import warnings
+        warnings.warn("training_memory(n_params=...) is now n_params_override=...",
+                      DeprecationWarning, stacklevel=2)
+        if n_params_override is None:
+            n_params_override = deprecated["n_params"]
+    n = float(n_params(s, embeddings=True)) if n_params_override is None else \
+        as_positive_float(n_params_override, "n_params_override")
     dp = as_positive_int(data_parallel, "data_parallel")
     tp = as_positive_int(tensor_parallel, "tensor_parallel")
     pp = as_positive_int(pipeline_parallel, "pipeline_parallel")
-    if zero_stage not in (0, 1, 2, 3):
+    if isinstance(zero_stage, bool) or zero_stage not in (0, 1, 2, 3) \
+            or not isinstance(zero_stage, int):
         raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}")
+    recompute = as_choice(recompute, "recompute", _RECOMPUTE)
+    sequence_parallel = as_bool(sequence_parallel, "sequence_parallel")
     if s.n_layers % pp:
         raise ValueError(f"pipeline_parallel must divide n_layers, got pipeline_parallel={pp} "
                          f"and n_layers={s.n_layers}")
@@ -865,9 +919,9 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
 
     Examples
     --------
-    >>> days = training_time(3.14e23, 1024, PEAK_FLOPS["A100"], 0.4) / 86400
-    >>> round(float(days), 1)
-    28.4
+    >>> hours = training_time(1e21, 8, PEAK_FLOPS["H100"], 0.5) / 3600
+    >>> round(float(hours), 1)
+    70.2
     """
     c = as_nonnegative_array(compute, "compute")
     n = as_positive_array(n_devices, "n_devices")
@@ -875,8 +929,16 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     u = as_positive_array(mfu, "mfu")
     if np.any(u > 1):
         raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
+    if np.any(n != np.floor(n)):
+        raise ValueError(f"n_devices must be whole numbers, got {n_devices!r}")
+    _broadcast(compute=c, n_devices=n, peak_flops=p, mfu=u)
     return c / (n * p * u)   # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
 
 
-# The counted NumPy forward pass lives in its own module; its names stay importable from here.
-from .counted import FlopCounter, counted_forward  # noqa: E402,F401  (after the definitions)
+# The counted NumPy forward pass lives in its own module; its names stay importable from here,
+# loaded on first use so that importing either module first works.
+def __getattr__(name):
+    if name in ("FlopCounter", "counted_forward"):
+        from . import counted
+        return getattr(counted, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_nonnegative_array, as_positive_array
+from ._validation import as_nonnegative_array, as_positive_array, as_positive_float
 from .flops import (PEAK_FLOPS, TransformerShape, _check_shape, active_params, n_params,
                     param_breakdown)
 
@@ -49,6 +49,13 @@ class Device:
     memory_bandwidth: float
     memory_bytes: float
     source: str
+
+    def __post_init__(self):
+        for name in ("name", "source"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a str, got {getattr(self, name)!r}")
+        for name in ("peak_flops", "memory_bandwidth", "memory_bytes"):
+            object.__setattr__(self, name, as_positive_float(getattr(self, name), name))
 
     @property
     def ridge_intensity(self) -> float:
@@ -118,8 +125,8 @@ def flops_breakdown_per_token(shape: TransformerShape, n_context: float) -> dict
     mlp = p["mlp"] // s.n_experts * s.experts_per_token + p["router"]
     out = {"attention_qo": 2.0 * qo, "attention_kv": 2.0 * kv, "mlp": 2.0 * mlp,
            "logits": 2.0 * s.vocab_size * d, "attention_context": 4.0 * L * n * s.d_attn}
-    out["other"] = 2.0 * matmul_params_per_token(s) - sum(out.values()) + out[
-        "attention_context"]
+    # what the active parameters hold beyond the matrices above: norm gains and biases
+    out["other"] = 2.0 * (active_params(s) - qo - kv - mlp)
     out["total"] = float(forward_flops_per_token(s, n))
     return out
 
@@ -171,14 +178,14 @@ def kv_cache_bytes(shape: TransformerShape, n_tokens, bytes_per_value: float = 2
     """
     s = _check_shape(shape)
     n = as_nonnegative_array(n_tokens, "n_tokens")
-    b = as_positive_array(bytes_per_value, "bytes_per_value")
+    b = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
     return 2.0 * s.n_layers * s.d_kv * n * b
 
 
 def weight_bytes(shape: TransformerShape, bytes_per_param: float = 2) -> float:
     """Bytes to hold every parameter (all experts, embeddings included): ``N x bytes_per_param``
     (2 for 16-bit weights, 1 for 8-bit, 0.5 for 4-bit)."""
-    b = float(as_positive_array(bytes_per_param, "bytes_per_param"))
+    b = as_positive_float(bytes_per_param, "bytes_per_param", high=64)
     return float(n_params(shape, embeddings=True) * b)
 
 
@@ -196,8 +203,9 @@ def decode_step(shape: TransformerShape, device: Device, batch_size=1, n_context
                 bytes_per_param: float = 2, bytes_per_value: float = 2) -> dict:
     """Roofline estimate of one decode step: ``batch_size`` sequences each generate one token.
 
-    The step reads the weights once (the embedding table only for the rows it looks up, which
-    is negligible, so it is left out; for a mixture of experts only the experts touched, see
+    The step reads the weights once (the token embedding only for the rows it looks up, which
+    is negligible, so it is left out unless the output matrix is tied to it: then the whole
+    matrix is read to produce the logits; for a mixture of experts only the experts touched, see
     :func:`experts_read`) and each sequence's key/value cache, and does ``batch_size`` times
     :func:`decode_flops`. Its time is at least ``max(FLOPs / peak, bytes / bandwidth)``: a
     lower bound that ignores communication, kernel launches and imperfect overlap.
@@ -222,11 +230,14 @@ def decode_step(shape: TransformerShape, device: Device, batch_size=1, n_context
         raise ValueError(f"device must be a Device, got {device!r}")
     b = as_positive_array(batch_size, "batch_size")
     n = as_nonnegative_array(n_context, "n_context")
-    parts_bytes = float(as_positive_array(bytes_per_param, "bytes_per_param"))
+    parts_bytes = as_positive_float(bytes_per_param, "bytes_per_param", high=64)
+    bytes_per_value = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
     one_expert = param_breakdown(s)["mlp"] / s.n_experts       # one expert, all blocks
     idle = one_expert * (s.n_experts - experts_read(s, b)) if s.n_experts > 1 else 0.0
-    # the token embedding is looked up row by row, not streamed: leave it out
-    weights = n_params(s, embeddings=True) - s.vocab_size * s.d_model - idle
+    # an untied token embedding is looked up row by row, not streamed: leave it out; a tied
+    # one is also the output matrix, read in full for the logits
+    lookup_only = 0 if s.tied_embeddings else s.vocab_size * s.d_model
+    weights = n_params(s, embeddings=True) - lookup_only - idle
     weight_b = weights * parts_bytes
     flops = b * decode_flops(s, n)
     byts = weight_b + b * kv_cache_bytes(s, n + 1, bytes_per_value)
@@ -251,7 +262,7 @@ def palm_model_flops_per_token(n_params, n_layers, n_heads, d_head, seq_len) -> 
     --------
     >>> r = PALM_540B_THROUGHPUT
     >>> round(float(palm_model_flops_per_token(r.n_params, r.n_layers, r.n_heads, r.d_head,
-    ...                                        r.seq_len)) / 1e12, 2)  # their Table 22: 3.28
+    ...                                        r.seq_len)) / 1e12, 2)
     3.28
     """
     n = as_positive_array(n_params, "n_params")
@@ -295,17 +306,20 @@ class ThroughputReport:
     d_head: int | None = None
     seq_len: int | None = None
     source: str = ""
+    hfu_published: float | None = None
 
 
-#: PaLM 540B: Chowdhery et al. (2023), Table 1 (118 layers, 48 heads, 540.35B parameters),
+#: PaLM 540B: Chowdhery et al. (2023), Table 1 (118 layers, 48 heads, 540.35B parameters; its
+#: caption: "the attention head size is always 256", so d_head is not d_model / n_heads = 384),
 #: section 5 (sequence length 2048) and Appendix B (238.3K tokens/s on 6144 TPU v4 chips of
-#: 275 peak matmul TFLOP/s; MFU 45.7 % without self-attention, 46.2 % with it). The head size
-#: 256 is not in the Table 1 we read; it reproduces Appendix B's 3.28 TFLOPs per token
-#: (Table 22), where d_model / n_heads = 384 would give 3.30.
+#: 275 peak matmul TFLOP/s; MFU 45.7 % without self-attention, 46.2 % with it; hardware FLOPs
+#: utilization, rematerialization included, 57.8 %). With these, 6N + 12LHQT is 3.28 TFLOPs per
+#: token and gives the 46.2 %.
 PALM_540B_THROUGHPUT = ThroughputReport(
     "PaLM 540B", 540.35e9, 238.3e3, 6144, 275e12, 0.457, 0.462,
     n_layers=118, n_heads=48, d_head=256, seq_len=2048,
-    source="Chowdhery et al. 2023, Table 1, section 4.1 and Appendix B")
+    source="Chowdhery et al. 2023, Table 1 and its caption, section 4.1 and Appendix B",
+    hfu_published=0.578)
 #: Megatron-Turing NLG 530B as computed in Chowdhery et al. (2023), Appendix B: 65.43K tokens/s
 #: (1920 x 2048 / 60.1 s) on 2240 A100s of 312 TFLOP/s; "29.7 % without attention".
 MT_NLG_530B_THROUGHPUT = ThroughputReport(

@@ -594,18 +594,15 @@ COVERED = list(CONTRACT)
 # out of PENDING: test_every_public_function_has_a_contract then fails for any function that
 # lacks an entry.
 PENDING = {
-    "scaling_lib.flops": "chapter 1 module under revision; entries written, not yet enforced",
     "scaling_lib.kaplan": "chapter 2 module under revision; entries written, not yet enforced",
     "scaling_lib.chinchilla": "chapter 3 module being split into a package; entries written, "
                               "not yet enforced",
     "scaling_lib.emergence": "chapter 4 module under revision; entries written, not yet enforced",
     "scaling_lib.inverse": "chapter 5 module under revision; entries written, not yet enforced",
-    "scaling_lib.exercises.flops": "chapter 1 checks under revision; no entries yet",
     "scaling_lib.exercises.kaplan": "chapter 2 checks under revision; no entries yet",
     "scaling_lib.exercises.chinchilla": "chapter 3 checks under revision; no entries yet",
     "scaling_lib.exercises.emergence": "chapter 4 checks under revision; no entries yet",
     "scaling_lib.exercises.inverse": "chapter 5 checks under revision; no entries yet",
-    "scaling_lib.plotting.flops": "chapter 1 figures under revision; no entries yet",
     "scaling_lib.plotting.kaplan": "chapter 2 figures under revision; no entries yet",
     "scaling_lib.plotting.chinchilla": "chapter 3 figures under revision; no entries yet",
     "scaling_lib.plotting.emergence": "chapter 4 figures under revision; no entries yet",
@@ -684,49 +681,6 @@ FRAME = custom(None, "abc", {}, [1, 2], pd.DataFrame({"a": [1.0]}))
 POS_NUMBER = number(low=0, low_open=True)
 
 PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
-    "scaling_lib.flops": {
-        "TransformerShape": Entry(lambda: {"n_layers": 12, "d_model": 768, "n_heads": 12,
-                                           "n_ctx": 1024, "vocab_size": 50257},
-                                  {"n_layers": count(), "d_model": count(), "n_heads": count(),
-                                   "n_ctx": count(), "vocab_size": count(),
-                                   "d_ff": count(optional=True)}, result="none"),
-        "PublishedRun": RESULT_RECORD, "TableA4Row": RESULT_RECORD, "FlopCounter": RESULT_RECORD,
-        "FlopCounter.add": "method of a counter filled by counted_forward",
-        "FlopCounter.matmul": "method of a counter filled by counted_forward",
-        **{f: Entry(lambda: {"shape": _shape()}, SHAPE) for f in (
-            "kaplan_n_params", "gopher_n_params", "kaplan_flops_breakdown",
-            "forward_flops_per_token", "chinchilla_forward_flops", "attention_flops_share")},
-        "n_params": Entry(lambda: {"shape": _shape()}, {**SHAPE, "embeddings": boolean()}),
-        "chinchilla_training_flops": Entry(lambda: {"shape": _shape(), "n_tokens": 3e11},
-                                           {**SHAPE, "n_tokens": POS}),
-        "ratio_to_6nd": Entry(lambda: {"shape": _shape()},
-                              {**SHAPE, "count_embeddings": boolean(), "count_logits": boolean(),
-                               "n_params_6nd": number(low=0, low_open=True)}),
-        "table_a4_ratios": Entry(lambda: {"count_embeddings": True, "count_logits": True},
-                                 {"count_embeddings": boolean(), "count_logits": boolean(),
-                                  "n_params_convention": choice("gopher", "gopher_untied",
-                                                                "non_embedding", "kaplan")}),
-        "training_flops": Entry(lambda: {"n_params": 1e9, "n_tokens": 2e10},
-                                {"n_params": POS, "n_tokens": POS}),
-        "activation_memory_per_layer": Entry(
-            lambda: {"shape": _shape()},
-            {**SHAPE, "micro_batch_size": count(), "tensor_parallel": count(),
-             "sequence_parallel": boolean(), "recompute": choice("none", "selective", "full")}),
-        "training_memory": Entry(
-            lambda: {"shape": _shape()},
-            {**SHAPE, "n_params": number(low=0, low_open=True), "micro_batch_size": count(),
-             "data_parallel": count(), "tensor_parallel": count(), "pipeline_parallel": count(),
-             "zero_stage": custom(-1, 4, 1.5, "1", None, True),
-             "recompute": choice("none", "selective", "full"), "sequence_parallel": boolean()}),
-        "training_time": Entry(lambda: {"compute": 3e23, "n_devices": 1024, "peak_flops": 312e12,
-                                        "mfu": 0.4},
-                               {"compute": POS, "n_devices": count(), "peak_flops": POS,
-                                "mfu": number(low=0, high=1, low_open=True)}),
-        "counted_forward": Entry(
-            lambda: {"shape": TransformerShape_tiny(), "tokens": np.arange(8) % 50},
-            {**SHAPE, "tokens": custom(None, "abc", [], [[1, 2]], [-1], [10**6], [1.5]),
-             "rng": rng(), "counter": thing()}),
-    },
     "scaling_lib.kaplan": {
         "KaplanConstants": Entry(dict, {k: number(low=0, low_open=True) for k in (
             "alpha_n", "n_c", "alpha_d", "d_c", "alpha_c_min", "c_c_min", "alpha_c", "c_c",
@@ -1046,6 +1000,231 @@ for _module in ("scaling_lib.emergence", "scaling_lib.inverse"):
 def TransformerShape_tiny():  # noqa: N802 - names what it builds
     from scaling_lib.flops import TransformerShape
     return TransformerShape(n_layers=2, d_model=16, n_heads=2, n_ctx=8, vocab_size=50)
+
+
+# ------------------------------------------------------------------ chapters 0 and 1
+def _view(cls):
+    """A fresh widget view of ``scaling_lib.plotting.<module>.<cls>``."""
+    def factory():
+        from scaling_lib.plotting import flops as pf
+        from scaling_lib.plotting import power_laws as pp
+        return getattr(pf if hasattr(pf, cls) else pp, cls)()
+    return factory
+
+
+def _widget(cls, update_fn, kinds, **valid):
+    """Entries for a widget view's ``update`` method and the plain update function."""
+    first = next(iter(kinds))
+    return {f"{cls}.update": Entry(dict, kinds, call=_method(_view(cls), "update"),
+                                   result="none", **FIGURE),
+            update_fn: Entry(lambda: {"view": _view(cls)(), **valid},
+                             {"view": thing(), first: kinds[first]}, result="none", **FIGURE)}
+
+
+def _counter():
+    from scaling_lib.counted import FlopCounter
+    return FlopCounter()
+
+
+def _device():
+    from scaling_lib.inference import H100_SXM
+    return H100_SXM
+
+
+def _modern():
+    from scaling_lib.flops import MIXTRAL_8X7B
+    return MIXTRAL_8X7B
+
+
+def _memory_configs():
+    from scaling_lib.flops import GPT3_175B, training_memory
+    return {"1 device": training_memory(GPT3_175B)}
+
+
+SHAPE_COUNT = {"shape": thing()}
+#: a count of tokens or FLOPs that may be 0: finite, not negative, any shape
+CONTEXT = Kind(st.one_of(st.sampled_from(NOT_A_NUMBER),
+                         st.sampled_from([[1.0, math.nan], [1.0, math.inf], [-1.0],
+                                          [1.0, 10**400]])))
+CAPACITY = custom(0, -1.0, "80", math.nan, [80.0], True)      # optional device memory, GB
+OPTIONAL_COUNT = custom(0, -1.0, "1e9", math.nan, math.inf, [1.0, 2.0], True)   # None = default
+STUDENT_FUNCTION = custom(None, 3, "f", [1])
+CH01: dict[str, dict[str, Entry | str]] = {
+    "scaling_lib.flops": {
+        "TransformerShape": Entry(lambda: {"n_layers": 12, "d_model": 768, "n_heads": 12,
+                                           "n_ctx": 1024, "vocab_size": 50257},
+                                  {"n_layers": count(), "d_model": count(), "n_heads": count(),
+                                   "n_ctx": count(), "vocab_size": count(),
+                                   "d_ff": count(optional=True),
+                                   "n_kv_heads": count(optional=True),
+                                   "mlp": choice("standard", "gated"),
+                                   "n_experts": count(), "experts_per_token": count(),
+                                   "tied_embeddings": boolean(), "biases": boolean(),
+                                   "learned_positions": boolean()}, result="none"),
+        "PublishedModel": RESULT_RECORD, "PublishedRun": RESULT_RECORD,
+        "TableA4Row": RESULT_RECORD,
+        **{f: Entry(lambda: {"shape": _shape()}, SHAPE_COUNT) for f in (
+            "kaplan_n_params", "gopher_n_params", "kaplan_flops_breakdown",
+            "forward_flops_per_token", "chinchilla_forward_flops", "attention_flops_share",
+            "param_breakdown")},
+        **{f: Entry(lambda: {"shape": _modern()}, {**SHAPE_COUNT, "embeddings": boolean()})
+           for f in ("n_params", "active_params")},
+        "chinchilla_training_flops": Entry(lambda: {"shape": _shape(), "n_tokens": 3e11},
+                                           {**SHAPE_COUNT, "n_tokens": CONTEXT}),
+        "ratio_to_6nd": Entry(lambda: {"shape": _shape()},
+                              {**SHAPE_COUNT, "count_embeddings": boolean(),
+                               "count_logits": boolean(),
+                               "n_params_6nd": OPTIONAL_COUNT}),
+        "table_a4_ratios": Entry(lambda: {"count_embeddings": True, "count_logits": True},
+                                 {"count_embeddings": boolean(), "count_logits": boolean(),
+                                  "n_params_convention": choice("gopher", "gopher_untied",
+                                                                "non_embedding", "kaplan")}),
+        "training_flops": Entry(lambda: {"n_params": 1e9, "n_tokens": 2e10},
+                                {"n_params": POS, "n_tokens": CONTEXT}),
+        "activation_memory_per_layer": Entry(
+            lambda: {"shape": _shape()},
+            {**SHAPE_COUNT, "micro_batch_size": count(), "tensor_parallel": count(),
+             "sequence_parallel": boolean(), "recompute": choice("none", "selective", "full")}),
+        "training_memory": Entry(
+            lambda: {"shape": _shape()},
+            {**SHAPE_COUNT, "n_params_override": OPTIONAL_COUNT,
+             "micro_batch_size": count(), "data_parallel": count(), "tensor_parallel": count(),
+             "pipeline_parallel": count(), "zero_stage": custom(-1, 4, 1.5, "1", None, True),
+             "recompute": choice("none", "selective", "full"), "sequence_parallel": boolean()}),
+        "training_time": Entry(lambda: {"compute": 3e23, "n_devices": 1024, "peak_flops": 312e12,
+                                        "mfu": 0.4},
+                               {"compute": CONTEXT, "n_devices": POS, "peak_flops": POS,
+                                "mfu": number(low=0, high=1, low_open=True)}),
+    },
+    "scaling_lib.counted": {
+        "FlopCounter": Entry(dict, result="none"),
+        "FlopCounter.add": Entry(lambda: {"name": "x", "flops": 10},
+                                 {"name": text(), "flops": integer(minimum=0)},
+                                 call=_method(_counter, "add"), result="none"),
+        "FlopCounter.matmul": Entry(lambda: {"name": "x", "a": np.ones((2, 3)),
+                                             "b": np.ones((3, 4))},
+                                    {"name": text(), "a": custom(None, "a", [1.0], np.ones(3)),
+                                     "b": custom(None, "b", np.ones((4, 4)))},
+                                    call=_method(_counter, "matmul"), result="none"),
+        "counted_forward": Entry(
+            lambda: {"shape": TransformerShape_tiny(), "tokens": np.arange(8) % 50},
+            {**SHAPE_COUNT, "tokens": custom(None, "abc", [], [[1, 2]], [-1], [10**6], [1.5]),
+             "rng": rng(), "counter": custom("c", 3, {})}, result="none"),
+    },
+    "scaling_lib.inference": {
+        "Device": Entry(lambda: {"name": "X", "peak_flops": 1e15, "memory_bandwidth": 3e12,
+                                 "memory_bytes": 8e10, "source": "a datasheet"},
+                        {"name": text(), "peak_flops": number(low=0, low_open=True),
+                         "memory_bandwidth": number(low=0, low_open=True),
+                         "memory_bytes": number(low=0, low_open=True), "source": text()},
+                        result="none"),
+        "ThroughputReport": RESULT_RECORD,
+        "matmul_params_per_token": Entry(lambda: {"shape": _modern()}, SHAPE_COUNT),
+        "weight_bytes": Entry(lambda: {"shape": _modern()},
+                              {**SHAPE_COUNT, "bytes_per_param": number(low=0, low_open=True)}),
+        **{f: Entry(lambda: {"shape": _modern(), "n_context": 4096},
+                    {**SHAPE_COUNT, "n_context": CONTEXT})
+           for f in ("forward_flops_per_token", "flops_breakdown_per_token", "decode_flops")},
+        "prefill_flops": Entry(lambda: {"shape": _modern(), "n_prompt": 4096},
+                               {**SHAPE_COUNT, "n_prompt": CONTEXT}),
+        "kv_cache_bytes": Entry(lambda: {"shape": _modern(), "n_tokens": 4096},
+                                {**SHAPE_COUNT, "n_tokens": CONTEXT,
+                                 "bytes_per_value": number(low=0, low_open=True)}),
+        "experts_read": Entry(lambda: {"shape": _modern(), "batch_size": 4},
+                              {**SHAPE_COUNT, "batch_size": POS}),
+        "decode_step": Entry(lambda: {"shape": _modern(), "device": _device(), "batch_size": 4,
+                                      "n_context": 128},
+                             {**SHAPE_COUNT, "device": thing(), "batch_size": POS,
+                              "n_context": CONTEXT, "bytes_per_param": number(low=0, low_open=True),
+                              "bytes_per_value": number(low=0, low_open=True)}, result="none"),
+        "palm_model_flops_per_token": Entry(
+            lambda: {"n_params": 540e9, "n_layers": 118, "n_heads": 48, "d_head": 256,
+                     "seq_len": 2048},
+            {k: POS for k in ("n_params", "n_layers", "n_heads", "d_head", "seq_len")}),
+        "mfu": Entry(lambda: {"tokens_per_second": 2e5, "flops_per_token": 3e12,
+                              "n_devices": 6144, "peak_flops": 275e12},
+                     {k: POS for k in ("tokens_per_second", "flops_per_token", "n_devices",
+                                       "peak_flops")}),
+    },
+    "scaling_lib.exercises.flops": {
+        "check_training_days": Entry(lambda: {"answer_days": 1.0}, {}, answers=("answer_days",),
+                                     result="feedback"),
+        **{f: Entry(lambda: {"answer": 1.0}, {}, answers=("answer",), result="feedback") for f in (
+            "check_gpt2_small_params", "check_crossover_appendix_f",
+            "check_devices_for_model_states", "check_activation_gb", "check_mfu_llama3_8b",
+            "check_decode_ms_llama2_70b", "check_remat_share")},
+        "check_forward_flops": Entry(lambda: {"func": lambda **c: 1.0}, {}, answers=("func",),
+                                     result="feedback"),
+    },
+    "scaling_lib.exercises.power_laws": {
+        **{f: Entry(lambda: {"answer": 1.0}, {}, answers=("answer",), result="feedback") for f in (
+            "check_halving_factor", "check_extrapolation_factor", "check_porian_exponent")},
+        "check_fit_function": Entry(lambda: {"func": lambda x, y: (1.0, 1.0)}, {},
+                                    answers=("func",), result="feedback"),
+    },
+    "scaling_lib.plotting.flops": {
+        "plot_flops_breakdown": Entry(lambda: {"shapes": {"a": _shape()}},
+                                      {"shapes": custom(None, {}, [1], {"a": 3})},
+                                      result="none", **FIGURE),
+        "plot_ratio_to_6nd": Entry(lambda: {"shapes": [_shape(), TransformerShape_tiny()]},
+                                   {"shapes": custom(None, [], [1], "a"),
+                                    "n_ctx_values": custom(None, [], [0], ["a"])},
+                                   result="none", **FIGURE),
+        "plot_attention_share": Entry(dict, {"n_ctx": integer(minimum=1, maximum=2**24),
+                                             "d_model": integer(minimum=1, maximum=2**17)},
+                                      result="none", **FIGURE),
+        "AttentionShareView": Entry(lambda: {"widths": (256, 1024)},
+                                    {"widths": custom(None, [], [0], "a")}, result="none",
+                                    **FIGURE),
+        **_widget("AttentionShareView", "update_attention_share",
+                  {"n_ctx": integer(minimum=1, maximum=2**24),
+                   "d_model": integer(minimum=1, maximum=2**17)}, n_ctx=2048, d_model=1024),
+        "plot_attention_share_map": Entry(dict, {"n_layers": integer(minimum=1, maximum=1000)},
+                                          result="none", examples=2),
+        "plot_table_a4": Entry(lambda: {"conventions": {"a": np.ones(6)}},
+                               {"conventions": custom(None, {}, {"a": [1.0]}, [1])},
+                               result="none", **FIGURE),
+        "plot_measured_vs_analytic": Entry(
+            lambda: {"analytic": [1.0, 2.0], "measured": [1.1, 2.1], "d_model": [16, 32]},
+            {"analytic": ARRAY, "measured": ARRAY, "d_model": ARRAY},
+            ("analytic", "measured"), result="none", **FIGURE),
+        "plot_memory_breakdown": Entry(lambda: {"configs": _memory_configs()},
+                                       {"configs": custom(None, {}, [1], {"a": 3}),
+                                        "device_memory_gb": CAPACITY},
+                                       result="none", **FIGURE),
+        "plot_params_and_flops": Entry(lambda: {"models": {"a": _modern()}},
+                                       {"models": custom(None, {}, [1], {"a": 3}),
+                                        "n_context": integer(minimum=0, maximum=2**24)},
+                                       result="none", **FIGURE),
+        "plot_kv_cache": Entry(lambda: {"shape": _modern()},
+                               {**SHAPE_COUNT, "device_memory_gb": CAPACITY},
+                               result="none", **FIGURE),
+        "plot_roofline": Entry(lambda: {"shape": _modern(), "devices": {"H100": _device()}},
+                               {**SHAPE_COUNT, "devices": custom(None, {}, [1], {"a": 3})},
+                               result="none", **FIGURE),
+        "plot_decode_map": Entry(lambda: {"shape": _modern(), "device": _device()},
+                                 {**SHAPE_COUNT, "device": thing()}, result="none", **FIGURE),
+        "plot_decode_point": Entry(dict, {"batch_size": integer(minimum=1, maximum=2**20),
+                                          "n_context": integer(minimum=0, maximum=2**24)},
+                                   result="none", **FIGURE),
+        "DecodePointView": Entry(dict, {"shape": custom("a", 3, [1]),
+                                        "device": custom("a", 3, [1])}, result="none",
+                                 **FIGURE),
+        **_widget("DecodePointView", "update_decode_point",
+                  {"batch_size": integer(minimum=1, maximum=2**20),
+                   "n_context": integer(minimum=0, maximum=2**24)}, batch_size=1, n_context=128),
+    },
+}
+CH01["scaling_lib.plotting.power_laws"] = {
+    "PowerLawExplorerView": Entry(dict, {"seed": rng()}, result="none", **FIGURE),
+    **_widget("PowerLawExplorerView", "update_power_law_explorer",
+              {"noise": number(low=0, high=1), "decades_fit": number(low=0.5, high=6),
+               "offset": number(low=0, high=100)}, noise=0.02, decades_fit=2.0, offset=1.0),
+}
+for _module, _entries in CH01.items():
+    CONTRACT.setdefault(_module, {}).update(_entries)
+    if _module not in COVERED:
+        COVERED.append(_module)
 
 
 def _kaplan_grid():

@@ -107,7 +107,7 @@ def test_training_time_gpt3_example():
 
 def test_mixed_precision_adam_16_bytes_rajbhandari2020():
     # Rajbhandari et al. 2020, section 3.1: 2 + 2 + 12 = 16 bytes per parameter (K = 12)
-    m = training_memory(GPT3_175B, n_params=7.5e9)
+    m = training_memory(GPT3_175B, n_params_override=7.5e9)
     assert m["weights"] + m["gradients"] + m["optimizer_states"] == pytest.approx(120e9)
 
 
@@ -115,7 +115,7 @@ def test_zero_stages_rajbhandari2020_figure1():
     # Figure 1 of Rajbhandari et al. 2020: 7.5B parameters, N_d = 64 -> 120, 31.4, 16.6, 1.9 GB
     expected = {0: 120, 1: 31.4, 2: 16.6, 3: 1.875}
     for stage, gb in expected.items():
-        m = training_memory(GPT3_175B, n_params=7.5e9, data_parallel=64, zero_stage=stage)
+        m = training_memory(GPT3_175B, n_params_override=7.5e9, data_parallel=64, zero_stage=stage)
         states = m["weights"] + m["gradients"] + m["optimizer_states"]
         assert states / 1e9 == pytest.approx(gb, rel=0.01)
 
@@ -318,9 +318,42 @@ def test_6nd_error_for_small_models_depends_on_the_convention(n_layers, d_model,
                                                                             abs=0.01)
 
 
-def test_devices_check_hint_points_the_right_way():
-    from scaling_lib.exercises.flops import check_devices_for_model_states
-    too_many = check_devices_for_model_states(20, n_params=70e9, device_memory_gb=80)
-    too_few = check_devices_for_model_states(10, n_params=70e9, device_memory_gb=80)
-    assert not too_many and "more than needed" in too_many
-    assert not too_few and "round up" in too_few
+# ------------------------------------------------------------------ modern shapes are refused
+
+
+@pytest.mark.parametrize("fn", [kaplan_n_params, gopher_n_params, kaplan_flops_breakdown,
+                                forward_flops_per_token, chinchilla_forward_flops,
+                                attention_flops_share, ratio_to_6nd])
+@pytest.mark.parametrize("field, value", [("mlp", "gated"), ("n_kv_heads", 2),
+                                          ("n_experts", 4)])
+def test_gpt_style_counts_refuse_modern_shapes_naming_the_field(fn, field, value):
+    # these counts have no term for a gated MLP, fewer K/V heads or experts: a ValueError that
+    # names the field, not a silently wrong number
+    kw = {field: value}
+    if field == "n_experts":
+        kw["experts_per_token"] = 2
+    s = dataclasses.replace(TransformerShape(2, 64, 8, 32, 100), **kw)
+    with pytest.raises(ValueError, match=field):
+        fn(s)
+
+
+def test_activation_memory_refuses_modern_shapes():
+    from scaling_lib.flops import LLAMA3_8B, activation_memory_per_layer
+    with pytest.raises(ValueError, match="mlp"):
+        activation_memory_per_layer(LLAMA3_8B)
+
+
+def test_training_memory_old_argument_name_still_works():
+    with pytest.warns(DeprecationWarning):
+        old = training_memory(GPT3_175B, n_params=7.5e9)
+    assert old == training_memory(GPT3_175B, n_params_override=7.5e9)
+    with pytest.raises(ValueError, match="unexpected"):
+        training_memory(GPT3_175B, n_param=7.5e9)
+
+
+def test_gopher_6_3e23_is_the_table_a4_count_with_full_recomputation():
+    # Hoffmann et al. 2022, Appendix F: "6.3 x 10^23 compared to 5.76 x 10^23" for Gopher
+    # (Rae et al. 2021, Table 1 shape, 300B tokens); full rematerialization: 4/3 of the count
+    f = chinchilla_forward_flops(GOPHER_280B)
+    model = 3 * (f["total"] - f["embeddings"] - f["logits"]) * 300e9 / 2048
+    assert model * 4 / 3 == pytest.approx(6.3e23, rel=0.005)

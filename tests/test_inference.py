@@ -24,7 +24,7 @@ from scaling_lib.flops import (GPT2_SMALL, GPT3_175B, LLAMA2_70B, LLAMA3_8B, LLA
 @pytest.mark.parametrize("model", PUBLISHED_MODELS, ids=lambda m: m.name)
 def test_published_total_and_active_counts_within_1_percent(model):
     # sources in PUBLISHED_MODELS: Llama 2 70B checkpoint, Llama 3 model card (8B, 70B),
-    # Mistral 7B announcement (7.3B), Jiang et al. 2024 section 2.1 (47B total, 13B active)
+    # Mistral 7B announcement (7.3B), Jiang et al. 2024, abstract (47B total, 13B active)
     assert n_params(model.shape, embeddings=True) == pytest.approx(model.n_params_published,
                                                                    rel=0.01)
     assert active_params(model.shape, embeddings=True) == pytest.approx(model.active_published,
@@ -153,14 +153,42 @@ def test_bad_inference_inputs_raise():
 # ------------------------------------------------------------------ exercise checks
 
 
-def test_kv_check_accepts_right_and_rejects_typical_wrong_functions():
-    right = lambda L, h, kv, dh, n, b: 2 * L * kv * dh * n * b  # noqa: E731
-    all_heads = lambda L, h, kv, dh, n, b: 2 * L * h * dh * n * b  # noqa: E731 - typical error
-    keys_only = lambda L, h, kv, dh, n, b: L * kv * dh * n * b  # noqa: E731
-    assert ex.check_kv_cache_function(right)
-    fb = ex.check_kv_cache_function(all_heads)
-    assert not fb and "n_kv_heads" in fb
-    assert not ex.check_kv_cache_function(keys_only)
+def _forward_flops(n_layers, d_model, n_heads, n_kv_heads, d_ff, vocab_size, n_experts,
+                   experts_per_token, n_context):
+    d_head = d_model // n_heads
+    per = (2 * d_model * d_model + 2 * d_model * n_kv_heads * d_head
+           + experts_per_token * 3 * d_model * d_ff + (d_model * n_experts if n_experts > 1 else 0))
+    return 2 * (n_layers * per + vocab_size * d_model) + 4 * n_layers * n_context * d_model
+
+
+def test_forward_flops_check_accepts_right_and_names_typical_mistakes():
+    assert ex.check_forward_flops(_forward_flops)
+
+    def all_experts(**c):
+        return _forward_flops(**dict(c, experts_per_token=c["n_experts"]))
+
+    def kv_as_heads(**c):
+        return _forward_flops(**dict(c, n_kv_heads=c["n_heads"]))
+
+    def with_embedding(**c):
+        return _forward_flops(**c) + 2 * c["vocab_size"] * c["d_model"]
+
+    for wrong, words in ((all_experts, "experts_per_token"), (kv_as_heads, "n_kv_heads"),
+                         (with_embedding, "lookup")):
+        fb = ex.check_forward_flops(lambda **c: wrong(**c))
+        assert not fb and words in fb, fb
+    assert not ex.check_forward_flops(42)
+    assert not ex.check_forward_flops(lambda **c: 1 / 0)
+
+
+def test_forward_flops_check_agrees_with_the_library():
+    # the check's released-count route and the library's count agree (norms aside)
+    for s in (LLAMA3_8B, MIXTRAL_8X7B, MISTRAL_7B):
+        c = dict(n_layers=s.n_layers, d_model=s.d_model, n_heads=s.n_heads,
+                 n_kv_heads=s.n_kv_heads, d_ff=s.d_ff, vocab_size=s.vocab_size,
+                 n_experts=s.n_experts, experts_per_token=s.experts_per_token)
+        assert _forward_flops(**c, n_context=100) == pytest.approx(
+            float(I.forward_flops_per_token(s, 100)), rel=1e-4)   # the library adds norms
 
 
 def test_mfu_check_rejects_typical_wrong_answers():
@@ -172,13 +200,57 @@ def test_mfu_check_rejects_typical_wrong_answers():
     assert not ex.check_mfu_llama3_8b(right / 3)                              # 2N, forward only
 
 
-def test_decode_check_agrees_with_library_and_rejects_compute_bound_answer():
+def test_decode_check_agrees_with_library_and_names_the_embedding():
     step = I.decode_step(LLAMA2_70B, I.H100_SXM, batch_size=1, n_context=0)
     assert ex.check_decode_ms_llama2_70b(float(step["time"]) / 8 * 1e3)
+    fb = ex.check_decode_ms_llama2_70b(2 * 68_976_648_192 / (8 * 3.35e12) * 1e3)
+    assert not fb and "embedding" in fb                 # all weights streamed: 0.4 % too high
     assert not ex.check_decode_ms_llama2_70b(2 * 68.98e9 / (8 * 989e12) * 1e3)
 
 
-def test_checks_answer_independent_of_library():
-    # the checks hold their own numbers: perturbing the library's device does not move them
-    assert ex.check_decode_ms_llama2_70b(2 * 68_976_648_192 / (8 * 3.35e12) * 1e3)
-    assert np.isfinite(I.H100_SXM.ridge_intensity)
+def test_decode_step_reads_a_tied_output_matrix():
+    # a tied embedding is also the output matrix, read in full for the logits
+    tied = I.decode_step(GPT2_SMALL, I.H100_SXM, 1, 0)
+    untied = I.decode_step(dataclasses.replace(GPT2_SMALL, tied_embeddings=False), I.H100_SXM,
+                           1, 0)
+    kv = float(I.kv_cache_bytes(GPT2_SMALL, 1))          # the new token's keys and values
+    assert float(tied["bytes"]) == pytest.approx(2 * n_params(GPT2_SMALL, embeddings=True) + kv)
+    assert float(untied["bytes"]) == pytest.approx(float(tied["bytes"]))
+
+
+def test_checks_answer_independent_of_library(monkeypatch):
+    # the checks hold their own numbers: break the library's devices, peaks and counts, and
+    # the verdicts on the right answers do not move
+    right = {
+        ex.check_training_days: 3.14e23 / (1024 * 312e12 * 0.4) / 86400,
+        ex.check_decode_ms_llama2_70b: 2 * (68_976_648_192 - 32000 * 8192) / 26.8e12 * 1e3,
+        ex.check_mfu_llama3_8b: 64 * 8192 / 1.3 * (6 * 8.03e9 + 12 * 32 * 32 * 128 * 8192)
+        / (64 * 989e12),
+        ex.check_gpt2_small_params: 124_439_808,
+        ex.check_devices_for_model_states: 12,
+    }
+    from scaling_lib import flops as F
+    monkeypatch.setattr(I, "H100_SXM", dataclasses.replace(I.H100_SXM, peak_flops=1.0,
+                                                           memory_bandwidth=1.0))
+    monkeypatch.setitem(F.PEAK_FLOPS, "A100", 1.0)
+    monkeypatch.setattr(F, "n_params", lambda *a, **k: 1)
+    monkeypatch.setattr(F, "training_time", lambda *a, **k: 1.0)
+    for check, answer in right.items():
+        assert check(answer), check.__name__
+    assert ex.check_forward_flops(_forward_flops)
+
+
+@pytest.mark.parametrize("check, wrong, words", [
+    (ex.check_training_days, 3.14e23 / (1024 * 624e12 * 0.4) / 86400, "dense"),
+    (ex.check_gpt2_small_params, 124_439_808 + 50257 * 768, "tied"),
+    (ex.check_gpt2_small_params, 124_337_664 - 2 * 768 + 2 * 768, "biases"),
+    (ex.check_crossover_appendix_f, 12 * 4096, "Kaplan"),
+    (ex.check_crossover_appendix_f, 6 * 4096, "softmax"),
+    (ex.check_devices_for_model_states, 2, "16 bytes"),
+    (ex.check_devices_for_model_states, 11, "round up"),
+    (ex.check_activation_gb, 153 / 80, "per layer"),
+    (ex.check_remat_share, 0.578 - 0.462, "divide"),
+])
+def test_every_check_fails_a_typical_wrong_answer_with_a_hint(check, wrong, words):
+    fb = check(wrong)
+    assert not fb and words in fb, fb

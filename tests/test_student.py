@@ -205,7 +205,8 @@ def test_built_student_site_has_no_solutions():
 
 # --- chapter notebooks converted to the classroom markup -------------------------------------
 
-CHAPTERS = [ROOT / "notebooks" / "04_emergence.ipynb",
+CHAPTERS = [ROOT / "notebooks" / "00_power_laws.ipynb", ROOT / "notebooks" / "01_flops.ipynb",
+            ROOT / "notebooks" / "04_emergence.ipynb",
             ROOT / "notebooks" / "05_inverse_scaling.ipynb"]
 
 

@@ -11,21 +11,53 @@ import dataclasses
 import numpy as np
 
 from .. import flops as F
-from . import COLORS, log_axes, new_figure, plain_log_ticks
+from .._validation import as_int, as_positive_array, as_positive_float, check_same_shape
+from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-export)
+
+_MAX_CTX, _MAX_D = 2**24, 2**17
+
+
+def _shape_dict(value, name: str) -> dict:
+    """A non-empty ``{label: TransformerShape}``, else a ValueError naming ``name``."""
+    if not isinstance(value, dict) or not value or not all(
+            isinstance(v, F.TransformerShape) for v in value.values()):
+        raise ValueError(f"{name} must be a non-empty dict of TransformerShape, got {value!r}"[:200])
+    return value
+
+
+def _capacity(value, name: str = "device_memory_gb"):
+    """None (no line) or a memory in GB > 0."""
+    return None if value is None else as_positive_float(value, name)
+
+
+def _device(value, name: str = "device"):
+    from ..inference import Device
+    if not isinstance(value, Device):
+        raise ValueError(f"{name} must be a scaling_lib.inference.Device, got {value!r}"[:200])
+    return value
 
 __all__ = ["plot_flops_breakdown", "plot_ratio_to_6nd", "plot_attention_share",
            "plot_attention_share_map", "plot_table_a4", "plot_measured_vs_analytic",
            "plot_memory_breakdown", "plot_params_and_flops", "plot_kv_cache", "plot_roofline",
-           "plot_decode_map", "plot_decode_point", "close"]
+           "plot_decode_map", "plot_decode_point", "AttentionShareView",
+           "update_attention_share", "DecodePointView", "update_decode_point", "close"]
 
-_OPS = ["embeddings", "attention_qkv", "attention_logits", "attention_softmax",
-        "attention_reduction", "attention_projection", "feedforward", "logits"]
-_OP_LABELS = {"embeddings": "embeddings", "attention_qkv": "Q, K, V projections",
-              "attention_logits": r"$QK^\top$ logits", "attention_softmax": "softmax",
+_OPS = ["embeddings", "attention_qkv", "attention_logits", "attention_reduction",
+        "attention_projection", "feedforward", "logits"]
+_OP_LABELS = {"embeddings": "embedding (one-hot product)", "attention_qkv": "Q, K, V projections",
+              "attention_logits": r"$QK^\top$ and softmax",
               "attention_reduction": "softmax @ V", "attention_projection": "output projection",
               "feedforward": "feed-forward", "logits": "final logits"}
-_OP_COLORS = dict(zip(_OPS, [COLORS[7], COLORS[0], COLORS[1], COLORS[6], COLORS[3], COLORS[5],
+_OP_COLORS = dict(zip(_OPS, [COLORS[7], COLORS[0], COLORS[1], COLORS[3], COLORS[5],
                              COLORS[2], COLORS[4]]))
+
+
+def _op_shares(shape) -> list[float]:
+    """Shares of the forward FLOPs (Appendix F) in the order of ``_OPS``; the softmax, too thin
+    to see, is merged into the ``QK^T`` logits."""
+    f = F.chinchilla_forward_flops(shape)
+    merged = dict(f, attention_logits=f["attention_logits"] + f["attention_softmax"])
+    return [merged[op] / f["total"] for op in _OPS]
 
 
 def plot_flops_breakdown(shapes: dict):
@@ -36,16 +68,17 @@ def plot_flops_breakdown(shapes: dict):
     shapes : dict
         ``{label: TransformerShape}``, one bar each.
     """
+    shapes = _shape_dict(shapes, "shapes")
     fig, ax = new_figure(height=0.6 * len(shapes) + 1.8)
     labels = list(shapes)
     left = np.zeros(len(labels))
-    for op in _OPS:
-        share = np.array([F.chinchilla_forward_flops(s)[op] / F.chinchilla_forward_flops(s)["total"]
-                          for s in shapes.values()])
-        ax.barh(labels, 100 * share, left=100 * left, color=_OP_COLORS[op], label=_OP_LABELS[op])
-        left += share
+    shares = np.array([_op_shares(s) for s in shapes.values()])
+    for k, op in enumerate(_OPS):
+        ax.barh(labels, 100 * shares[:, k], left=100 * left, color=_OP_COLORS[op],
+                label=_OP_LABELS[op])
+        left += shares[:, k]
     ax.set_xlim(0, 100)
-    ax.set_xlabel("share of forward-pass FLOPs (%)")
+    ax.set_xlabel("share of forward-pass FLOPs, Appendix F count (%)")
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.legend(ncol=4, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.25))
@@ -63,6 +96,16 @@ def plot_ratio_to_6nd(shapes, n_ctx_values=(2048, 8192, 32768)):
         A family of models of increasing size (their own ``n_ctx`` is replaced).
     n_ctx_values : sequence of int
     """
+    if isinstance(shapes, (str, bytes, dict)) or not hasattr(shapes, "__len__") or not shapes \
+            or not all(isinstance(s, F.TransformerShape) for s in shapes):
+        raise ValueError(f"shapes must be a non-empty sequence of TransformerShape, got "
+                         f"{shapes!r}"[:200])
+    if isinstance(n_ctx_values, (str, bytes)) or not hasattr(n_ctx_values, "__len__") \
+            or not n_ctx_values:
+        raise ValueError(f"n_ctx_values must be a non-empty sequence of context lengths, got "
+                         f"{n_ctx_values!r}")
+    n_ctx_values = [as_int(v, "n_ctx_values", minimum=1, maximum=_MAX_CTX)
+                    for v in n_ctx_values]
     fig, ax = new_figure()
     for i, n_ctx in enumerate(n_ctx_values):
         ss = [dataclasses.replace(s, n_ctx=n_ctx) for s in shapes]
@@ -70,41 +113,99 @@ def plot_ratio_to_6nd(shapes, n_ctx_values=(2048, 8192, 32768)):
         full = np.array([3 * F.chinchilla_forward_flops(s)["total"] / s.n_ctx for s in ss])
         r = full / (6 * n)
         ax.plot(n, r, "o-", color=COLORS[i], label=f"n_ctx = {n_ctx:,}")
+        if i == 0:
+            for j in (0, len(ss) - 1):
+                ax.annotate(f"d_model = {ss[j].d_model}", (n[j], r[j]), fontsize=8,
+                            textcoords="offset points", xytext=(6, -14) if j == 0 else (0, 12),
+                            ha="left" if j == 0 else "right")
     ax.axhline(1, color="k", lw=0.8)
     log_axes(ax, "non-embedding parameters N", "full count / 6ND", logy=False)
     ax.legend()
     return fig
 
 
-def plot_attention_share(n_ctx: int = 2048, d_model: int = 1024, *, n_layers: int = 24,
-                         d_head: int = 64, vocab_size: int = 32000):
-    """For one shape: the FLOP breakdown (left) and the context share against ``n_ctx`` (right).
+def _attention_shape(n_ctx, d_model, n_layers, d_head, vocab_size):
+    n_heads = max(1, int(d_model) // d_head)
+    return F.TransformerShape(n_layers, n_heads * d_head, n_heads, int(n_ctx), vocab_size)
+
+
+class AttentionShareView:
+    """The attention-share widget: for one shape, the FLOP breakdown (left) and the
+    context-dependent share against ``n_ctx`` (right), drawn once; :meth:`update` (or
+    :func:`update_attention_share`) moves it to a new ``(n_ctx, d_model)`` by changing the
+    artists only. The curves of every width in ``widths`` are computed once, at creation.
 
     The "context share" is the part of the forward FLOPs that grows with ``n_ctx`` per token
     (``QK^T``, softmax, softmax @ V), the part ``6ND`` leaves out.
     """
-    n_heads = max(1, d_model // d_head)
-    shape = F.TransformerShape(n_layers, n_heads * d_head, n_heads, n_ctx, vocab_size)
-    fig, (ax0, ax1) = new_figure(2, width=9.5, height=3.8)
-    f = F.chinchilla_forward_flops(shape)
-    shares = [100 * f[op] / f["total"] for op in _OPS]
-    ax0.barh([_OP_LABELS[o] for o in _OPS], shares, color=[_OP_COLORS[o] for o in _OPS])
-    ax0.invert_yaxis()
-    ax0.set_xlabel("share of forward FLOPs (%)")
-    ax0.set_xlim(0, 100)
-    ax0.set_title(f"d_model = {shape.d_model}, n_ctx = {n_ctx:,}", fontsize=10)
-    ctx = np.unique(np.geomspace(128, 2**20, 60).astype(int))
-    for i, d in enumerate(sorted({256, 1024, 4096, 16384, shape.d_model})):
-        h = max(1, d // d_head)
-        y = [100 * F.attention_flops_share(F.TransformerShape(n_layers, h * d_head, h, c,
-                                                              vocab_size)) for c in ctx]
-        ax1.plot(ctx, y, color=COLORS[i % len(COLORS)], lw=2.5 if d == shape.d_model else 1,
-                 label=f"d_model = {d}")
-    ax1.plot([n_ctx], [100 * F.attention_flops_share(shape)], "ko")
-    log_axes(ax1, "context length n_ctx (tokens)", "context-dependent share (%)", logy=False)
-    ax1.set_ylim(0, 100)
-    ax1.legend(fontsize=8)
-    return fig
+
+    def __init__(self, widths=tuple(2**k for k in range(8, 15)), *, n_layers: int = 24,
+                 d_head: int = 64, vocab_size: int = 32000):
+        if isinstance(widths, (str, bytes)) or np.ndim(widths) != 1 or len(widths) == 0:
+            raise ValueError(f"widths must be a non-empty sequence of d_model values, got "
+                             f"{widths!r}"[:200])
+        widths = [as_int(w.item() if isinstance(w, np.generic) else w, "widths", minimum=1,
+                         maximum=_MAX_D) for w in widths]
+        n_layers = as_int(n_layers, "n_layers", minimum=1, maximum=1000)
+        d_head = as_int(d_head, "d_head", minimum=1, maximum=_MAX_D)
+        vocab_size = as_int(vocab_size, "vocab_size", minimum=1, maximum=10**7)
+        self.n_layers, self.d_head, self.vocab_size = n_layers, d_head, vocab_size
+        self.ctx = np.unique(np.geomspace(128, 2**20, 60).astype(int))
+        self.fig, (self.ax0, self.ax1) = new_figure(2, width=9.5, height=3.8)
+        self.bars = self.ax0.barh([_OP_LABELS[o] for o in _OPS], np.zeros(len(_OPS)),
+                                  color=[_OP_COLORS[o] for o in _OPS])
+        self.ax0.invert_yaxis()
+        self.ax0.set_xlabel("share of forward FLOPs (%)")
+        self.ax0.set_xlim(0, 100)
+        self.lines = {}
+        for i, d in enumerate(sorted(set(widths))):
+            y = [100 * F.attention_flops_share(_attention_shape(c, d, n_layers, d_head,
+                                                                vocab_size)) for c in self.ctx]
+            (self.lines[d],) = self.ax1.plot(self.ctx, y, color=COLORS[i % len(COLORS)], lw=1,
+                                             label=f"d_model = {d}")
+        (self.point,) = self.ax1.plot([self.ctx[0]], [0.0], "ko")
+        log_axes(self.ax1, "context length n_ctx (tokens)", "context-dependent share (%)",
+                 logy=False)
+        self.ax1.set_ylim(0, 100)
+        # no legend and no minor ticks: fewer texts to lay out at every slider move; the
+        # title names the thick curve, the thin ones are the other widths of the slider
+        from matplotlib.ticker import NullLocator
+        self.ax1.xaxis.set_minor_locator(NullLocator())
+        self._widths_text = f"thin: d_model = {min(self.lines)} to {max(self.lines)}"
+        self.fig.canvas.draw()                      # lay out once; updates keep the layout
+        self.fig.set_layout_engine("none")
+
+    def update(self, n_ctx: int = 2048, d_model: int = 1024):
+        """Show ``(n_ctx, d_model)``; returns the figure."""
+        n_ctx = as_int(n_ctx, "n_ctx", minimum=1, maximum=_MAX_CTX)
+        d_model = as_int(d_model, "d_model", minimum=1, maximum=_MAX_D)
+        shape = _attention_shape(n_ctx, d_model, self.n_layers, self.d_head, self.vocab_size)
+        for bar, share in zip(self.bars, _op_shares(shape)):
+            bar.set_width(100 * share)
+        self.ax0.set_title(f"d_model = {shape.d_model}, n_ctx = {int(n_ctx):,}", fontsize=10)
+        for d, line in self.lines.items():
+            line.set_linewidth(2.5 if d == shape.d_model else 1)
+        self.ax1.set_title(f"thick: d_model = {shape.d_model}; {self._widths_text}",
+                           fontsize=9)
+        self.point.set_data([int(n_ctx)], [100 * F.attention_flops_share(shape)])
+        return self.fig
+
+
+def update_attention_share(view: AttentionShareView, n_ctx: int, d_model: int):
+    """The widget's update step (a plain function, for benchmarks): ``view.update``."""
+    if not isinstance(view, AttentionShareView):
+        raise ValueError(f"view must be an AttentionShareView, got {view!r}")
+    return view.update(n_ctx, d_model)
+
+
+def plot_attention_share(n_ctx: int = 2048, d_model: int = 1024, *, n_layers: int = 24,
+                         d_head: int = 64, vocab_size: int = 32000):
+    """One frame of the attention-share widget (see :class:`AttentionShareView`)."""
+    d_model = as_int(d_model, "d_model", minimum=1, maximum=_MAX_D)
+    n_ctx = as_int(n_ctx, "n_ctx", minimum=1, maximum=_MAX_CTX)
+    widths = sorted({256, 1024, 4096, 16384, d_model})
+    view = AttentionShareView(widths, n_layers=n_layers, d_head=d_head, vocab_size=vocab_size)
+    return view.update(n_ctx, d_model)
 
 
 def plot_attention_share_map(*, n_layers: int = 24, d_head: int = 64, vocab_size: int = 32000):
@@ -113,6 +214,9 @@ def plot_attention_share_map(*, n_layers: int = 24, d_head: int = 64, vocab_size
     Dashed contours mark 10 % and 50 %; the dotted line is ``n_ctx = 12 d_model``, where
     Kaplan's context term equals ``2N`` (Kaplan et al. 2020, section 2.1).
     """
+    n_layers = as_int(n_layers, "n_layers", minimum=1, maximum=1000)
+    d_head = as_int(d_head, "d_head", minimum=1, maximum=_MAX_D)
+    vocab_size = as_int(vocab_size, "vocab_size", minimum=1, maximum=10**7)
     ctx = np.geomspace(256, 2**20, 49)
     widths = np.geomspace(256, 32768, 29)
     share = np.empty((widths.size, ctx.size))
@@ -146,6 +250,12 @@ def plot_table_a4(conventions: dict):
     conventions : dict
         ``{label: array of six ratios}`` (e.g. from :func:`scaling_lib.flops.table_a4_ratios`).
     """
+    if not isinstance(conventions, dict) or not conventions:
+        raise ValueError(f"conventions must be a non-empty dict of six ratios each, got "
+                         f"{conventions!r}"[:200])
+    conventions = {k: as_positive_array(v, "conventions", ndim=1) for k, v in conventions.items()}
+    if any(v.size != len(F.HOFFMANN_TABLE_A4) for v in conventions.values()):
+        raise ValueError("conventions must hold six ratios each, one per row of Table A4")
     rows = F.HOFFMANN_TABLE_A4
     n = np.array([F.gopher_n_params(r.shape) for r in rows], dtype=float)
     fig, ax = new_figure()
@@ -164,9 +274,10 @@ def plot_measured_vs_analytic(analytic, measured, d_model):
     """Excess of the measured (counted) forward FLOPs over the analytic count of Appendix F, in
     percent, against the width ``d_model`` (log x): what Appendix F leaves out shrinks like
     ``1/d``."""
-    a = np.asarray(analytic, dtype=float)
-    m = np.asarray(measured, dtype=float)
-    d = np.asarray(d_model, dtype=float)
+    a = as_positive_array(analytic, "analytic", ndim=1)
+    m = as_positive_array(measured, "measured", ndim=1)
+    d = as_positive_array(d_model, "d_model", ndim=1)
+    check_same_shape(analytic=a, measured=m, d_model=d)
     fig, ax = new_figure(height=3.6)
     excess = 100 * (m / a - 1)
     ax.plot(d, excess, "o-", color=COLORS[0], label="measured / Appendix F - 1")
@@ -191,6 +302,11 @@ def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
         Draw a line at this capacity (80 GB: an A100 or H100 with 80 GB).
     """
     parts = ["weights", "gradients", "optimizer_states", "activations"]
+    if not isinstance(configs, dict) or not configs or not all(
+            isinstance(v, dict) and set(parts) | {"total"} <= set(v) for v in configs.values()):
+        raise ValueError("configs must be a non-empty dict of training_memory results, got "
+                         f"{configs!r}"[:200])
+    device_memory_gb = _capacity(device_memory_gb)
     names = {"weights": "weights (16-bit)", "gradients": "gradients (16-bit)",
              "optimizer_states": "Adam states + fp32 master", "activations": "activations"}
     markers = {"weights": "o", "gradients": "s", "optimizer_states": "D", "activations": "^"}
@@ -214,7 +330,7 @@ def plot_memory_breakdown(configs: dict, device_memory_gb: float | None = 80.0):
     ax.set_yscale("log")
     ax.set_ylabel("memory per device (GB)")
     ax.grid(axis="x", visible=False)
-    ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     return fig
 
 
@@ -227,7 +343,7 @@ _PARAM_PARTS = {"embeddings (input + output)": COLORS[7], "attention Q, O": COLO
                 "MLP (experts not used)": COLORS[6]}
 _FLOP_PARTS = {"attention_qo": ("Q, O projections", COLORS[0]),
                "attention_kv": ("K, V projections", COLORS[5]),
-               "mlp": ("MLP", COLORS[2]), "logits": ("logits", COLORS[4]),
+               "mlp": ("MLP", COLORS[2]), "logits": ("logits (output matrix)", COLORS[7]),
                "attention_context": ("attention over the context", COLORS[1])}
 
 
@@ -256,6 +372,8 @@ def plot_params_and_flops(models: dict, n_context: int = 4096):
     """
     from .. import inference as I
 
+    models = _shape_dict(models, "models")
+    n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
     fig, (ax0, ax1) = new_figure(2, width=10, height=0.55 * len(models) + 2.4, sharey=True)
     labels = list(models)
     left = np.zeros(len(labels))
@@ -275,7 +393,7 @@ def plot_params_and_flops(models: dict, n_context: int = 4096):
     for ax in (ax0, ax1):
         ax.set_xlim(0, 100)
         ax.grid(axis="y", visible=False)
-        ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22))
+        ax.legend(fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22))
     ax0.invert_yaxis()
     return fig
 
@@ -287,14 +405,24 @@ def plot_kv_cache(shape, *, n_tokens=None, kv_heads=None, device_memory_gb: floa
     and one device's memory for scale."""
     from .. import inference as I
 
-    n = np.geomspace(256, 2**20, 60) if n_tokens is None else np.asarray(n_tokens, float)
+    F._check_shape(shape)
+    device_memory_gb = _capacity(device_memory_gb)
+    n = np.geomspace(256, 2**20, 60) if n_tokens is None else as_positive_array(n_tokens,
+                                                                                "n_tokens")
+    if kv_heads is not None and (not isinstance(kv_heads, dict) or not kv_heads):
+        raise ValueError(f"kv_heads must be a non-empty dict {{label: K/V heads}}, got "
+                         f"{kv_heads!r}"[:200])
+    bytes_per_value = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
     if kv_heads is None:
         kv_heads = {f"multi-head ({shape.n_heads} K/V heads)": shape.n_heads,
                     f"grouped-query ({shape.n_kv_heads} K/V heads)": shape.n_kv_heads,
                     "multi-query (1 K/V head)": 1}
     fig, ax = new_figure()
     for i, (label, kv) in enumerate(kv_heads.items()):
-        s = dataclasses.replace(shape, n_kv_heads=kv)
+        try:
+            s = dataclasses.replace(shape, n_kv_heads=kv)
+        except ValueError as exc:
+            raise ValueError(f"kv_heads: {exc}") from None
         ax.plot(n, I.kv_cache_bytes(s, n, bytes_per_value) / 1e9, color=COLORS[i], lw=2,
                 label=label)
     ax.axhline(I.weight_bytes(shape) / 1e9, color="0.3", ls="-.", lw=1,
@@ -312,12 +440,18 @@ def plot_roofline(shape, devices: dict, *, batch_sizes=(1, 16, 128, 1024), n_con
     device, with one decode step of ``shape`` at several batch sizes on each (log-log)."""
     from .. import inference as I
 
+    F._check_shape(shape)
+    if not isinstance(devices, dict) or not devices:
+        raise ValueError(f"devices must be a non-empty dict of Device, got {devices!r}"[:200])
+    for dev in devices.values():
+        _device(dev, "devices")
     fig, ax = new_figure(width=6.8, height=4.4)
     x = np.geomspace(0.3, 3e4, 200)
     markers = "osD^v"
     for i, (name, dev) in enumerate(devices.items()):
         ax.plot(x, np.minimum(dev.peak_flops, x * dev.memory_bandwidth) / 1e12, color=COLORS[i],
-                lw=2, label=f"{name}: ridge at {dev.ridge_intensity:.0f} FLOPs/byte")
+                lw=2, label=f"{name} ({'open' if i else 'filled'} markers): ridge at "
+                            f"{dev.ridge_intensity:.0f} FLOPs/byte")
         for j, b in enumerate(batch_sizes):
             st = I.decode_step(shape, dev, b, n_context)
             attained = float(st["flops"] / st["time"]) / 1e12
@@ -325,7 +459,7 @@ def plot_roofline(shape, devices: dict, *, batch_sizes=(1, 16, 128, 1024), n_con
                     color=COLORS[i], mfc="white" if i else COLORS[i], ms=7,
                     label=f"batch {b}" if i == 0 else None)
     log_axes(ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     return fig
 
 
@@ -335,61 +469,88 @@ def plot_decode_map(shape, device, *, batch_sizes=None, contexts=None):
     and caches no longer fit in the device's memory and where decoding turns compute-bound."""
     from .. import inference as I
 
-    b = np.geomspace(1, 1024, 41) if batch_sizes is None else np.asarray(batch_sizes, float)
-    c = np.geomspace(128, 131072, 41) if contexts is None else np.asarray(contexts, float)
+    F._check_shape(shape)
+    device = _device(device)
+    b = np.geomspace(1, 1024, 41) if batch_sizes is None else as_positive_array(batch_sizes,
+                                                                                "batch_sizes")
+    # Llama 3 was trained on 8,192-token sequences (Meta's model card): stop there
+    c = np.geomspace(128, 8192, 31) if contexts is None else as_positive_array(contexts,
+                                                                               "contexts")
     B, C = np.meshgrid(b, c)
     st = I.decode_step(shape, device, B, C)
     mem = I.weight_bytes(shape) + B * I.kv_cache_bytes(shape, C + 1)
     fig, ax = new_figure(width=6.6, height=4.4)
     tps = np.where(mem <= device.memory_bytes, st["tokens_per_second"], np.nan)
-    mesh = ax.pcolormesh(b, c, np.log10(tps), shading="auto", cmap="viridis")
+    from matplotlib.colors import LogNorm
+    fits = tps[np.isfinite(tps)]      # empty when even the weights do not fit
+    mesh = ax.pcolormesh(b, c, tps, shading="auto", cmap="viridis",
+                         norm=LogNorm(fits.min(), fits.max()) if fits.size else LogNorm(1, 10))
     ax.contour(b, c, mem / device.memory_bytes, levels=[1], colors="k", linestyles="--")
     ax.contour(b, c, st["compute_time"] / st["memory_time"], levels=[1], colors="w",
                linestyles=":")
-    ax.text(0.97, 0.95, f"weights + caches exceed\n{device.memory_bytes / 1e9:g} GB",
-            fontsize=8, ha="right", va="top", transform=ax.transAxes)
-    ax.text(0.97, 0.03, "compute-bound\n(dotted)", color="w", fontsize=8, ha="right",
-            va="bottom", transform=ax.transAxes)
+    ax.set_title(f"dashed: weights + caches fill {device.memory_bytes / 1e9:g} GB; "
+                 "dotted: compute-bound", fontsize=9)
     log_axes(ax, "batch size (sequences decoded together)", "context length (tokens)")
+    plain_log_ticks(ax.xaxis, ticks=[t for t in (1, 4, 16, 64, 256, 1024)
+                                     if b.min() <= t <= b.max()])
+    plain_log_ticks(ax.yaxis, ticks=[t for t in (128, 256, 512, 1024, 2048, 4096, 8192)
+                                     if c.min() <= t <= c.max()])
     ax.grid(False)
     cb = fig.colorbar(mesh, ax=ax)
-    cb.set_label("log10 tokens/s, one device")
+    cb.set_label("tokens/s, one device")
     return fig
+
+
+class DecodePointView:
+    """The decode widget: the roofline of ``device`` with one decode step of ``shape``, drawn
+    once; :meth:`update` (or :func:`update_decode_point`) moves the step to a new batch size
+    and context length and rewrites what it costs (time per token, memory)."""
+
+    def __init__(self, shape=None, device=None):
+        from .. import inference as I
+
+        self._I = I
+        self.shape = F.LLAMA3_8B if shape is None else F._check_shape(shape)
+        self.device = I.H100_SXM if device is None else _device(device)
+        self.fig, ax = new_figure(width=6.8, height=4.2)
+        x = np.geomspace(0.3, 3e4, 200)
+        ax.plot(x, np.minimum(self.device.peak_flops, x * self.device.memory_bandwidth) / 1e12,
+                color=COLORS[0], lw=2, label=self.device.name)
+        (self.point,) = ax.plot([1.0], [1.0], "o", color=COLORS[1], ms=9,
+                                label="this decode step")
+        self.text = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=9)
+        log_axes(ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s")
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(0.1, 3 * self.device.peak_flops / 1e12)
+        ax.legend(fontsize=8, loc="lower right")
+        self.weight_bytes = I.weight_bytes(self.shape)
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+
+    def update(self, batch_size: int = 1, n_context: int = 4096):
+        """Show a step of ``batch_size`` sequences at ``n_context`` tokens; returns the figure."""
+        batch_size = as_int(batch_size, "batch_size", minimum=1, maximum=2**20)
+        n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
+        I, dev = self._I, self.device
+        st = I.decode_step(self.shape, dev, batch_size, n_context)
+        mem = self.weight_bytes + batch_size * float(I.kv_cache_bytes(self.shape, n_context + 1))
+        self.point.set_data([float(st["intensity"])], [float(st["flops"] / st["time"]) / 1e12])
+        bound = "memory-bound" if bool(st["memory_bound"]) else "compute-bound"
+        fits = "fits" if mem <= dev.memory_bytes else "does NOT fit"
+        self.text.set_text(f"{float(st['time']) * 1e3:.3g} ms per step ({bound})\n"
+                           f"{float(st['tokens_per_second']):.3g} tokens/s\n"
+                           f"weights + cache {mem / 1e9:.3g} GB: {fits} in "
+                           f"{dev.memory_bytes / 1e9:g} GB")
+        return self.fig
+
+
+def update_decode_point(view: DecodePointView, batch_size: int, n_context: int):
+    """The widget's update step (a plain function, for benchmarks): ``view.update``."""
+    if not isinstance(view, DecodePointView):
+        raise ValueError(f"view must be a DecodePointView, got {view!r}")
+    return view.update(batch_size, n_context)
 
 
 def plot_decode_point(batch_size: int = 1, n_context: int = 4096, *, shape=None, device=None):
-    """Widget body: the roofline of ``device`` with one decode step of ``shape`` at
-    ``batch_size`` and ``n_context``, and what it costs (time per token, memory)."""
-    from .. import inference as I
-
-    shape = F.LLAMA3_8B if shape is None else shape
-    device = I.H100_SXM if device is None else device
-    st = I.decode_step(shape, device, batch_size, n_context)
-    mem = (I.weight_bytes(shape) + batch_size * float(I.kv_cache_bytes(shape, n_context + 1)))
-    fig, ax = new_figure(width=6.8, height=4.2)
-    x = np.geomspace(0.3, 3e4, 200)
-    ax.plot(x, np.minimum(device.peak_flops, x * device.memory_bandwidth) / 1e12,
-            color=COLORS[0], lw=2, label=device.name)
-    ax.plot(float(st["intensity"]), float(st["flops"] / st["time"]) / 1e12, "o",
-            color=COLORS[1], ms=9, label="this decode step")
-    bound = "memory-bound" if bool(st["memory_bound"]) else "compute-bound"
-    fits = "fits" if mem <= device.memory_bytes else "does NOT fit"
-    ax.text(0.02, 0.97, f"{float(st['time']) * 1e3:.3g} ms per step ({bound})\n"
-            f"{float(st['tokens_per_second']):.3g} tokens/s\n"
-            f"weights + cache {mem / 1e9:.3g} GB: {fits} in {device.memory_bytes / 1e9:g} GB",
-            transform=ax.transAxes, va="top", fontsize=9)
-    log_axes(ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s")
-    ax.legend(fontsize=8, loc="lower right")
-    return fig
-
-
-def close(fig) -> None:
-    """Close ``fig`` so that a notebook does not draw it a second time at the end of the cell.
-
-    Used after ``glue(key, fig)`` has displayed the figure: the inline backend would otherwise
-    render it again, and a second constrained-layout pass can give a slightly different image
-    from the glued one.
-    """
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
+    """One frame of the decode widget (see :class:`DecodePointView`)."""
+    return DecodePointView(shape, device).update(batch_size, n_context)

@@ -7,7 +7,8 @@ import numpy as np
 from .._validation import (as_float, as_nonnegative_float, as_positive_array, as_rng,
                           check_same_shape)
 from ..fitting import fit_power_law, fit_power_law_offset, synthetic_power_law
-from . import COLORS, _check_text, log_axes, new_figure, plain_log_ticks, plot_fit_with_residuals
+from . import (COLORS, _check_text, close, log_axes, new_figure,  # noqa: F401 (close: re-export)
+               plain_log_ticks, plot_fit_with_residuals)
 
 
 def _xy(x, y, xname="x", yname="y", min_size=1):
@@ -17,7 +18,8 @@ def _xy(x, y, xname="x", yname="y", min_size=1):
     return x, y
 
 __all__ = ["plot_linear_vs_loglog", "plot_fit_with_residuals", "plot_extrapolation",
-           "plot_exponent_spread", "plot_power_law_explorer"]
+           "plot_exponent_spread", "plot_power_law_explorer", "PowerLawExplorerView",
+           "update_power_law_explorer", "close"]
 
 
 def plot_linear_vs_loglog(x, y, *, xlabel="x", ylabel="y"):
@@ -82,20 +84,75 @@ def plot_exponent_spread(decades, spread, *, noise):
     return fig
 
 
+class PowerLawExplorerView:
+    """The power-law explorer widget, drawn once: data from ``offset + 10 x^-0.3`` with
+    multiplicative noise, fitted on ``decades_fit`` decades by a pure power law and by a power
+    law plus constant, both extrapolated to 6 decades. :meth:`update` (or
+    :func:`update_power_law_explorer`) redraws the data and the fits by changing the artists'
+    data only; the same ``seed`` gives the same noise at every setting."""
+
+    def __init__(self, *, seed=0):
+        # one integer seed, so that every update draws the same noise (SPEC 7 input)
+        self.seed = int(as_rng(seed, "seed").integers(2**63)) if not (
+            isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0) else seed
+        self.x_true = np.logspace(0, 6, 200)
+        self.fig, ax = new_figure()
+        self.ax = ax
+        self.span = ax.axvspan(100, 1e6, color="0.92", label="extrapolation")
+        (self.truth,) = ax.plot(self.x_true, self.x_true, "-", color="0.2", lw=2, label="truth")
+        (self.data,) = ax.plot([1, 10], [1, 1], "o", color=COLORS[0],
+                               label="data used for the fits")
+        (self.pure,) = ax.plot(self.x_true, self.x_true, "--", color=COLORS[1],
+                               label="pure power law")
+        (self.offset,) = ax.plot(self.x_true, self.x_true, ":", color=COLORS[2], lw=2,
+                                 label="power law + constant")
+        log_axes(ax, "scale x (e.g. compute)", "loss")
+        ax.set_xlim(1, 1e6)
+        plain_log_ticks(ax.yaxis, ticks=[0.1, 0.2, 0.3, 0.5, 1, 2, 3, 5, 10, 20, 30, 50])
+        self.legend = ax.legend(fontsize=8, loc="lower left")
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+
+    def update(self, noise=0.05, decades_fit=2.0, offset=1.0):
+        """Redraw for a noise level, a fitted range (decades) and an irreducible term; returns
+        the figure."""
+        noise = as_nonnegative_float(noise, "noise", high=1.0)
+        decades_fit = as_float(decades_fit, "decades_fit", low=0.5, high=6.0)
+        offset = as_nonnegative_float(offset, "offset", high=100.0)
+        rng = np.random.default_rng(self.seed)
+        x_fit = np.logspace(0, decades_fit, 12)
+        y_fit = synthetic_power_law(x_fit, exponent=-0.3, prefactor=10.0, offset=offset,
+                                    noise=noise, rng=rng)
+        y_true = synthetic_power_law(self.x_true, exponent=-0.3, prefactor=10.0, offset=offset)
+        pure = fit_power_law(x_fit, y_fit)
+        with_offset = fit_power_law_offset(x_fit, y_fit)
+        self.span.set_x(float(np.max(x_fit)))
+        self.span.set_width(1e6 - float(np.max(x_fit)))
+        self.truth.set_ydata(y_true)
+        self.data.set_data(x_fit, y_fit)
+        y_pure = pure.predict(self.x_true)
+        self.pure.set_ydata(y_pure)
+        self.offset.set_ydata(with_offset.predict(self.x_true))
+        texts = self.legend.get_texts()
+        texts[3].set_text(f"pure power law (exponent {pure.exponent:.2f})")
+        texts[4].set_text(f"power law + constant ({with_offset.offset:.2f})")
+        lo = min(np.min(y_true), np.min(y_pure))
+        hi = max(np.max(y_true), np.max(y_fit))
+        self.ax.set_ylim(0.8 * lo, 1.25 * hi)
+        return self.fig
+
+
+def update_power_law_explorer(view: PowerLawExplorerView, noise: float, decades_fit: float,
+                              offset: float):
+    """The widget's update step (a plain function, for benchmarks): ``view.update``."""
+    if not isinstance(view, PowerLawExplorerView):
+        raise ValueError(f"view must be a PowerLawExplorerView, got {view!r}")
+    return view.update(noise, decades_fit, offset)
+
+
 def plot_power_law_explorer(noise=0.05, decades_fit=2.0, offset=1.0, *, seed=0):
-    """Widget body: data from ``offset + 10 x^-0.3`` with noise, fitted on ``decades_fit``
-    decades and extrapolated to 6 decades.
+    """One frame of the explorer (see :class:`PowerLawExplorerView`).
 
     ``noise`` in [0, 1], ``decades_fit`` in [0.5, 6], ``offset`` in [0, 100]; ``seed`` is None,
     an int or a ``Generator`` (SPEC 7)."""
-    noise = as_nonnegative_float(noise, "noise", high=1.0)
-    decades_fit = as_float(decades_fit, "decades_fit", low=0.5, high=6.0)
-    offset = as_nonnegative_float(offset, "offset", high=100.0)
-    rng = as_rng(seed, "seed")
-    x_fit = np.logspace(0, decades_fit, 12)
-    y_fit = synthetic_power_law(x_fit, exponent=-0.3, prefactor=10.0, offset=offset,
-                                noise=noise, rng=rng)
-    x_true = np.logspace(0, 6, 200)
-    y_true = synthetic_power_law(x_true, exponent=-0.3, prefactor=10.0, offset=offset)
-    return plot_extrapolation(x_fit, y_fit, x_true, y_true, xlabel="scale x (e.g. compute)",
-                              ylabel="loss")
+    return PowerLawExplorerView(seed=seed).update(noise, decades_fit, offset)
