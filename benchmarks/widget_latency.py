@@ -88,7 +88,9 @@ WIDGETS = [
         "scaling_lib.plotting.chinchilla:live_refit_update",
         _steps("log10_c_min", [19.0, 20.0, 18.0], log10_c_max=22.5)
         + _steps("log10_c_max", [21.0, 21.5], log10_c_min=18.0)
-        + _steps("log10_delta", [-2.0, -1.0], log10_c_min=18.0, log10_c_max=22.5),
+        + _steps(
+            "log10_delta", [-2.0, -1.0], log10_c_min=18.0, log10_c_max=22.5
+        ),
         setup="scaling_lib.plotting.chinchilla:live_refit_view",
     ),
     Widget(
@@ -107,10 +109,18 @@ WIDGETS = [
     Widget(
         "Ch. 5 trend test explorer",
         "scaling_lib.plotting.inverse:update_trend_fit",
-        _steps("min_effect", [0.0, 0.05, 0.1, 0.2],
-               task="isp_resisting_correction", alpha=0.05)
-        + _steps("task", ["isp_memo_trap", "isp_redefine", "isp_sig_figs"],
-                 alpha=0.05, min_effect=0.05),
+        _steps(
+            "min_effect",
+            [0.0, 0.05, 0.1, 0.2],
+            task="isp_resisting_correction",
+            alpha=0.05,
+        )
+        + _steps(
+            "task",
+            ["isp_memo_trap", "isp_redefine", "isp_sig_figs"],
+            alpha=0.05,
+            min_effect=0.05,
+        ),
         setup="scaling_lib.plotting.inverse:final_checkpoint_trend_view",
     ),
 ]

@@ -62,16 +62,27 @@ def assignments(notebooks_dir: Path = ROOT / "notebooks") -> list[Path]:
 def _nbgrader(course: Path, *args: str) -> None:
     # nbgrader runs the `alembic` command of its environment: put that environment on PATH
     env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    subprocess.run([sys.executable, "-m", "nbgrader", *args, "--quiet"], cwd=course, check=True,
-                   env=env)
+    env["PATH"] = os.pathsep.join(
+        [str(Path(sys.executable).parent), env.get("PATH", "")]
+    )
+    subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args, "--quiet"],
+        cwd=course,
+        check=True,
+        env=env,
+    )
 
 
 def strip_gates(notebook: Path) -> None:
     """Drop the Markdown cells that only open or close a solution (empty without it)."""
     nb = nbformat.read(notebook, as_version=4)
-    nb.cells = [c for c in nb.cells
-                if not (c.cell_type == "markdown" and c.source.lstrip().startswith(GATES))]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if not (
+            c.cell_type == "markdown" and c.source.lstrip().startswith(GATES)
+        )
+    ]
     nbformat.write(nb, notebook)
 
 
@@ -82,11 +93,15 @@ def _zip(folder: Path, target: Path) -> None:
                 zf.write(path, path.relative_to(folder.parent))
 
 
-def build_student_edition(out: Path = ROOT / "_build" / "student",
-                          notebooks: list[Path] | None = None) -> list[Path]:
+def build_student_edition(
+    out: Path = ROOT / "_build" / "student",
+    notebooks: list[Path] | None = None,
+) -> list[Path]:
     """Write the student edition and the autograder bundle into ``out``; return the student
     notebooks."""
-    notebooks = assignments() if notebooks is None else [Path(p) for p in notebooks]
+    notebooks = (
+        assignments() if notebooks is None else [Path(p) for p in notebooks]
+    )
     if not notebooks:
         raise ValueError("notebooks: no notebook has nbgrader cells")
     if out.exists():
@@ -123,21 +138,30 @@ class GradeReport:
     by_cell: dict
 
     def __str__(self) -> str:
-        lines = [f"{self.assignment}, {self.student}: {self.auto_score:g} / {self.auto_max:g} "
-                 f"points graded automatically; {self.manual_max:g} more to grade by hand"]
+        lines = [
+            f"{self.assignment}, {self.student}: {self.auto_score:g} / {self.auto_max:g} "
+            f"points graded automatically; {self.manual_max:g} more to grade by hand"
+        ]
         lines += [f"  {k}: {v}" for k, v in self.by_cell.items()]
         return "\n".join(lines)
 
 
-def grade(submission: Path, *, student: str = "student", course: Path | None = None
-          ) -> GradeReport:
+def grade(
+    submission: Path, *, student: str = "student", course: Path | None = None
+) -> GradeReport:
     """Grade one submitted notebook against the autograder bundle (a copy is used, so the
     bundle is left as it was). The submission's file name must be that of the assignment."""
     submission = Path(submission)
-    course = ROOT / "_build" / "student" / "autograder" if course is None else Path(course)
+    course = (
+        ROOT / "_build" / "student" / "autograder"
+        if course is None
+        else Path(course)
+    )
     name = submission.stem
     if not (course / "source" / name).is_dir():
-        raise ValueError(f"submission: no assignment {name!r} in {course} (run make student)")
+        raise ValueError(
+            f"submission: no assignment {name!r} in {course} (run make student)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "course"
         shutil.copytree(course, work)
@@ -153,7 +177,9 @@ def _report(course: Path, name: str, student: str) -> GradeReport:
 
     from nbgrader.api import Gradebook
 
-    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's own SQLAlchemy use
+    warnings.filterwarnings(
+        "ignore", message=".*not in session.*"
+    )  # nbgrader's own SQLAlchemy use
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         sub = gb.find_submission(name, student)
         auto, auto_max, manual_max, cells = 0.0, 0.0, 0.0, {}
@@ -165,24 +191,35 @@ def _report(course: Path, name: str, student: str) -> GradeReport:
                     cells[g.name] = f"{g.auto_score:g} / {g.max_score:g}"
                 else:
                     manual_max += g.max_score
-                    cells[g.name] = f"to grade by hand ({g.max_score:g} points)"
+                    cells[g.name] = (
+                        f"to grade by hand ({g.max_score:g} points)"
+                    )
     return GradeReport(name, student, auto, auto_max, manual_max, cells)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m classroom.edition", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m classroom.edition",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("student", help="write the student edition and the autograder bundle")
+    sub.add_parser(
+        "student", help="write the student edition and the autograder bundle"
+    )
     g = sub.add_parser("grade", help="grade a submitted notebook")
     g.add_argument("submission", type=Path)
     g.add_argument("--student", default="student")
-    g.add_argument("--json", action="store_true", help="print the result as JSON")
+    g.add_argument(
+        "--json", action="store_true", help="print the result as JSON"
+    )
     args = parser.parse_args(argv)
     if args.command == "student":
         for path in build_student_edition():
             print(f"wrote {path.relative_to(ROOT)}")
-        print("wrote _build/student/student-edition.zip and _build/student/autograder.zip")
+        print(
+            "wrote _build/student/student-edition.zip and _build/student/autograder.zip"
+        )
         return 0
     report = grade(args.submission, student=args.student)
     print(json.dumps(report.__dict__, indent=1) if args.json else report)

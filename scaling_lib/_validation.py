@@ -60,11 +60,14 @@ MAX_INT = 2**53
 def _show(value, limit: int = 80) -> str:
     """A short, never-failing description of ``value`` for an error message."""
     try:
-        if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple))
-                                            and len(value) > 6):
+        if isinstance(value, np.ndarray) or (
+            isinstance(value, (list, tuple)) and len(value) > 6
+        ):
             arr = np.asarray(value)
             if arr.ndim and arr.dtype.kind in "biuf":
-                text = np.array2string(arr.ravel()[:6], precision=4, separator=", ")
+                text = np.array2string(
+                    arr.ravel()[:6], precision=4, separator=", "
+                )
                 if arr.size > 6:
                     text = text[:-1] + ", ...]"
                 if arr.ndim > 1:
@@ -74,7 +77,11 @@ def _show(value, limit: int = 80) -> str:
     except Exception:  # a repr that fails must not hide the real error
         text = f"<{type(value).__name__}>"
     if len(text) > limit:
-        text = text[: limit - 5] + " ...]" if text[:1] in "[(" else text[: limit - 4] + " ..."
+        text = (
+            text[: limit - 5] + " ...]"
+            if text[:1] in "[("
+            else text[: limit - 4] + " ..."
+        )
     return text
 
 
@@ -93,49 +100,75 @@ def _numeric(value, name: str) -> np.ndarray:
     """``value`` as a float array without a finiteness check; refuses strings, bools, None,
     dicts, complex numbers and ragged or non-numeric sequences."""
     if value is None or isinstance(value, (str, bytes, dict, set, frozenset)):
-        raise ValueError(f"{name} must be numeric, got {type(value).__name__} {_show(value)}")
+        raise ValueError(
+            f"{name} must be numeric, got {type(value).__name__} {_show(value)}"
+        )
     try:
         raw = np.asarray(value)
     except Exception as exc:  # ragged lists, objects with a failing __array__
-        raise ValueError(f"{name} must be numeric, got {_show(value)}") from exc
+        raise ValueError(
+            f"{name} must be numeric, got {_show(value)}"
+        ) from exc
     kind = raw.dtype.kind
     if kind in "biuf":
-        if kind == "b" and raw.ndim == 0:  # True for a number is a slip; arrays of outcomes are 0/1
-            raise ValueError(f"{name} must be numeric, got the bool {_show(value)}")
+        if (
+            kind == "b" and raw.ndim == 0
+        ):  # True for a number is a slip; arrays of outcomes are 0/1
+            raise ValueError(
+                f"{name} must be numeric, got the bool {_show(value)}"
+            )
         return raw.astype(float)
     if kind == "c":
         raise ValueError(f"{name} must be real, got complex {_show(value)}")
     if kind == "O":
         flat = raw.ravel()
         missing = np.array([_is_missing(item) for item in flat], dtype=bool)
-        if missing.any():  # None / pd.NA inside a table column: a missing value, i.e. NaN
+        if (
+            missing.any()
+        ):  # None / pd.NA inside a table column: a missing value, i.e. NaN
             raw = np.where(missing.reshape(raw.shape), np.nan, raw)
             flat = raw.ravel()
         for item in flat:
-            if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Real):
-                raise ValueError(f"{name} must be numeric, got {_show(item)} in "
-                                 f"{name}={_show(value)}")
+            if isinstance(item, (bool, np.bool_)) or not isinstance(
+                item, numbers.Real
+            ):
+                raise ValueError(
+                    f"{name} must be numeric, got {_show(item)} in "
+                    f"{name}={_show(value)}"
+                )
         try:
             return raw.astype(float)
         except OverflowError as exc:  # Python ints such as 10**400
-            raise ValueError(f"{name} must be finite, got a number too large for a float in "
-                             f"{name}={_show(value)}") from exc
+            raise ValueError(
+                f"{name} must be finite, got a number too large for a float in "
+                f"{name}={_show(value)}"
+            ) from exc
     raise ValueError(f"{name} must be numeric, got {raw.dtype} {_show(value)}")
 
 
-def as_numeric_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
+def as_numeric_array(
+    value, name: str, *, ndim: int | None = None
+) -> np.ndarray:
     """Return ``value`` as a float array that may hold NaN and inf (bootstrap samples, scores
     with missing values); everything that is not a number is refused as in
     :func:`as_float_array`."""
     arr = _numeric(value, name)
     if ndim is not None and arr.ndim != ndim:
-        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}: "
-                         f"{name}={_show(value)}")
+        raise ValueError(
+            f"{name} must be a {ndim}-D array, got shape {arr.shape}: "
+            f"{name}={_show(value)}"
+        )
     return arr
 
 
-def as_float_array(value, name: str, *, allow_nan: bool = False, ndim: int | None = None,
-                   min_size: int | None = None) -> np.ndarray:
+def as_float_array(
+    value,
+    name: str,
+    *,
+    allow_nan: bool = False,
+    ndim: int | None = None,
+    min_size: int | None = None,
+) -> np.ndarray:
     """Return ``value`` as a float array; raise ``ValueError`` naming ``name`` if it is not
     numeric, not finite (NaN allowed with ``allow_nan``), has another number of dimensions than
     ``ndim``, or fewer than ``min_size`` entries.
@@ -153,13 +186,21 @@ def as_float_array(value, name: str, *, allow_nan: bool = False, ndim: int | Non
     bad = ~np.isfinite(arr) if not allow_nan else np.isinf(arr)
     if np.any(bad):
         first = arr[bad].ravel()[0] if arr.ndim else arr
-        raise ValueError(f"{name} must be finite, got {float(first)!r} in {name}={_show(value)}")
+        raise ValueError(
+            f"{name} must be finite, got {float(first)!r} in {name}={_show(value)}"
+        )
     if ndim is not None and arr.ndim != ndim:
-        what = {0: "a single number", 1: "a 1-D array"}.get(ndim, f"a {ndim}-D array")
-        raise ValueError(f"{name} must be {what}, got shape {arr.shape}: {name}={_show(value)}")
+        what = {0: "a single number", 1: "a 1-D array"}.get(
+            ndim, f"a {ndim}-D array"
+        )
+        raise ValueError(
+            f"{name} must be {what}, got shape {arr.shape}: {name}={_show(value)}"
+        )
     if min_size is not None and arr.size < min_size:
-        raise ValueError(f"{name} needs at least {min_size} value{'s' * (min_size != 1)}, "
-                         f"got {arr.size}: {name}={_show(value)}")
+        raise ValueError(
+            f"{name} needs at least {min_size} value{'s' * (min_size != 1)}, "
+            f"got {arr.size}: {name}={_show(value)}"
+        )
     return arr
 
 
@@ -169,7 +210,9 @@ def as_positive_array(value, name: str, **kwargs) -> np.ndarray:
     arr = as_float_array(value, name, **kwargs)
     if np.any(arr <= 0):
         first = arr[arr <= 0].ravel()[0] if arr.ndim else arr
-        raise ValueError(f"{name} must be > 0, got {float(first)!r} in {name}={_show(value)}")
+        raise ValueError(
+            f"{name} must be > 0, got {float(first)!r} in {name}={_show(value)}"
+        )
     return arr
 
 
@@ -178,7 +221,9 @@ def as_nonnegative_array(value, name: str, **kwargs) -> np.ndarray:
     arr = as_float_array(value, name, **kwargs)
     if np.any(arr < 0):
         first = arr[arr < 0].ravel()[0] if arr.ndim else arr
-        raise ValueError(f"{name} must be >= 0, got {float(first)!r} in {name}={_show(value)}")
+        raise ValueError(
+            f"{name} must be >= 0, got {float(first)!r} in {name}={_show(value)}"
+        )
     return arr
 
 
@@ -187,12 +232,21 @@ def as_probability_array(value, name: str, **kwargs) -> np.ndarray:
     arr = as_float_array(value, name, **kwargs)
     if np.any((arr < 0) | (arr > 1)):
         first = arr[(arr < 0) | (arr > 1)].ravel()[0] if arr.ndim else arr
-        raise ValueError(f"{name} must lie in [0, 1], got {float(first)!r} in {name}={_show(value)}")
+        raise ValueError(
+            f"{name} must lie in [0, 1], got {float(first)!r} in {name}={_show(value)}"
+        )
     return arr
 
 
-def as_float(value, name: str, *, low: float | None = None, high: float | None = None,
-             low_open: bool = False, high_open: bool = False) -> float:
+def as_float(
+    value,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     """Return ``value`` as a finite Python float within ``[low, high]`` (an end is excluded
     when ``low_open`` / ``high_open``); arrays, strings, bools and None are refused.
 
@@ -213,9 +267,13 @@ def as_float(value, name: str, *, low: float | None = None, high: float | None =
         raise ValueError(f"{name} must be a single number, got {_show(value)}")
     number = float(as_float_array(value, name))
     if low is not None and (number < low or (low_open and number == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {_show(value)}")
+        raise ValueError(
+            f"{name} must be {'>' if low_open else '>='} {low:g}, got {_show(value)}"
+        )
     if high is not None and (number > high or (high_open and number == high)):
-        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high:g}, got {_show(value)}")
+        raise ValueError(
+            f"{name} must be {'<' if high_open else '<='} {high:g}, got {_show(value)}"
+        )
     return number
 
 
@@ -224,17 +282,27 @@ def as_positive_float(value, name: str, *, high: float | None = None) -> float:
     return as_float(value, name, low=0.0, low_open=True, high=high)
 
 
-def as_nonnegative_float(value, name: str, *, high: float | None = None) -> float:
+def as_nonnegative_float(
+    value, name: str, *, high: float | None = None
+) -> float:
     """Return ``value`` as a finite float >= 0 (and <= ``high`` if given)."""
     return as_float(value, name, low=0.0, high=high)
 
 
 def as_level(value, name: str = "level") -> float:
     """Return a confidence level, a float strictly between 0 and 1."""
-    return as_float(value, name, low=0.0, high=1.0, low_open=True, high_open=True)
+    return as_float(
+        value, name, low=0.0, high=1.0, low_open=True, high_open=True
+    )
 
 
-def as_int(value, name: str, *, minimum: int | None = None, maximum: int | None = MAX_INT) -> int:
+def as_int(
+    value,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = MAX_INT,
+) -> int:
     """Return ``value`` as a Python int in ``[minimum, maximum]``.
 
     Strict: bools, floats (even ``4.0``), strings and None are refused, as SPEC-style APIs do,
@@ -249,13 +317,21 @@ def as_int(value, name: str, *, minimum: int | None = None, maximum: int | None 
     ...
     ValueError: n_seeds must be an integer, got float 2.0
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {type(value).__name__} {_show(value)}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, numbers.Integral
+    ):
+        raise ValueError(
+            f"{name} must be an integer, got {type(value).__name__} {_show(value)}"
+        )
     number = operator.index(value)
     if minimum is not None and number < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {_show(number)}")
+        raise ValueError(
+            f"{name} must be an integer >= {minimum}, got {_show(number)}"
+        )
     if maximum is not None and number > maximum:
-        raise ValueError(f"{name} must be an integer <= {maximum:,}, got {_show(number)}")
+        raise ValueError(
+            f"{name} must be an integer <= {maximum:,}, got {_show(number)}"
+        )
     return int(number)
 
 
@@ -264,13 +340,21 @@ def as_positive_int(value, name: str, *, maximum: int | None = MAX_INT) -> int:
     is accepted (tables store sizes as floats), while 2.5, bools and strings are refused."""
     if isinstance(value, (float, np.floating)) and not isinstance(value, bool):
         if not (np.isfinite(value) and float(value).is_integer()):
-            raise ValueError(f"{name} must be a positive integer, got {_show(value)}")
+            raise ValueError(
+                f"{name} must be a positive integer, got {_show(value)}"
+            )
         value = int(value)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive integer, got {type(value).__name__} "
-                         f"{_show(value)}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, numbers.Integral
+    ):
+        raise ValueError(
+            f"{name} must be a positive integer, got {type(value).__name__} "
+            f"{_show(value)}"
+        )
     if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {_show(value)}")
+        raise ValueError(
+            f"{name} must be a positive integer, got {_show(value)}"
+        )
     return as_int(value, name, minimum=1, maximum=maximum)
 
 
@@ -303,7 +387,9 @@ def as_bool(value, name: str) -> bool:
     raise ValueError(f"{name} must be True or False, got {_show(value)}")
 
 
-def as_rng(rng, name: str = "rng", *, default_seed: int | None = None) -> np.random.Generator:
+def as_rng(
+    rng, name: str = "rng", *, default_seed: int | None = None
+) -> np.random.Generator:
     """Turn ``rng`` into a ``numpy.random.Generator`` following Scientific Python SPEC 7.
 
     ``rng`` may be ``None``, an int seed >= 0, a ``numpy.random.Generator`` (used as is), or a
@@ -332,9 +418,13 @@ def as_rng(rng, name: str = "rng", *, default_seed: int | None = None) -> np.ran
         return np.random.default_rng(rng)
     expected = f"{name} must be None, an int seed >= 0 or a numpy.random.Generator (SPEC 7)"
     if isinstance(rng, np.random.RandomState):
-        raise ValueError(f"{expected}, got RandomState; pass {name}=np.random.default_rng(seed) "
-                         "instead of the legacy RandomState")
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        raise ValueError(
+            f"{expected}, got RandomState; pass {name}=np.random.default_rng(seed) "
+            "instead of the legacy RandomState"
+        )
+    if isinstance(rng, numbers.Integral) and not isinstance(
+        rng, (bool, np.bool_)
+    ):
         if rng < 0:
             raise ValueError(f"{expected}, got the negative seed {_show(rng)}")
         return np.random.default_rng(int(rng))
@@ -348,8 +438,10 @@ def as_path(value, name: str = "path"):
 
     if isinstance(value, (str, os.PathLike)) and str(value):
         return Path(value)
-    raise ValueError(f"{name} must be a file path (str or pathlib.Path), got "
-                     f"{type(value).__name__} {_show(value)}")
+    raise ValueError(
+        f"{name} must be a file path (str or pathlib.Path), got "
+        f"{type(value).__name__} {_show(value)}"
+    )
 
 
 def check_columns(frame, name: str, columns, *, min_rows: int = 0):
@@ -367,13 +459,19 @@ def check_columns(frame, name: str, columns, *, min_rows: int = 0):
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame with columns {list(columns)}, got "
-                         f"{type(frame).__name__} {_show(frame)}")
+        raise ValueError(
+            f"{name} must be a pandas DataFrame with columns {list(columns)}, got "
+            f"{type(frame).__name__} {_show(frame)}"
+        )
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{name} lacks column(s) {missing}; it has {list(frame.columns)}")
+        raise ValueError(
+            f"{name} lacks column(s) {missing}; it has {list(frame.columns)}"
+        )
     if len(frame) < min_rows:
-        raise ValueError(f"{name} needs at least {min_rows} rows, got {len(frame)}")
+        raise ValueError(
+            f"{name} needs at least {min_rows} rows, got {len(frame)}"
+        )
     return frame
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_int, as_rng
-from .flops import (TransformerShape, _require_gpt_style,  # noqa: F401
-                    chinchilla_forward_flops)
+from .flops import (
+    TransformerShape,
+    _require_gpt_style,  # noqa: F401
+    )
 
 __all__ = ["FlopCounter", "counted_forward"]
 
@@ -23,6 +25,7 @@ __all__ = ["FlopCounter", "counted_forward"]
 # --------------------------------------------------------------------------------------------
 # A tiny NumPy Transformer whose FLOPs are counted as they run
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class FlopCounter:
@@ -45,17 +48,23 @@ class FlopCounter:
     def add(self, name: str, flops: int) -> None:
         if not isinstance(name, str):
             raise ValueError(f"name must be a str, got {name!r}")
-        self.counts[name] = self.counts.get(name, 0) + as_int(flops, "flops", minimum=0)
+        self.counts[name] = self.counts.get(name, 0) + as_int(
+            flops, "flops", minimum=0
+        )
 
     def matmul(self, name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         if not isinstance(name, str):
             raise ValueError(f"name must be a str, got {name!r}")
         for arg, v in (("a", a), ("b", b)):
             if not isinstance(v, np.ndarray) or v.ndim < 2:
-                raise ValueError(f"{arg} must be a NumPy array with at least 2 dimensions, got "
-                                 f"{type(v).__name__}")
+                raise ValueError(
+                    f"{arg} must be a NumPy array with at least 2 dimensions, got "
+                    f"{type(v).__name__}"
+                )
         if a.shape[-1] != b.shape[-2]:
-            raise ValueError(f"a and b do not multiply: a has shape {a.shape}, b {b.shape}")
+            raise ValueError(
+                f"a and b do not multiply: a has shape {a.shape}, b {b.shape}"
+            )
         out = a @ b
         k = a.shape[-1]
         # out has shape (..., m, n); each entry: k multiplies, k adds
@@ -70,12 +79,19 @@ class FlopCounter:
 def _layer_norm(x, c: FlopCounter, eps: float = 1e-5):
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    c.add("other", 6 * x.size)  # mean, subtract, square, mean, subtract, divide (no gain/bias)
+    c.add(
+        "other", 6 * x.size
+    )  # mean, subtract, square, mean, subtract, divide (no gain/bias)
     return (x - mu) / np.sqrt(var + eps)
 
 
-def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator | None = None,
-                    counter: FlopCounter | None = None):
+def counted_forward(
+    shape: TransformerShape,
+    tokens,
+    *,
+    rng: np.random.Generator | None = None,
+    counter: FlopCounter | None = None,
+):
     """Run a tiny GPT-style forward pass in NumPy and count its FLOPs by operation.
 
     The embedding is a one-hot matrix times the embedding table (so it costs the FLOPs that
@@ -117,23 +133,42 @@ def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator
     """
     s = _require_gpt_style(shape, "counted_forward")
     tok = np.asarray(tokens)
-    if tok.ndim != 1 or tok.size == 0 or not np.issubdtype(tok.dtype, np.integer):
-        raise ValueError(f"tokens must be a non-empty 1-D array of integer ids, got {tokens!r}")
+    if (
+        tok.ndim != 1
+        or tok.size == 0
+        or not np.issubdtype(tok.dtype, np.integer)
+    ):
+        raise ValueError(
+            f"tokens must be a non-empty 1-D array of integer ids, got {tokens!r}"
+        )
     if tok.size > s.n_ctx:
-        raise ValueError(f"tokens must have at most n_ctx={s.n_ctx} entries, got {tok.size}")
+        raise ValueError(
+            f"tokens must have at most n_ctx={s.n_ctx} entries, got {tok.size}"
+        )
     if tok.min() < 0 or tok.max() >= s.vocab_size:
-        raise ValueError(f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
-                         f"min {tok.min()} and max {tok.max()}")
+        raise ValueError(
+            f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
+            f"min {tok.min()} and max {tok.max()}"
+        )
     rng = as_rng(rng, "rng", default_seed=0)
     if counter is not None and not isinstance(counter, FlopCounter):
-        raise ValueError(f"counter must be a FlopCounter or None, got {counter!r}")
+        raise ValueError(
+            f"counter must be a FlopCounter or None, got {counter!r}"
+        )
     c = FlopCounter() if counter is None else counter
-    n, d, h, dh, f, V = tok.size, s.d_model, s.n_heads, s.d_head, s.d_ff, s.vocab_size
+    n, d, h, dh, f, V = (
+        tok.size,
+        s.d_model,
+        s.n_heads,
+        s.d_head,
+        s.d_ff,
+        s.vocab_size,
+    )
     w = lambda *shp: rng.standard_normal(shp) / math.sqrt(shp[0])  # noqa: E731
 
     wte = w(V, d)
     wpe = w(s.n_ctx, d)
-    x = c.matmul("embeddings", np.eye(V)[tok], wte)          # one-hot (n, V) @ (V, d)
+    x = c.matmul("embeddings", np.eye(V)[tok], wte)  # one-hot (n, V) @ (V, d)
     x = x + wpe[:n]
     c.add("other", x.size)
     mask = np.triu(np.ones((n, n), dtype=bool), k=1)
@@ -143,26 +178,34 @@ def counted_forward(shape: TransformerShape, tokens, *, rng: np.random.Generator
         q = c.matmul("attention_qkv", y, w(d, d))
         k = c.matmul("attention_qkv", y, w(d, d))
         v = c.matmul("attention_qkv", y, w(d, d))
-        q, k, v = (t.reshape(n, h, dh).transpose(1, 0, 2) for t in (q, k, v))  # (h, n, dh)
-        scores = c.matmul("attention_logits", q, k.transpose(0, 2, 1))      # (h, n, n)
+        q, k, v = (
+            t.reshape(n, h, dh).transpose(1, 0, 2) for t in (q, k, v)
+        )  # (h, n, dh)
+        scores = c.matmul(
+            "attention_logits", q, k.transpose(0, 2, 1)
+        )  # (h, n, n)
         scores = np.where(mask, -np.inf, scores / math.sqrt(dh))
-        c.add("other", scores.size)                                           # the 1/sqrt(dh)
+        c.add("other", scores.size)  # the 1/sqrt(dh)
         m = scores.max(-1, keepdims=True)
         e = np.exp(scores - m)
         p = e / e.sum(-1, keepdims=True)
-        c.add("attention_softmax", 3 * scores.size)          # subtract, exp, divide per score
-        c.add("softmax_reductions", 2 * h * n * (n - 1))    # row max and row sum
-        z = c.matmul("attention_reduction", p, v)                             # (h, n, dh)
+        c.add(
+            "attention_softmax", 3 * scores.size
+        )  # subtract, exp, divide per score
+        c.add("softmax_reductions", 2 * h * n * (n - 1))  # row max and row sum
+        z = c.matmul("attention_reduction", p, v)  # (h, n, dh)
         z = z.transpose(1, 0, 2).reshape(n, d)
         x = x + c.matmul("attention_projection", z, w(d, d))
         c.add("other", x.size)
         # MLP block
         y = _layer_norm(x, c)
         u = c.matmul("feedforward", y, w(d, f))
-        u = 0.5 * u * (1 + np.tanh(0.7978845608 * (u + 0.044715 * u**3)))   # GELU (tanh form)
-        c.add("other", 9 * u.size)                   # 9 element-wise operations above
+        u = (
+            0.5 * u * (1 + np.tanh(0.7978845608 * (u + 0.044715 * u**3)))
+        )  # GELU (tanh form)
+        c.add("other", 9 * u.size)  # 9 element-wise operations above
         x = x + c.matmul("feedforward", u, w(f, d))
         c.add("other", x.size)
     x = _layer_norm(x, c)
-    logits = c.matmul("logits", x, wte.T)                                     # tied unembedding
+    logits = c.matmul("logits", x, wte.T)  # tied unembedding
     return logits, c

@@ -38,10 +38,20 @@ from ._validation import (
 )
 from .chinchilla import HUBER_DELTA, ParametricLoss
 
-__all__ = ["repetitions", "effective_data", "unique_params", "effective_params",
-           "DataConstrainedLoss", "MUENNIGHOFF_2023_C4_BASE", "MUENNIGHOFF_2023",
-           "RepetitionFit", "repetition_objective", "fit_repetition_constants",
-           "paper_like_mask", "data_constrained_optimum"]
+__all__ = [
+    "repetitions",
+    "effective_data",
+    "unique_params",
+    "effective_params",
+    "DataConstrainedLoss",
+    "MUENNIGHOFF_2023_C4_BASE",
+    "MUENNIGHOFF_2023",
+    "RepetitionFit",
+    "repetition_objective",
+    "fit_repetition_constants",
+    "paper_like_mask",
+    "data_constrained_optimum",
+]
 
 
 def repetitions(n_tokens, unique_tokens):
@@ -57,19 +67,25 @@ def repetitions(n_tokens, unique_tokens):
     d = as_positive_array(n_tokens, "n_tokens")
     u = as_positive_array(unique_tokens, "unique_tokens")
     if d.ndim and u.ndim and d.shape != u.shape:
-        raise ValueError(f"n_tokens and unique_tokens must have the same length (or one be a "
-                         f"single number): n_tokens has shape {d.shape}, unique_tokens "
-                         f"{u.shape}")
+        raise ValueError(
+            f"n_tokens and unique_tokens must have the same length (or one be a "
+            f"single number): n_tokens has shape {d.shape}, unique_tokens "
+            f"{u.shape}"
+        )
     with np.errstate(over="ignore"):
         ratio = d / u
     if not np.all(np.isfinite(ratio)):
-        raise ValueError(f"unique_tokens is too small for n_tokens: D / U overflows, got "
-                         f"unique_tokens={_show(unique_tokens)}")
+        raise ValueError(
+            f"unique_tokens is too small for n_tokens: D / U overflows, got "
+            f"unique_tokens={_show(unique_tokens)}"
+        )
     u_b, d_b = np.broadcast_arrays(u, d)
     too_many = u_b > d_b * (1 + 1e-12)
     if np.any(too_many):
-        raise ValueError(f"unique_tokens must be <= n_tokens, got unique_tokens="
-                         f"{float(u_b[too_many][0])!r} with n_tokens={float(d_b[too_many][0])!r}")
+        raise ValueError(
+            f"unique_tokens must be <= n_tokens, got unique_tokens="
+            f"{float(u_b[too_many][0])!r} with n_tokens={float(d_b[too_many][0])!r}"
+        )
     return np.maximum(ratio - 1.0, 0.0)
 
 
@@ -84,8 +100,10 @@ def _check_star(value, name):
 
 def _check_base(base, name="base"):
     if not isinstance(base, ParametricLoss):
-        raise ValueError(f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
-                         f"{type(base).__name__} {_show(base)}")
+        raise ValueError(
+            f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
+            f"{type(base).__name__} {_show(base)}"
+        )
     return base
 
 
@@ -101,8 +119,10 @@ def _run_arrays(n_params, n_tokens, unique_tokens, loss):
 
 def _check_law(law, name="law"):
     if not isinstance(law, DataConstrainedLoss):
-        raise ValueError(f"{name} must be a DataConstrainedLoss, got {type(law).__name__} "
-                         f"{_show(law)}")
+        raise ValueError(
+            f"{name} must be a DataConstrainedLoss, got {type(law).__name__} "
+            f"{_show(law)}"
+        )
     return law
 
 
@@ -143,7 +163,9 @@ def unique_params(unique_tokens, base: ParametricLoss):
     return base.G * (base.G * u) ** (base.beta / base.alpha)
 
 
-def effective_params(n_params, unique_tokens, r_star: float, base: ParametricLoss):
+def effective_params(
+    n_params, unique_tokens, r_star: float, base: ParametricLoss
+):
     """Effective parameters ``N' = U_N + U_N R_N* (1 - exp(-R_N / R_N*))`` with
     ``U_N = min(N, N_opt(U_D))`` and ``R_N = N / U_N - 1`` (authors' README, "Parametric Fit").
 
@@ -189,10 +211,16 @@ class DataConstrainedLoss:
 
     def __post_init__(self):
         _check_base(self.base)
-        object.__setattr__(self, "r_d_star", _check_star(self.r_d_star, "r_d_star"))
-        object.__setattr__(self, "r_n_star", _check_star(self.r_n_star, "r_n_star"))
+        object.__setattr__(
+            self, "r_d_star", _check_star(self.r_d_star, "r_d_star")
+        )
+        object.__setattr__(
+            self, "r_n_star", _check_star(self.r_n_star, "r_n_star")
+        )
         if not isinstance(self.source, str):
-            raise ValueError(f"source must be a str, got {type(self.source).__name__}")
+            raise ValueError(
+                f"source must be a str, got {type(self.source).__name__}"
+            )
 
     def effective_data(self, n_tokens, unique_tokens):
         """``D'`` for this law's ``R_D*``."""
@@ -200,13 +228,18 @@ class DataConstrainedLoss:
 
     def effective_params(self, n_params, unique_tokens):
         """``N'`` for this law's ``R_N*`` and base."""
-        return effective_params(n_params, unique_tokens, self.r_n_star, self.base)
+        return effective_params(
+            n_params, unique_tokens, self.r_n_star, self.base
+        )
 
     def loss(self, n_params, n_tokens, unique_tokens):
         """Predicted loss (nats/token); broadcasts."""
         b = self.base
-        return (b.E + b.A * self.effective_params(n_params, unique_tokens) ** -b.alpha
-                + b.B * self.effective_data(n_tokens, unique_tokens) ** -b.beta)
+        return (
+            b.E
+            + b.A * self.effective_params(n_params, unique_tokens) ** -b.alpha
+            + b.B * self.effective_data(n_tokens, unique_tokens) ** -b.beta
+        )
 
 
 #: The base law of Muennighoff et al. (2023), fitted by the authors to C4 IsoFLOP points with
@@ -214,13 +247,17 @@ class DataConstrainedLoss:
 #: 0.6254804, 0.3526596, so A = exp(a), B = exp(b), E = exp(e)).
 MUENNIGHOFF_2023_C4_BASE = ParametricLoss.from_lse(
     [6.255414, 7.3049974, 0.6254804, 0.3526596, 0.3526596],
-    source="Muennighoff et al. 2023, C4 base law (datablations README)")
+    source="Muennighoff et al. 2023, C4 base law (datablations README)",
+)
 
 #: The published data-constrained law: the base above with R_D* = 15.387756 and
 #: R_N* = 5.309743 (datablations README, "Parametric Fit"; ``parametric_fit.ipynb`` cell 29).
-MUENNIGHOFF_2023 = DataConstrainedLoss(MUENNIGHOFF_2023_C4_BASE, r_d_star=15.387756,
-                                       r_n_star=5.309743,
-                                       source="Muennighoff et al. 2023 (datablations README)")
+MUENNIGHOFF_2023 = DataConstrainedLoss(
+    MUENNIGHOFF_2023_C4_BASE,
+    r_d_star=15.387756,
+    r_n_star=5.309743,
+    source="Muennighoff et al. 2023 (datablations README)",
+)
 
 
 @dataclass(frozen=True)
@@ -248,8 +285,15 @@ class RepetitionFit:
     n_points: int
 
 
-def repetition_objective(law: DataConstrainedLoss, n_params, n_tokens, unique_tokens, loss, *,
-                         delta: float = HUBER_DELTA) -> float:
+def repetition_objective(
+    law: DataConstrainedLoss,
+    n_params,
+    n_tokens,
+    unique_tokens,
+    loss,
+    *,
+    delta: float = HUBER_DELTA,
+) -> float:
     """Sum of Huber losses (threshold ``delta``) of ``log L - log L_pred`` over the runs: the
     objective of :func:`fit_repetition_constants` (the authors' ``parametric_fit.ipynb``,
     cells 6 and 29).
@@ -269,8 +313,16 @@ def repetition_objective(law: DataConstrainedLoss, n_params, n_tokens, unique_to
     return float(special.huber(delta, t - np.log(law.loss(n, d, u))).sum())
 
 
-def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: ParametricLoss, *,
-                             delta: float = HUBER_DELTA, starts=None) -> RepetitionFit:
+def fit_repetition_constants(
+    n_params,
+    n_tokens,
+    unique_tokens,
+    loss,
+    base: ParametricLoss,
+    *,
+    delta: float = HUBER_DELTA,
+    starts=None,
+) -> RepetitionFit:
     """Fit ``R_D*`` and ``R_N*`` with the base law held fixed, as the authors do
     (``parametric_fit.ipynb`` cell 29: Huber loss, delta = 1e-3, on ``log L``; the base
     parameters frozen; starts on a grid).
@@ -303,45 +355,68 @@ def fit_repetition_constants(n_params, n_tokens, unique_tokens, loss, base: Para
     delta = as_positive_float(delta, "delta")
     n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
     check_min_length(n, "n_params", 3)
-    reps = repetitions(d, u)                            # raises if U > D
+    reps = repetitions(d, u)  # raises if U > D
     t = np.log(ell)
     if starts is not None:
         starts = as_positive_array(starts, "starts")
         if starts.size % 2 or not 2 <= starts.size <= 200:
-            raise ValueError(f"starts must hold pairs (R_D*, R_N*), at most 100, got "
-                             f"{starts.size} numbers")
+            raise ValueError(
+                f"starts must hold pairs (R_D*, R_N*), at most 100, got "
+                f"{starts.size} numbers"
+            )
     excess = n > unique_params(u, base) * (1 + 1e-9)
-    why = ("no run repeats data (every R_D = 0): R_D* cannot be identified"
-           if not np.any(reps > 1e-9) else
-           "no run has parameters beyond N_opt(U_D) (every R_N = 0): R_N* cannot be identified"
-           if not np.any(excess) else "")
+    why = (
+        "no run repeats data (every R_D = 0): R_D* cannot be identified"
+        if not np.any(reps > 1e-9)
+        else "no run has parameters beyond N_opt(U_D) (every R_N = 0): R_N* cannot be identified"
+        if not np.any(excess)
+        else ""
+    )
     if why:
-        return RepetitionFit(None, float("nan"), np.full(n.size, np.nan), False, why, n.size)
+        return RepetitionFit(
+            None, float("nan"), np.full(n.size, np.nan), False, why, n.size
+        )
 
     def objective(theta):
-        law = DataConstrainedLoss(base, float(np.exp(theta[0])), float(np.exp(theta[1])))
+        law = DataConstrainedLoss(
+            base, float(np.exp(theta[0])), float(np.exp(theta[1]))
+        )
         return repetition_objective(law, n, d, u, ell, delta=delta)
 
-    grid = (np.array(list(itertools.product(np.log([0.5, 5, 50, 200]), repeat=2)))
-            if starts is None else np.log(starts).reshape(-1, 2))
+    grid = (
+        np.array(list(itertools.product(np.log([0.5, 5, 50, 200]), repeat=2)))
+        if starts is None
+        else np.log(starts).reshape(-1, 2)
+    )
     best = None
     for theta0 in grid:
-        res = optimize.minimize(objective, theta0, method="L-BFGS-B",
-                                bounds=[(-7.0, 9.0), (-7.0, 9.0)],
-                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000})
+        res = optimize.minimize(
+            objective,
+            theta0,
+            method="L-BFGS-B",
+            bounds=[(-7.0, 9.0), (-7.0, 9.0)],
+            options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 1000},
+        )
         if best is None or res.fun < best.fun:
             best = res
     r_d, r_n = (float(v) for v in np.exp(best.x))
     at_bound = bool(np.any(np.isclose(best.x, -7.0) | np.isclose(best.x, 9.0)))
-    law = DataConstrainedLoss(base, r_d, r_n, source="fit_repetition_constants")
+    law = DataConstrainedLoss(
+        base, r_d, r_n, source="fit_repetition_constants"
+    )
     resid = t - np.log(law.loss(n, d, u))
     success = bool(best.success) and not at_bound
-    message = (f"best of {len(grid)} starts, L-BFGS-B: {best.message}; objective "
-               f"{best.fun:.6g}" + ("; an R* reached its search bound" if at_bound else ""))
+    message = (
+        f"best of {len(grid)} starts, L-BFGS-B: {best.message}; objective "
+        f"{best.fun:.6g}"
+        + ("; an R* reached its search bound" if at_bound else "")
+    )
     return RepetitionFit(law, float(best.fun), resid, success, message, n.size)
 
 
-def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: float = 500.0):
+def paper_like_mask(
+    n_params, n_tokens, unique_tokens, loss, *, max_epochs: float = 500.0
+):
     """Runs kept by a selection like the authors' (Muennighoff et al. 2023, Appendix A: "epochs
     ranging from 1 to 500"; runs where excess parameters or epochs hurt removed).
 
@@ -366,7 +441,9 @@ def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: floa
         for key in set(zip(u, fixed)):
             idx = np.flatnonzero((u == key[0]) & (fixed == key[1]))
             best = np.inf
-            for v in np.unique(varied[idx]):            # ascending: fewer tokens/params first
+            for v in np.unique(
+                varied[idx]
+            ):  # ascending: fewer tokens/params first
                 at = idx[varied[idx] == v]
                 mean = float(ell[at].mean())
                 bad[at] = mean > best
@@ -376,8 +453,13 @@ def paper_like_mask(n_params, n_tokens, unique_tokens, loss, *, max_epochs: floa
     return keep & ~hurt(n, d) & ~hurt(d, n)
 
 
-def data_constrained_optimum(law: DataConstrainedLoss, compute: float, unique_tokens: float, *,
-                             n_grid: int = 4001):
+def data_constrained_optimum(
+    law: DataConstrainedLoss,
+    compute: float,
+    unique_tokens: float,
+    *,
+    n_grid: int = 4001,
+):
     """The model size and tokens minimising ``law.loss(N, C/6N, U_D)`` at ``C`` FLOPs with
     ``U_D`` unique tokens (the paper's eq. 4 with ``FLOPs = 6ND`` and ``U_D = min(D_C, D)``), by
     a grid over ``log N`` spanning four decades either side of the base law's optimum.
@@ -398,6 +480,6 @@ def data_constrained_optimum(law: DataConstrainedLoss, compute: float, unique_to
     n0 = float(law.base.compute_optimal(c)[0])
     n = np.logspace(np.log10(n0) - 4, np.log10(n0) + 4, k)
     d = c / (6.0 * n)
-    u = np.minimum(u_d, d)                                # U_D = min(D_C, D), eq. 4
+    u = np.minimum(u_d, d)  # U_D = min(D_C, D), eq. 4
     i = int(np.argmin(law.loss(n, d, u)))
     return float(n[i]), float(d[i])

@@ -29,9 +29,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (as_float, as_float_array, as_int, as_positive_array,
-                          as_positive_int, as_probability_array, as_rng, check_columns,
-                          check_min_length, check_same_shape)
+from ._validation import (
+    as_float,
+    as_float_array,
+    as_int,
+    as_positive_array,
+    as_positive_int,
+    as_probability_array,
+    as_rng,
+    check_columns,
+    check_min_length,
+    check_same_shape,
+)
 
 __all__ = [
     "sequence_exact_match",
@@ -56,6 +65,7 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- metric transforms
+
 
 def sequence_exact_match(p_token, length):
     """Probability that all ``length`` tokens of an answer are right: ``p_token ** length``.
@@ -89,7 +99,7 @@ def sequence_exact_match(p_token, length):
     """
     p = as_probability_array(p_token, "p_token")
     lengths = _as_lengths(length)
-    return p ** lengths
+    return p**lengths
 
 
 def per_token_accuracy(exact_match, length):
@@ -148,12 +158,21 @@ def token_accuracy_from_loss(loss):
     """
     arr = as_float_array(loss, "loss")
     if np.any(arr < 0):
-        raise ValueError(f"loss must be >= 0 (nats per token), got {float(arr[arr < 0].ravel()[0])!r}")
+        raise ValueError(
+            f"loss must be >= 0 (nats per token), got {float(arr[arr < 0].ravel()[0])!r}"
+        )
     return np.exp(-arr)
 
 
-def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, length: int = 5,
-                     n_questions: int | None = None, rng: np.random.Generator | None = None):
+def simulate_metrics(
+    n_params,
+    *,
+    scale: float = 1e8,
+    exponent: float = -0.3,
+    length: int = 5,
+    n_questions: int | None = None,
+    rng: np.random.Generator | None = None,
+):
     """Toy model of Schaeffer et al. (2023): smooth loss, exact match shifted (not sharpened).
 
     Per-token cross-entropy falls as a power law in parameters,
@@ -194,20 +213,36 @@ def simulate_metrics(n_params, *, scale: float = 1e8, exponent: float = -0.3, le
     """
     n = as_positive_array(n_params, "n_params")
     scale = as_float(scale, "scale", low=0, low_open=True)
-    exponent = as_float(exponent, "exponent", high=0, high_open=True)   # loss falls with size
+    exponent = as_float(
+        exponent, "exponent", high=0, high_open=True
+    )  # loss falls with size
     length = as_positive_int(length, "length")
     rng = as_rng(rng)
-    loss = (n / scale) ** exponent          # Schaeffer et al. (2023), simple model: L_CE = (N/c)^alpha
-    p = token_accuracy_from_loss(loss)       # per-token probability of the right token
-    out = {"loss": loss, "p_token": p, "exact_match": sequence_exact_match(p, length),
-           "token_errors": expected_token_errors(p, length)}
+    loss = (
+        n / scale
+    ) ** exponent  # Schaeffer et al. (2023), simple model: L_CE = (N/c)^alpha
+    p = token_accuracy_from_loss(
+        loss
+    )  # per-token probability of the right token
+    out = {
+        "loss": loss,
+        "p_token": p,
+        "exact_match": sequence_exact_match(p, length),
+        "token_errors": expected_token_errors(p, length),
+    }
     if n_questions is not None:
-        n_questions = as_positive_int(n_questions, "n_questions", maximum=10**9)
-        out["measured_exact_match"] = rng.binomial(n_questions, p**length) / n_questions
+        n_questions = as_positive_int(
+            n_questions, "n_questions", maximum=10**9
+        )
+        out["measured_exact_match"] = (
+            rng.binomial(n_questions, p**length) / n_questions
+        )
     return out
 
 
-def size_at_exact_match(level, *, length: int, scale: float = 1e8, exponent: float = -0.3):
+def size_at_exact_match(
+    level, *, length: int, scale: float = 1e8, exponent: float = -0.3
+):
     """Model size at which the toy model of :func:`simulate_metrics` reaches exact match ``level``.
 
     From ``exp(-length * (N / scale)**exponent) = level``:
@@ -229,10 +264,14 @@ def size_at_exact_match(level, *, length: int, scale: float = 1e8, exponent: flo
     >>> f"{size_at_exact_match(0.5, length=10):.3g}"
     '7.31e+11'
     """
-    level = as_float(level, "level", low=0, high=1, low_open=True, high_open=True)
+    level = as_float(
+        level, "level", low=0, high=1, low_open=True, high_open=True
+    )
     length = as_positive_int(length, "length")
     scale = as_float(scale, "scale", low=0, low_open=True)
-    exponent = as_float(exponent, "exponent", high=0, high_open=True)   # loss falls with size
+    exponent = as_float(
+        exponent, "exponent", high=0, high_open=True
+    )  # loss falls with size
     return float(scale * (-np.log(level) / length) ** (1.0 / exponent))
 
 
@@ -243,7 +282,15 @@ def _as_lengths(length):
 
 # --------------------------------------------------------------------------- sigmoid fits
 
-def sigmoid(x, *, midpoint: float, slope: float, floor: float = 0.0, ceiling: float = 1.0):
+
+def sigmoid(
+    x,
+    *,
+    midpoint: float,
+    slope: float,
+    floor: float = 0.0,
+    ceiling: float = 1.0,
+):
     """Logistic curve from ``floor`` to ``ceiling``:
     ``floor + (ceiling - floor) / (1 + exp(-slope * (x - midpoint)))``.
 
@@ -261,7 +308,9 @@ def sigmoid(x, *, midpoint: float, slope: float, floor: float = 0.0, ceiling: fl
     slope = as_float(slope, "slope", low=0, low_open=True)
     floor = as_float(floor, "floor", low=0, high=1)
     ceiling = as_float(ceiling, "ceiling", low=0, high=1)
-    return floor + (ceiling - floor) * 0.5 * (1.0 + np.tanh(0.5 * slope * (x - midpoint)))
+    return floor + (ceiling - floor) * 0.5 * (
+        1.0 + np.tanh(0.5 * slope * (x - midpoint))
+    )
 
 
 @dataclass(frozen=True)
@@ -293,8 +342,13 @@ class SigmoidFit:
 
     def predict(self, x):
         """Evaluate the fitted curve at ``x``."""
-        return sigmoid(x, midpoint=self.midpoint, slope=self.slope, floor=self.floor,
-                       ceiling=self.ceiling)
+        return sigmoid(
+            x,
+            midpoint=self.midpoint,
+            slope=self.slope,
+            floor=self.floor,
+            ceiling=self.ceiling,
+        )
 
     @property
     def width(self) -> float:
@@ -304,14 +358,22 @@ class SigmoidFit:
     def x_at(self, level: float) -> float:
         """The ``x`` where the curve reaches score ``level`` (strictly between floor and ceiling)."""
         if not self.floor < level < self.ceiling:
-            raise ValueError(f"level must lie strictly between floor={self.floor:.3g} and "
-                             f"ceiling={self.ceiling:.3g}, got {level!r}")
+            raise ValueError(
+                f"level must lie strictly between floor={self.floor:.3g} and "
+                f"ceiling={self.ceiling:.3g}, got {level!r}"
+            )
         frac = (level - self.floor) / (self.ceiling - self.floor)
         return float(self.midpoint + np.log(frac / (1.0 - frac)) / self.slope)
 
 
-def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
-                slope_bounds=(0.05, 20.0)) -> SigmoidFit:
+def fit_sigmoid(
+    x,
+    y,
+    *,
+    floor: float = 0.0,
+    ceiling: float | None = None,
+    slope_bounds=(0.05, 20.0),
+) -> SigmoidFit:
     """Fit ``y = floor + (ceiling - floor) * logistic(slope * (x - midpoint))`` by least squares.
 
     ``floor`` is fixed (the chance score of the task: 0 for exact match, about 0.25 for a
@@ -349,7 +411,9 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
     >>> round(fit.midpoint, 3), round(fit.slope, 3), round(fit.ceiling, 3)
     (22.5, 2.0, 0.9)
     """
-    from scipy.optimize import least_squares   # here, so that importing the module stays fast
+    from scipy.optimize import (
+        least_squares,
+    )  # here, so that importing the module stays fast
 
     x = as_float_array(x, "x").ravel()
     y = as_probability_array(y, "y").ravel()
@@ -359,22 +423,38 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
     if ceiling is not None:
         ceiling = as_float(ceiling, "ceiling", low=0, high=1)
         if ceiling <= floor:
-            raise ValueError(f"ceiling must be > floor={floor!r}, got {ceiling!r}")
+            raise ValueError(
+                f"ceiling must be > floor={floor!r}, got {ceiling!r}"
+            )
     try:
         lo_s, hi_s = (as_float(b, "slope_bounds") for b in slope_bounds)
     except (TypeError, ValueError):
-        raise ValueError(f"slope_bounds must be two numbers (low, high), got {slope_bounds!r}")
+        raise ValueError(
+            f"slope_bounds must be two numbers (low, high), got {slope_bounds!r}"
+        )
     if not 0 < lo_s < hi_s:
-        raise ValueError(f"slope_bounds must satisfy 0 < low < high, got {slope_bounds!r}")
+        raise ValueError(
+            f"slope_bounds must satisfy 0 < low < high, got {slope_bounds!r}"
+        )
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         nan = float("nan")
         what = "x" if np.ptp(x) == 0 else "y"
-        return SigmoidFit(nan, nan, floor, nan, np.full_like(y, nan), nan, False,
-                          f"all {what} are equal: midpoint and slope are not identifiable")
+        return SigmoidFit(
+            nan,
+            nan,
+            floor,
+            nan,
+            np.full_like(y, nan),
+            nan,
+            False,
+            f"all {what} are equal: midpoint and slope are not identifiable",
+        )
     span = np.ptp(x)
     lo_m, hi_m = x.min() - span, x.max() + span
     free_ceiling = ceiling is None
-    c_lo = min(floor + 1e-3, 1.0 - 1e-9)   # not max(y): noise can lift a point above the plateau
+    c_lo = min(
+        floor + 1e-3, 1.0 - 1e-9
+    )  # not max(y): noise can lift a point above the plateau
     c_start = min(max(float(y.max()), c_lo), 1.0)
 
     def unpack(theta):
@@ -391,10 +471,19 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
     best = None
     for m0 in np.linspace(x.min(), x.max(), 7):
         for s0 in (0.5, 2.0, 5.0):
-            start = [m0, np.clip(s0, lo_s, hi_s)] + ([c_start] if free_ceiling else [])
+            start = [m0, np.clip(s0, lo_s, hi_s)] + (
+                [c_start] if free_ceiling else []
+            )
             start = np.clip(start, lower, upper)
-            res = least_squares(resid, start, bounds=(lower, upper), method="trf",
-                                         xtol=1e-12, ftol=1e-12, gtol=1e-12)
+            res = least_squares(
+                resid,
+                start,
+                bounds=(lower, upper),
+                method="trf",
+                xtol=1e-12,
+                ftol=1e-12,
+                gtol=1e-12,
+            )
             if best is None or res.cost < best.cost:
                 best = res
     m, s, c = unpack(best.x)
@@ -407,10 +496,20 @@ def fit_sigmoid(x, y, *, floor: float = 0.0, ceiling: float | None = None,
     if at_bound:
         msg += f"; slope hit its bound ({s:.3g}), the rise is not resolved by the data"
     if m_at_bound:
-        msg += (f"; midpoint hit its bound ({m:.3g}), the rise lies outside what the data "
-                "can place")
-    return SigmoidFit(float(m), float(s), floor, float(c), r, float(np.sqrt(np.mean(r**2))),
-                      ok, msg)
+        msg += (
+            f"; midpoint hit its bound ({m:.3g}), the rise lies outside what the data "
+            "can place"
+        )
+    return SigmoidFit(
+        float(m),
+        float(s),
+        floor,
+        float(c),
+        r,
+        float(np.sqrt(np.mean(r**2))),
+        ok,
+        msg,
+    )
 
 
 @dataclass(frozen=True)
@@ -442,8 +541,9 @@ class HoldoutPrediction:
     test_rmse: float
 
 
-def holdout_prediction(x, y, cutoff: float | None = None, *, train=None,
-                       **fit_kwargs) -> HoldoutPrediction:
+def holdout_prediction(
+    x, y, cutoff: float | None = None, *, train=None, **fit_kwargs
+) -> HoldoutPrediction:
     """Fit a sigmoid to the points with ``x < cutoff`` and score it on the points above.
 
     This is the honest test of "can emergence be predicted from smaller models": the fit never
@@ -485,8 +585,10 @@ def holdout_prediction(x, y, cutoff: float | None = None, *, train=None,
     y = as_probability_array(y, "y").ravel()
     check_same_shape(x=x, y=y)
     if (cutoff is None) == (train is None):
-        raise ValueError(f"give exactly one of cutoff and train, got cutoff={cutoff!r} and "
-                         f"train={'None' if train is None else 'a mask'}")
+        raise ValueError(
+            f"give exactly one of cutoff and train, got cutoff={cutoff!r} and "
+            f"train={'None' if train is None else 'a mask'}"
+        )
     if cutoff is not None:
         cutoff = as_float(cutoff, "cutoff")
         mask = x < cutoff
@@ -494,23 +596,36 @@ def holdout_prediction(x, y, cutoff: float | None = None, *, train=None,
     else:
         mask = np.asarray(train)
         if mask.dtype != bool or mask.shape != x.shape:
-            raise ValueError(f"train must be a boolean mask of shape {x.shape}, got dtype "
-                             f"{mask.dtype} and shape {mask.shape}")
+            raise ValueError(
+                f"train must be a boolean mask of shape {x.shape}, got dtype "
+                f"{mask.dtype} and shape {mask.shape}"
+            )
         cutoff = float("nan")
         where = "train"
     if mask.sum() < 4:
-        raise ValueError(f"{where} leaves {int(mask.sum())} points of x to fit; need >= 4")
+        raise ValueError(
+            f"{where} leaves {int(mask.sum())} points of x to fit; need >= 4"
+        )
     if (~mask).sum() < 1:
-        raise ValueError(f"{where} leaves no point to test (max x is {x.max():.4g})")
+        raise ValueError(
+            f"{where} leaves no point to test (max x is {x.max():.4g})"
+        )
     fit = fit_sigmoid(x[mask], y[mask], **fit_kwargs)
     if np.isfinite(fit.midpoint):
         pred = fit.predict(x)
-    else:   # flat training data (success=False): the only prediction it supports is flat
+    else:  # flat training data (success=False): the only prediction it supports is flat
         pred = np.full(x.shape, float(np.mean(y[mask])))
     err = pred - y
     test = err[~mask]
-    return HoldoutPrediction(fit, cutoff, mask, pred, err, float(np.mean(np.abs(test))),
-                             float(np.sqrt(np.mean(test**2))))
+    return HoldoutPrediction(
+        fit,
+        cutoff,
+        mask,
+        pred,
+        err,
+        float(np.mean(np.abs(test))),
+        float(np.sqrt(np.mean(test**2))),
+    )
 
 
 def crossing_point(x, y, level: float):
@@ -557,8 +672,14 @@ def crossing_point(x, y, level: float):
     return float(x0 + (level - y0) * (x1 - x0) / (y1 - y0))
 
 
-def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score",
-                     group: str = "family"):
+def family_crossings(
+    frame,
+    level: float,
+    *,
+    x: str = "compute",
+    y: str = "score",
+    group: str = "family",
+):
     """Where each family's curve first reaches ``level``, in ``log10`` of column ``x``.
 
     Parameters
@@ -592,8 +713,10 @@ def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score
     check_columns(frame, "frame", [])
     for name, col in (("x", x), ("y", y), ("group", group)):
         if not isinstance(col, str) or col not in frame.columns:
-            raise ValueError(f"{name} must name a column of frame ({list(frame.columns)}), "
-                             f"got {col!r}")
+            raise ValueError(
+                f"{name} must name a column of frame ({list(frame.columns)}), "
+                f"got {col!r}"
+            )
     level = as_float(level, "level", low=0, high=1)
     rows = []
     for fam, g in frame.groupby(group, sort=True):
@@ -605,13 +728,30 @@ def family_crossings(frame, level: float, *, x: str = "compute", y: str = "score
             status = "at or below smallest"
         else:
             status = "crossed"
-        rows.append({"family": fam, "n_models": len(g), "log10_first": float(lx.min()),
-                     "log10_last": float(lx.max()), "crossing": c, "status": status})
+        rows.append(
+            {
+                "family": fam,
+                "n_models": len(g),
+                "log10_first": float(lx.min()),
+                "log10_last": float(lx.max()),
+                "crossing": c,
+                "status": status,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=None,
-                  ceiling: float | None = 1.0, bench=None, columns=None):
+def holdout_table(
+    frame,
+    tasks,
+    cutoffs,
+    *,
+    x: str = "log10_compute",
+    floors=None,
+    ceiling: float | None = 1.0,
+    bench=None,
+    columns=None,
+):
     """Hold-out sigmoid predictions for several tasks and compute cut-offs, as a table.
 
     For every task and cut-off, the models with ``log10(compute) < cutoff`` train a sigmoid in
@@ -647,31 +787,61 @@ def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=Non
     """
     import pandas as pd
 
-    frame = check_columns(frame, "frame", ["model", "task", "compute", "score"]).copy()
-    if isinstance(tasks, str) or not all(isinstance(t, str) for t in np.ravel(
-            np.asarray(tasks, dtype=object))) or len(tasks) == 0:
-        raise ValueError(f"tasks must be a non-empty list of task names, got {tasks!r}")
+    frame = check_columns(
+        frame, "frame", ["model", "task", "compute", "score"]
+    ).copy()
+    if (
+        isinstance(tasks, str)
+        or not all(
+            isinstance(t, str)
+            for t in np.ravel(np.asarray(tasks, dtype=object))
+        )
+        or len(tasks) == 0
+    ):
+        raise ValueError(
+            f"tasks must be a non-empty list of task names, got {tasks!r}"
+        )
     if isinstance(cutoffs, str) or np.ndim(cutoffs) != 1 or len(cutoffs) == 0:
-        raise ValueError(f"cutoffs must be a non-empty list of numbers or 'preregistered', "
-                         f"got {cutoffs!r}")
-    cutoffs = [c if isinstance(c, str) else as_float(c, "cutoffs") for c in cutoffs]
+        raise ValueError(
+            f"cutoffs must be a non-empty list of numbers or 'preregistered', "
+            f"got {cutoffs!r}"
+        )
+    cutoffs = [
+        c if isinstance(c, str) else as_float(c, "cutoffs") for c in cutoffs
+    ]
     if not isinstance(x, str):
         raise ValueError(f"x must name a column of frame, got {x!r}")
     if floors is not None:
         if not isinstance(floors, dict) or not set(floors) <= set(tasks):
-            raise ValueError(f"floors must be a dict {{task: chance score}} over tasks "
-                             f"{list(tasks)}, got {floors!r}")
-        floors = {t: as_float(f, "floors", low=0, high=1) for t, f in floors.items()}
+            raise ValueError(
+                f"floors must be a dict {{task: chance score}} over tasks "
+                f"{list(tasks)}, got {floors!r}"
+            )
+        floors = {
+            t: as_float(f, "floors", low=0, high=1) for t, f in floors.items()
+        }
     if ceiling is not None:
         ceiling = as_float(ceiling, "ceiling", low=0, high=1)
-    if bench is None and x not in frame.columns and not (x == "log10_compute"
-                                                         and "compute" in frame.columns):
-        raise ValueError(f"frame has no column x={x!r}; columns are {list(frame.columns)}")
+    if (
+        bench is None
+        and x not in frame.columns
+        and not (x == "log10_compute" and "compute" in frame.columns)
+    ):
+        raise ValueError(
+            f"frame has no column x={x!r}; columns are {list(frame.columns)}"
+        )
     if bench is not None and not (x.startswith("pc") and x[2:].isdigit()):
-        raise ValueError(f"with bench, x must be 'pc1', 'pc2', ...; got x={x!r}")
-    if columns is not None and (isinstance(columns, (str, dict)) or np.ndim(columns) != 1
-                                or not all(isinstance(c, str) for c in columns)):
-        raise ValueError(f"columns must be a list of benchmark names, got {columns!r}")
+        raise ValueError(
+            f"with bench, x must be 'pc1', 'pc2', ...; got x={x!r}"
+        )
+    if columns is not None and (
+        isinstance(columns, (str, dict))
+        or np.ndim(columns) != 1
+        or not all(isinstance(c, str) for c in columns)
+    ):
+        raise ValueError(
+            f"columns must be a list of benchmark names, got {columns!r}"
+        )
     columns = CAPABILITY_COLUMNS if columns is None else tuple(columns)
     floors = floors or {}
     rows = []
@@ -682,38 +852,64 @@ def holdout_table(frame, tasks, cutoffs, *, x: str = "log10_compute", floors=Non
         for cut in cutoffs:
             if isinstance(cut, str):
                 if cut != "preregistered":
-                    raise ValueError(f"cutoffs must be numbers or 'preregistered', got {cut!r}")
+                    raise ValueError(
+                        f"cutoffs must be numbers or 'preregistered', got {cut!r}"
+                    )
                 dd = d
-                train_models = set(dd.loc[~dd["preregistered"].astype(bool), "model"])
+                train_models = set(
+                    dd.loc[~dd["preregistered"].astype(bool), "model"]
+                )
             else:
                 dd = d[d["compute"].notna()].copy()
-                lc = np.log10(as_positive_array(dd["compute"].to_numpy(float), "compute"))
+                lc = np.log10(
+                    as_positive_array(dd["compute"].to_numpy(float), "compute")
+                )
                 train_models = set(dd.loc[lc < float(cut), "model"])
             if bench is not None:
                 k = int(x[2:])
-                coords, _ = observational_capability(bench, columns, n_components=k,
-                                                     fit_on=train_models)
-                dd = dd.drop(columns=[c for c in coords.columns if c != "model"],
-                             errors="ignore").merge(coords, on="model")
+                coords, _ = observational_capability(
+                    bench, columns, n_components=k, fit_on=train_models
+                )
+                dd = dd.drop(
+                    columns=[c for c in coords.columns if c != "model"],
+                    errors="ignore",
+                ).merge(coords, on="model")
             elif x == "log10_compute" and x not in dd.columns:
                 dd = dd[dd["compute"].notna()].assign(
-                    log10_compute=np.log10(dd["compute"].to_numpy(float)))
+                    log10_compute=np.log10(dd["compute"].to_numpy(float))
+                )
             dd = dd[dd[x].notna()]
             train = dd["model"].isin(train_models).to_numpy()
             try:
-                res = holdout_prediction(dd[x].to_numpy(float), dd["score"].to_numpy(float),
-                                         train=train, floor=floors.get(task, 0.0),
-                                         ceiling=ceiling)
+                res = holdout_prediction(
+                    dd[x].to_numpy(float),
+                    dd["score"].to_numpy(float),
+                    train=train,
+                    floor=floors.get(task, 0.0),
+                    ceiling=ceiling,
+                )
             except ValueError as err:
-                raise ValueError(f"cutoffs: the cut-off {cut!r} for task {task!r}: {err}") from None
-            rows.append({"task": task, "cutoff": cut if isinstance(cut, str) else float(cut),
-                         "x": x, "n_train": int(train.sum()), "n_test": int((~train).sum()),
-                         "midpoint": res.fit.midpoint, "slope": res.fit.slope,
-                         "test_mae": res.test_mae, "success": res.fit.success})
+                raise ValueError(
+                    f"cutoffs: the cut-off {cut!r} for task {task!r}: {err}"
+                ) from None
+            rows.append(
+                {
+                    "task": task,
+                    "cutoff": cut if isinstance(cut, str) else float(cut),
+                    "x": x,
+                    "n_train": int(train.sum()),
+                    "n_test": int((~train).sum()),
+                    "midpoint": res.fit.midpoint,
+                    "slope": res.fit.slope,
+                    "test_mae": res.test_mae,
+                    "success": res.fit.success,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- capability space
+
 
 @dataclass(frozen=True)
 class CapabilityPCA:
@@ -741,7 +937,9 @@ class CapabilityPCA:
         """Coordinates of new models (rows of ``matrix``, same benchmark columns)."""
         m = as_float_array(matrix, "matrix")
         if m.ndim != 2 or m.shape[1] != self.mean.size:
-            raise ValueError(f"matrix must have shape (n, {self.mean.size}), got {m.shape}")
+            raise ValueError(
+                f"matrix must have shape (n, {self.mean.size}), got {m.shape}"
+            )
         return (m - self.mean) @ self.loadings.T
 
 
@@ -782,14 +980,20 @@ def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
     """
     m = as_float_array(matrix, "matrix")
     if np.any(np.abs(m) > 1e150):
-        raise ValueError(f"matrix values must be below 1e150 in size, got "
-                         f"{float(np.abs(m).max())!r}")
+        raise ValueError(
+            f"matrix values must be below 1e150 in size, got "
+            f"{float(np.abs(m).max())!r}"
+        )
     if m.ndim != 2:
-        raise ValueError(f"matrix must be 2-D (models x benchmarks), got shape {m.shape}")
+        raise ValueError(
+            f"matrix must be 2-D (models x benchmarks), got shape {m.shape}"
+        )
     check_min_length(m[:, 0] if m.shape[1] else m, "matrix", 2)
     k = as_int(n_components, "n_components", minimum=1)
     if k > m.shape[1]:
-        raise ValueError(f"n_components must be <= {m.shape[1]} benchmarks, got {k}")
+        raise ValueError(
+            f"n_components must be <= {m.shape[1]} benchmarks, got {k}"
+        )
     mean = m.mean(axis=0)
     centred = m - mean
     _, sing, vt = np.linalg.svd(centred, full_matrices=False)
@@ -805,8 +1009,9 @@ def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
 CAPABILITY_COLUMNS = ("mmlu", "arc_c", "hellaswag", "winogrande", "truthfulqa")
 
 
-def observational_capability(bench, columns=CAPABILITY_COLUMNS, *, n_components: int = 2,
-                             fit_on=None):
+def observational_capability(
+    bench, columns=CAPABILITY_COLUMNS, *, n_components: int = 2, fit_on=None
+):
     """Capability coordinates of every model with all ``columns`` scored (Ruan et al. 2024).
 
     Parameters
@@ -842,22 +1047,41 @@ def observational_capability(bench, columns=CAPABILITY_COLUMNS, *, n_components:
     import pandas as pd
 
     check_columns(bench, "bench", ["model"], min_rows=2)
-    if fit_on is not None and (isinstance(fit_on, (str, bytes, dict))
-                               or not hasattr(fit_on, "__iter__")):
-        raise ValueError(f"fit_on must be a collection of model names, got {fit_on!r}")
-    if (columns is None or isinstance(columns, str) or np.ndim(columns) != 1
-            or not all(isinstance(c, str) for c in columns) or len(columns) == 0):
-        raise ValueError(f"columns must be a non-empty list of benchmark names, got {columns!r}")
+    if fit_on is not None and (
+        isinstance(fit_on, (str, bytes, dict))
+        or not hasattr(fit_on, "__iter__")
+    ):
+        raise ValueError(
+            f"fit_on must be a collection of model names, got {fit_on!r}"
+        )
+    if (
+        columns is None
+        or isinstance(columns, str)
+        or np.ndim(columns) != 1
+        or not all(isinstance(c, str) for c in columns)
+        or len(columns) == 0
+    ):
+        raise ValueError(
+            f"columns must be a non-empty list of benchmark names, got {columns!r}"
+        )
     columns = list(columns)
     missing = [c for c in columns if c not in bench.columns]
     if missing:
-        raise ValueError(f"columns={missing!r} not in bench; columns are {list(bench.columns)}")
+        raise ValueError(
+            f"columns={missing!r} not in bench; columns are {list(bench.columns)}"
+        )
     n_components = as_int(n_components, "n_components", minimum=1)
     rows = bench[bench[columns].notna().all(axis=1)]
-    fit_rows = rows if fit_on is None else rows[rows["model"].isin(set(fit_on))]
+    fit_rows = (
+        rows if fit_on is None else rows[rows["model"].isin(set(fit_on))]
+    )
     if len(fit_rows) < 2:
-        raise ValueError(f"fit_on selects {len(fit_rows)} models with complete scores; need >= 2")
-    pca = capability_components(fit_rows[columns].to_numpy(float), n_components)
+        raise ValueError(
+            f"fit_on selects {len(fit_rows)} models with complete scores; need >= 2"
+        )
+    pca = capability_components(
+        fit_rows[columns].to_numpy(float), n_components
+    )
     scores = pca.transform(rows[columns].to_numpy(float))
     coords = pd.DataFrame({"model": rows["model"].to_numpy()})
     for i in range(n_components):

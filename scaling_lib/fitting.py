@@ -17,13 +17,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import (as_float, as_int, as_level,
-                          as_nonnegative_float, as_numeric_array, as_positive_array, as_positive_float, as_rng,
-                          check_same_shape)
+from ._validation import (
+    as_float,
+    as_int,
+    as_level,
+    as_nonnegative_float,
+    as_numeric_array,
+    as_positive_array,
+    as_positive_float,
+    as_rng,
+    check_same_shape,
+)
 
-__all__ = ["PowerLawFit", "OffsetPowerLawFit", "fit_power_law", "fit_power_law_offset",
-           "synthetic_power_law", "exponent_spread", "percentile_interval",
-           "BootstrapSamples"]
+__all__ = [
+    "PowerLawFit",
+    "OffsetPowerLawFit",
+    "fit_power_law",
+    "fit_power_law_offset",
+    "synthetic_power_law",
+    "exponent_spread",
+    "percentile_interval",
+    "BootstrapSamples",
+]
 
 
 @dataclass(frozen=True)
@@ -63,8 +78,12 @@ class PowerLawFit:
         """
         x = as_positive_array(x, "x")
         if not self.success:
-            raise ValueError(f"this fit failed ({self.message}); it cannot predict")
-        return _checked_prediction(np.log(self.prefactor) + self.exponent * np.log(x), x)
+            raise ValueError(
+                f"this fit failed ({self.message}); it cannot predict"
+            )
+        return _checked_prediction(
+            np.log(self.prefactor) + self.exponent * np.log(x), x
+        )
 
     def exponent_interval(self, level: float = 0.95) -> tuple[float, float]:
         """Two-sided confidence interval for the exponent from the t distribution
@@ -73,17 +92,24 @@ class PowerLawFit:
         dof = self.residuals.size - 2
         if dof < 1 or not np.isfinite(self.exponent_stderr):
             return (float("nan"), float("nan"))
-        from scipy import stats  # imported here: scipy.stats alone takes ~0.3 s to import
+        from scipy import (
+            stats,
+        )  # imported here: scipy.stats alone takes ~0.3 s to import
 
         t = stats.t.ppf(0.5 + level / 2, dof)
-        return (self.exponent - t * self.exponent_stderr, self.exponent + t * self.exponent_stderr)
+        return (
+            self.exponent - t * self.exponent_stderr,
+            self.exponent + t * self.exponent_stderr,
+        )
 
 
 def _checked_prediction(log_y, x):
     """``exp(log_y)``, refusing a prediction beyond the range of a float."""
     log_y = np.asarray(log_y, dtype=float)
     if np.any(log_y > np.log(np.finfo(float).max)):
-        raise ValueError(f"x is too large: the prediction overflows a float at x={x!r}")
+        raise ValueError(
+            f"x is too large: the prediction overflows a float at x={x!r}"
+        )
     return np.exp(log_y)
 
 
@@ -98,14 +124,18 @@ def _fit_arrays(x, y):
 def _not_identifiable(x, n_params: int) -> str | None:
     """Why ``n_params`` parameters of a law in ``log x`` cannot be fitted, or None."""
     if x.size < n_params:
-        return (f"{x.size} point{'s' * (x.size != 1)} cannot identify {n_params} parameters: "
-                f"at least {n_params} are needed")
+        return (
+            f"{x.size} point{'s' * (x.size != 1)} cannot identify {n_params} parameters: "
+            f"at least {n_params} are needed"
+        )
     lx = np.log(x)
     if np.ptp(lx) <= 1e-9 * max(1.0, float(np.abs(lx).max())):
         return "all x are equal: the exponent is not identifiable (no spread in x)"
     if n_params > 2 and np.unique(lx).size < n_params:
-        return (f"x has only {np.unique(lx).size} distinct values: {n_params} parameters are "
-                "not identifiable")
+        return (
+            f"x has only {np.unique(lx).size} distinct values: {n_params} parameters are "
+            "not identifiable"
+        )
     return None
 
 
@@ -161,8 +191,15 @@ def fit_power_law(x, y) -> PowerLawFit:
         stderr = float(np.sqrt(sigma2 / ((lx - lx.mean()) ** 2).sum()))
     else:
         stderr = float("nan")
-    return PowerLawFit(float(slope), float(np.exp(intercept)), stderr, residuals, float(r2), True,
-                       f"least squares in log space on {lx.size} points")
+    return PowerLawFit(
+        float(slope),
+        float(np.exp(intercept)),
+        stderr,
+        residuals,
+        float(r2),
+        True,
+        f"least squares in log space on {lx.size} points",
+    )
 
 
 @dataclass(frozen=True)
@@ -180,12 +217,17 @@ class OffsetPowerLawFit:
         """Evaluate the fitted law at ``x`` (must be > 0); ``ValueError`` if the fit failed."""
         x = as_positive_array(x, "x")
         if not self.success:
-            raise ValueError(f"this fit failed ({self.message}); it cannot predict")
-        return self.offset + _checked_prediction(np.log(self.prefactor)
-                                                 + self.exponent * np.log(x), x)
+            raise ValueError(
+                f"this fit failed ({self.message}); it cannot predict"
+            )
+        return self.offset + _checked_prediction(
+            np.log(self.prefactor) + self.exponent * np.log(x), x
+        )
 
 
-def fit_power_law_offset(x, y, *, offset_bounds=(0.0, None)) -> OffsetPowerLawFit:
+def fit_power_law_offset(
+    x, y, *, offset_bounds=(0.0, None)
+) -> OffsetPowerLawFit:
     """Fit ``y = offset + prefactor * x**exponent`` (an irreducible term plus a power law).
 
     The fit minimizes squared error of ``log y``, like :func:`fit_power_law`, with a bounded
@@ -225,18 +267,26 @@ def fit_power_law_offset(x, y, *, offset_bounds=(0.0, None)) -> OffsetPowerLawFi
 
     def failed(why):
         nan = float("nan")
-        return OffsetPowerLawFit(nan, nan, nan, np.full(x.size, nan), False, why)
+        return OffsetPowerLawFit(
+            nan, nan, nan, np.full(x.size, nan), False, why
+        )
 
     why = _not_identifiable(x, 3)
     if why is None and x.size < 4:
-        why = (f"{x.size} points leave no degree of freedom for 3 parameters: at least 4 are "
-               "needed")
+        why = (
+            f"{x.size} points leave no degree of freedom for 3 parameters: at least 4 are "
+            "needed"
+        )
     if why is None and np.ptp(np.log(y)) <= 1e-12:
         why = "all y are equal: the prefactor and the exponent are not identifiable"
     if why:
         return failed(why)
     start = fit_power_law(x, np.maximum(y - 0.9 * y.min(), 1e-12 * y.max()))
-    p0 = [min(max(0.9 * y.min(), lo), hi), np.log(start.prefactor), start.exponent]
+    p0 = [
+        min(max(0.9 * y.min(), lo), hi),
+        np.log(start.prefactor),
+        start.exponent,
+    ]
     if not np.all(np.isfinite(p0)):
         p0 = [lo, 0.0, -0.5]
     lx, ly = np.log(x), np.log(y)
@@ -245,22 +295,43 @@ def fit_power_law_offset(x, y, *, offset_bounds=(0.0, None)) -> OffsetPowerLawFi
         off, log_a, k = p
         return np.log(off + np.exp(log_a + k * lx)) - ly
 
-    from scipy import optimize  # imported here, where it is used: a slow import
+    from scipy import (
+        optimize,
+    )  # imported here, where it is used: a slow import
 
     with np.errstate(over="ignore", invalid="ignore"):
-        res = optimize.least_squares(resid, p0, bounds=([lo, -np.inf, -np.inf],
-                                                        [hi, np.inf, np.inf]),
-                                     method="trf", x_scale="jac", xtol=1e-14, ftol=1e-14,
-                                     gtol=1e-14, max_nfev=5000)
+        res = optimize.least_squares(
+            resid,
+            p0,
+            bounds=([lo, -np.inf, -np.inf], [hi, np.inf, np.inf]),
+            method="trf",
+            x_scale="jac",
+            xtol=1e-14,
+            ftol=1e-14,
+            gtol=1e-14,
+            max_nfev=5000,
+        )
     off, log_a, k = res.x
-    if not (res.success and np.all(np.isfinite(res.x)) and np.all(np.isfinite(res.fun))):
+    if not (
+        res.success
+        and np.all(np.isfinite(res.x))
+        and np.all(np.isfinite(res.fun))
+    ):
         return failed(f"the solver did not converge: {res.message}")
     sv = np.linalg.svd(res.jac, compute_uv=False)
     if sv[-1] <= 1e-10 * sv[0]:
-        return failed("the data cannot identify offset, prefactor and exponent separately "
-                      "(the Jacobian at the solution has lower rank than 3)")
-    return OffsetPowerLawFit(float(off), float(np.exp(log_a)), float(k), res.fun.copy(),
-                             True, str(res.message))
+        return failed(
+            "the data cannot identify offset, prefactor and exponent separately "
+            "(the Jacobian at the solution has lower rank than 3)"
+        )
+    return OffsetPowerLawFit(
+        float(off),
+        float(np.exp(log_a)),
+        float(k),
+        res.fun.copy(),
+        True,
+        str(res.message),
+    )
 
 
 def _offset_bounds(bounds, y) -> tuple[float, float]:
@@ -268,19 +339,33 @@ def _offset_bounds(bounds, y) -> tuple[float, float]:
     try:
         lo, hi = bounds
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"offset_bounds must be a pair (low, high or None), got {bounds!r}") \
-            from exc
+        raise ValueError(
+            f"offset_bounds must be a pair (low, high or None), got {bounds!r}"
+        ) from exc
     lo = as_float(lo, "offset_bounds[0]", low=0.0)
     top = float(y.min()) * (1 - 1e-9)
-    hi = top if hi is None else as_float(hi, "offset_bounds[1]", low=lo, low_open=True)
+    hi = (
+        top
+        if hi is None
+        else as_float(hi, "offset_bounds[1]", low=lo, low_open=True)
+    )
     if lo >= top:
-        raise ValueError(f"offset_bounds[0] must be below min(y) = {float(y.min()):.4g} (the "
-                         f"power-law term must stay positive), got offset_bounds={bounds!r}")
+        raise ValueError(
+            f"offset_bounds[0] must be below min(y) = {float(y.min()):.4g} (the "
+            f"power-law term must stay positive), got offset_bounds={bounds!r}"
+        )
     return lo, min(hi, top)
 
 
-def synthetic_power_law(x, *, exponent: float, prefactor: float = 1.0, offset: float = 0.0,
-                        noise: float = 0.0, rng=None) -> np.ndarray:
+def synthetic_power_law(
+    x,
+    *,
+    exponent: float,
+    prefactor: float = 1.0,
+    offset: float = 0.0,
+    noise: float = 0.0,
+    rng=None,
+) -> np.ndarray:
     """Draw ``y = (offset + prefactor * x**exponent) * exp(noise * z)`` with ``z ~ N(0, 1)``.
 
     Multiplicative (log-normal) noise of relative size ``noise`` is what measured losses show:
@@ -321,19 +406,30 @@ def synthetic_power_law(x, *, exponent: float, prefactor: float = 1.0, offset: f
     rng = as_rng(rng, default_seed=0)
     log_term = np.log(prefactor) + exponent * np.log(x)
     if np.any(log_term > np.log(np.finfo(float).max) - 30):
-        raise ValueError(f"prefactor * x**exponent overflows a float: exponent={exponent!r}, "
-                         f"prefactor={prefactor!r}, max(x)={float(np.max(x))!r}")
+        raise ValueError(
+            f"prefactor * x**exponent overflows a float: exponent={exponent!r}, "
+            f"prefactor={prefactor!r}, max(x)={float(np.max(x))!r}"
+        )
     y = offset + np.exp(log_term)
     if noise > 0:
         y = y * np.exp(noise * rng.standard_normal(x.shape))
     if not np.all((y > 0) & np.isfinite(y)):
-        raise ValueError(f"y underflows to 0 or overflows: exponent={exponent!r}, "
-                         f"prefactor={prefactor!r}, offset={offset!r}, noise={noise!r}")
+        raise ValueError(
+            f"y underflows to 0 or overflows: exponent={exponent!r}, "
+            f"prefactor={prefactor!r}, offset={offset!r}, noise={noise!r}"
+        )
     return y
 
 
-def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_points: int = 10,
-                    n_trials: int = 200, rng) -> np.ndarray:
+def exponent_spread(
+    decades,
+    *,
+    exponent: float = -0.5,
+    noise: float = 0.05,
+    n_points: int = 10,
+    n_trials: int = 200,
+    rng,
+) -> np.ndarray:
     """Standard deviation of the fitted exponent when ``x`` spans ``decades`` orders of magnitude.
 
     For each entry of ``decades``, draw ``n_trials`` data sets of ``n_points`` log-spaced points
@@ -354,24 +450,36 @@ def exponent_spread(decades, *, exponent: float = -0.5, noise: float = 0.05, n_p
     """
     decades = as_positive_array(decades, "decades", min_size=1)
     if np.any((decades > 100) | (decades < 1e-3)):
-        raise ValueError(f"decades must lie in [0.001, 100] (x = 10**decades must stay a float "
-                         f"and have a spread), got decades={decades.tolist()!r}")
+        raise ValueError(
+            f"decades must lie in [0.001, 100] (x = 10**decades must stay a float "
+            f"and have a spread), got decades={decades.tolist()!r}"
+        )
     exponent = as_float(exponent, "exponent", low=-10.0, high=10.0)
     noise = as_nonnegative_float(noise, "noise", high=10.0)
     n_points = as_int(n_points, "n_points", minimum=3, maximum=100_000)
     n_trials = as_int(n_trials, "n_trials", minimum=2, maximum=100_000)
     if n_points * n_trials > 10**7:
-        raise ValueError(f"n_points * n_trials must be <= 10**7, got n_points={n_points}, "
-                         f"n_trials={n_trials}")
+        raise ValueError(
+            f"n_points * n_trials must be <= 10**7, got n_points={n_points}, "
+            f"n_trials={n_trials}"
+        )
     rng = as_rng(rng)
     out = np.empty(decades.shape)
     for i, span in np.ndenumerate(decades):
         x = np.logspace(0, span, n_points)
         lx = np.log(x)
-        ly = np.log(synthetic_power_law(np.broadcast_to(x, (n_trials, n_points)),
-                                        exponent=exponent, noise=noise, rng=rng))
+        ly = np.log(
+            synthetic_power_law(
+                np.broadcast_to(x, (n_trials, n_points)),
+                exponent=exponent,
+                noise=noise,
+                rng=rng,
+            )
+        )
         # vectorized least-squares slopes of every trial at once
-        slopes = ((lx - lx.mean()) * (ly - ly.mean(axis=1, keepdims=True))).sum(axis=1)
+        slopes = (
+            (lx - lx.mean()) * (ly - ly.mean(axis=1, keepdims=True))
+        ).sum(axis=1)
         slopes /= ((lx - lx.mean()) ** 2).sum()
         out[i] = slopes.std(ddof=1)
     return out
@@ -406,8 +514,10 @@ def percentile_interval(samples, level: float = 0.95) -> tuple[float, float]:
     samples = as_numeric_array(samples, "samples", ndim=1)
     ok = samples[np.isfinite(samples)]
     if ok.size < 2:
-        raise ValueError(f"samples has {ok.size} finite value{'s' * (ok.size != 1)} out of "
-                         f"{samples.size}: no interval can be formed (did every resample fail to "
-                         "fit?)")
+        raise ValueError(
+            f"samples has {ok.size} finite value{'s' * (ok.size != 1)} out of "
+            f"{samples.size}: no interval can be formed (did every resample fail to "
+            "fit?)"
+        )
     lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
     return float(lo), float(hi)

@@ -30,31 +30,60 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import (as_bool, as_choice, as_nonnegative_array, as_positive_array,
-                          as_positive_float, as_positive_int)
+from ._validation import (
+    as_bool,
+    as_choice,
+    as_nonnegative_array,
+    as_positive_array,
+    as_positive_float,
+    as_positive_int,
+)
 
 __all__ = [
     "TransformerShape",
-    "GPT3_175B", "GOPHER_280B", "CHINCHILLA_70B", "GPT2_SMALL",
-    "LLAMA2_70B", "LLAMA3_8B", "LLAMA3_70B", "MISTRAL_7B", "MIXTRAL_8X7B",
-    "PublishedModel", "PUBLISHED_MODELS",
-    "PublishedRun", "PUBLISHED_RUNS",
-    "TableA4Row", "HOFFMANN_TABLE_A4", "HOFFMANN_TABLE_A9",
-    "kaplan_n_params", "param_breakdown", "n_params", "active_params", "gopher_n_params",
-    "kaplan_flops_breakdown", "forward_flops_per_token",
-    "chinchilla_forward_flops", "chinchilla_training_flops", "ratio_to_6nd",
+    "GPT3_175B",
+    "GOPHER_280B",
+    "CHINCHILLA_70B",
+    "GPT2_SMALL",
+    "LLAMA2_70B",
+    "LLAMA3_8B",
+    "LLAMA3_70B",
+    "MISTRAL_7B",
+    "MIXTRAL_8X7B",
+    "PublishedModel",
+    "PUBLISHED_MODELS",
+    "PublishedRun",
+    "PUBLISHED_RUNS",
+    "TableA4Row",
+    "HOFFMANN_TABLE_A4",
+    "HOFFMANN_TABLE_A9",
+    "kaplan_n_params",
+    "param_breakdown",
+    "n_params",
+    "active_params",
+    "gopher_n_params",
+    "kaplan_flops_breakdown",
+    "forward_flops_per_token",
+    "chinchilla_forward_flops",
+    "chinchilla_training_flops",
+    "ratio_to_6nd",
     "table_a4_ratios",
     "attention_flops_share",
     "training_flops",
-    "BYTES_PER_PARAM_MIXED_ADAM", "training_memory", "activation_memory_per_layer",
-    "PEAK_FLOPS", "training_time",
-    "FlopCounter", "counted_forward",
+    "BYTES_PER_PARAM_MIXED_ADAM",
+    "training_memory",
+    "activation_memory_per_layer",
+    "PEAK_FLOPS",
+    "training_time",
+    "FlopCounter",
+    "counted_forward",
 ]
 
 
 # --------------------------------------------------------------------------------------------
 # Shapes
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TransformerShape:
@@ -141,28 +170,54 @@ class TransformerShape:
     learned_positions: bool = True
 
     def __post_init__(self):
-        for name in ("n_layers", "d_model", "n_heads", "n_ctx", "vocab_size", "n_experts",
-                     "experts_per_token"):
-            object.__setattr__(self, name, as_positive_int(getattr(self, name), name))
-        d_ff = 4 * self.d_model if self.d_ff is None else as_positive_int(self.d_ff, "d_ff")
+        for name in (
+            "n_layers",
+            "d_model",
+            "n_heads",
+            "n_ctx",
+            "vocab_size",
+            "n_experts",
+            "experts_per_token",
+        ):
+            object.__setattr__(
+                self, name, as_positive_int(getattr(self, name), name)
+            )
+        d_ff = (
+            4 * self.d_model
+            if self.d_ff is None
+            else as_positive_int(self.d_ff, "d_ff")
+        )
         object.__setattr__(self, "d_ff", d_ff)
-        kv = self.n_heads if self.n_kv_heads is None else as_positive_int(self.n_kv_heads,
-                                                                            "n_kv_heads")
+        kv = (
+            self.n_heads
+            if self.n_kv_heads is None
+            else as_positive_int(self.n_kv_heads, "n_kv_heads")
+        )
         object.__setattr__(self, "n_kv_heads", kv)
         if self.d_model % self.n_heads:
-            raise ValueError(f"d_model must be divisible by n_heads, got d_model={self.d_model} "
-                             f"and n_heads={self.n_heads}")
+            raise ValueError(
+                f"d_model must be divisible by n_heads, got d_model={self.d_model} "
+                f"and n_heads={self.n_heads}"
+            )
         if self.n_heads % kv:
-            raise ValueError(f"n_kv_heads must divide n_heads, got n_kv_heads={kv} and "
-                             f"n_heads={self.n_heads}")
+            raise ValueError(
+                f"n_kv_heads must divide n_heads, got n_kv_heads={kv} and "
+                f"n_heads={self.n_heads}"
+            )
         if self.experts_per_token > self.n_experts:
-            raise ValueError(f"experts_per_token must be <= n_experts, got experts_per_token="
-                             f"{self.experts_per_token} and n_experts={self.n_experts}")
+            raise ValueError(
+                f"experts_per_token must be <= n_experts, got experts_per_token="
+                f"{self.experts_per_token} and n_experts={self.n_experts}"
+            )
         if self.mlp not in ("standard", "gated"):
-            raise ValueError(f"mlp must be 'standard' or 'gated', got {self.mlp!r}")
+            raise ValueError(
+                f"mlp must be 'standard' or 'gated', got {self.mlp!r}"
+            )
         for name in ("tied_embeddings", "biases", "learned_positions"):
             if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+                raise ValueError(
+                    f"{name} must be True or False, got {getattr(self, name)!r}"
+                )
 
     @property
     def d_head(self) -> int:
@@ -180,39 +235,65 @@ class TransformerShape:
 
 #: GPT-3 175B: Brown et al. (2020), Table 2.1 (96 layers, d_model 12288, 96 heads of size 128,
 #: context 2048) with the GPT-2 byte-level BPE vocabulary of 50,257 tokens.
-GPT3_175B = TransformerShape(n_layers=96, d_model=12288, n_heads=96, n_ctx=2048, vocab_size=50257)
+GPT3_175B = TransformerShape(
+    n_layers=96, d_model=12288, n_heads=96, n_ctx=2048, vocab_size=50257
+)
 #: Gopher 280B: Rae et al. (2021), Table 1 and Hoffmann et al. (2022), Table 4 (80 layers,
 #: 128 heads, key/value size 128, d_model 16384, d_ff = 4 d_model); 32,000-token vocabulary and
 #: 2048-token sequences (Rae et al. 2021, section 3).
-GOPHER_280B = TransformerShape(n_layers=80, d_model=16384, n_heads=128, n_ctx=2048,
-                               vocab_size=32000)
+GOPHER_280B = TransformerShape(
+    n_layers=80, d_model=16384, n_heads=128, n_ctx=2048, vocab_size=32000
+)
 #: Chinchilla 70B: Hoffmann et al. (2022), Table 4 (80 layers, 64 heads, key/value size 128,
 #: d_model 8192, d_ff = 4 d_model), same vocabulary and sequence length as Gopher.
-CHINCHILLA_70B = TransformerShape(n_layers=80, d_model=8192, n_heads=64, n_ctx=2048,
-                                  vocab_size=32000)
+CHINCHILLA_70B = TransformerShape(
+    n_layers=80, d_model=8192, n_heads=64, n_ctx=2048, vocab_size=32000
+)
 #: GPT-2 small (Radford et al. 2019): 12 layers, d_model 768, 12 heads, context 1024.
-GPT2_SMALL = TransformerShape(n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257)
+GPT2_SMALL = TransformerShape(
+    n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257
+)
 
 # Today's open models: gated (SwiGLU) MLPs, grouped-query attention, RMSNorm and rotary positions
 # (Touvron et al. 2023b, section 2.2; Jiang et al. 2023), and, in the released configurations, no
 # biases and an untied output matrix. Sizes are those of the released configurations.
-_MODERN = dict(mlp="gated", tied_embeddings=False, biases=False, learned_positions=False)
+_MODERN = dict(
+    mlp="gated", tied_embeddings=False, biases=False, learned_positions=False
+)
 #: Llama 2 70B: Touvron et al. (2023b), Table 1 (4k context, grouped-query attention for 34B
 #: and 70B) and section 2.2 (32k vocabulary); 80 layers, d_model 8192, 64 heads, 8 key/value
 #: heads and d_ff 28672 in the released configuration.
-LLAMA2_70B = TransformerShape(80, 8192, 64, 4096, 32000, 28672, n_kv_heads=8, **_MODERN)
+LLAMA2_70B = TransformerShape(
+    80, 8192, 64, 4096, 32000, 28672, n_kv_heads=8, **_MODERN
+)
 #: Llama 3 8B and 70B: the Meta Llama 3 model card (8k context, grouped-query attention for both
 #: sizes, a 128K-token vocabulary) and the released configurations (32/80 layers, d_model
 #: 4096/8192, 32/64 heads, 8 key/value heads, d_ff 14336/28672, vocabulary 128,256).
-LLAMA3_8B = TransformerShape(32, 4096, 32, 8192, 128256, 14336, n_kv_heads=8, **_MODERN)
-LLAMA3_70B = TransformerShape(80, 8192, 64, 8192, 128256, 28672, n_kv_heads=8, **_MODERN)
+LLAMA3_8B = TransformerShape(
+    32, 4096, 32, 8192, 128256, 14336, n_kv_heads=8, **_MODERN
+)
+LLAMA3_70B = TransformerShape(
+    80, 8192, 64, 8192, 128256, 28672, n_kv_heads=8, **_MODERN
+)
 #: Mistral 7B: Jiang et al. (2023), Table 1 (dim 4096, 32 layers, head_dim 128, hidden_dim
 #: 14336, 32 heads, 8 key/value heads, context 8192, vocabulary 32000).
-MISTRAL_7B = TransformerShape(32, 4096, 32, 8192, 32000, 14336, n_kv_heads=8, **_MODERN)
+MISTRAL_7B = TransformerShape(
+    32, 4096, 32, 8192, 32000, 14336, n_kv_heads=8, **_MODERN
+)
 #: Mixtral 8x7B: Jiang et al. (2024), abstract (Mistral 7B's architecture with 8 feed-forward
 #: blocks per layer, 2 per token, 32k context) and the released configuration.
-MIXTRAL_8X7B = TransformerShape(32, 4096, 32, 32768, 32000, 14336, n_kv_heads=8,
-                                n_experts=8, experts_per_token=2, **_MODERN)
+MIXTRAL_8X7B = TransformerShape(
+    32,
+    4096,
+    32,
+    32768,
+    32000,
+    14336,
+    n_kv_heads=8,
+    n_experts=8,
+    experts_per_token=2,
+    **_MODERN,
+)
 
 
 @dataclass(frozen=True)
@@ -228,15 +309,34 @@ class PublishedModel:
 
 #: Published total and active parameter counts (active = total for a dense model).
 PUBLISHED_MODELS = (
-    PublishedModel("Llama 2 70B", LLAMA2_70B, 68_976_648_192, 68_976_648_192,
-                   "released checkpoint (meta-llama/Llama-2-70b-hf), 68,976,648,192 parameters; "
-                   "Touvron et al. 2023b, Table 1 names the model '70B', 1.5 % more"),
-    PublishedModel("Llama 3 8B", LLAMA3_8B, 8e9, 8e9, "Meta Llama 3 model card: 8B"),
-    PublishedModel("Llama 3 70B", LLAMA3_70B, 70e9, 70e9, "Meta Llama 3 model card: 70B"),
-    PublishedModel("Mistral 7B", MISTRAL_7B, 7.3e9, 7.3e9,
-                   "Mistral AI release announcement of Mistral 7B: 'a 7.3B parameter model'"),
-    PublishedModel("Mixtral 8x7B", MIXTRAL_8X7B, 47e9, 13e9,
-                   "Jiang et al. 2024, abstract: 47B parameters, 13B active per token"),
+    PublishedModel(
+        "Llama 2 70B",
+        LLAMA2_70B,
+        68_976_648_192,
+        68_976_648_192,
+        "released checkpoint (meta-llama/Llama-2-70b-hf), 68,976,648,192 parameters; "
+        "Touvron et al. 2023b, Table 1 names the model '70B', 1.5 % more",
+    ),
+    PublishedModel(
+        "Llama 3 8B", LLAMA3_8B, 8e9, 8e9, "Meta Llama 3 model card: 8B"
+    ),
+    PublishedModel(
+        "Llama 3 70B", LLAMA3_70B, 70e9, 70e9, "Meta Llama 3 model card: 70B"
+    ),
+    PublishedModel(
+        "Mistral 7B",
+        MISTRAL_7B,
+        7.3e9,
+        7.3e9,
+        "Mistral AI release announcement of Mistral 7B: 'a 7.3B parameter model'",
+    ),
+    PublishedModel(
+        "Mixtral 8x7B",
+        MIXTRAL_8X7B,
+        47e9,
+        13e9,
+        "Jiang et al. 2024, abstract: 47B parameters, 13B active per token",
+    ),
 )
 
 
@@ -254,18 +354,36 @@ class PublishedRun:
 
 #: Three runs whose compute the chapter recomputes from the shape.
 PUBLISHED_RUNS = (
-    PublishedRun("GPT-3 175B", GPT3_175B, 175.0e9, 300e9, 3.14e23,
-                 "Brown et al. 2020, Table 2.1 (shape, 175.0B) and Table D.1 (3.14e23 FLOPs, "
-                 "300B tokens)"),
-    PublishedRun("Gopher 280B", GOPHER_280B, 280e9, 300e9, 5.76e23,
-                 "Rae et al. 2021, Table 1 (shape, 280B, 300B tokens); Hoffmann et al. 2022, "
-                 "Figure 2 caption (Gopher budget 5.76e23 FLOPs). Their Appendix F: 'we use a "
-                 "slightly more accurate calculation giving a slightly different value (6.3 x "
-                 "10^23 compared to 5.76 x 10^23)'; 6.3e23 is 4/3 of the Table A4-convention "
-                 "count, i.e. that count with the forward pass recomputed (see the chapter)"),
-    PublishedRun("Chinchilla 70B", CHINCHILLA_70B, 70e9, 1.4e12, 5.76e23,
-                 "Hoffmann et al. 2022, Table 4 (shape) and section 4 (70B, 1.4T tokens, the "
-                 "same FLOPs as Gopher)"),
+    PublishedRun(
+        "GPT-3 175B",
+        GPT3_175B,
+        175.0e9,
+        300e9,
+        3.14e23,
+        "Brown et al. 2020, Table 2.1 (shape, 175.0B) and Table D.1 (3.14e23 FLOPs, "
+        "300B tokens)",
+    ),
+    PublishedRun(
+        "Gopher 280B",
+        GOPHER_280B,
+        280e9,
+        300e9,
+        5.76e23,
+        "Rae et al. 2021, Table 1 (shape, 280B, 300B tokens); Hoffmann et al. 2022, "
+        "Figure 2 caption (Gopher budget 5.76e23 FLOPs). Their Appendix F: 'we use a "
+        "slightly more accurate calculation giving a slightly different value (6.3 x "
+        "10^23 compared to 5.76 x 10^23)'; 6.3e23 is 4/3 of the Table A4-convention "
+        "count, i.e. that count with the forward pass recomputed (see the chapter)",
+    ),
+    PublishedRun(
+        "Chinchilla 70B",
+        CHINCHILLA_70B,
+        70e9,
+        1.4e12,
+        5.76e23,
+        "Hoffmann et al. 2022, Table 4 (shape) and section 4 (70B, 1.4T tokens, the "
+        "same FLOPs as Gopher)",
+    ),
 )
 
 
@@ -281,8 +399,11 @@ class TableA4Row:
 def _a4(label, n_layers, d_model, d_ff, n_heads, ratio):
     # sequence length 2048 and the 32,000-token vocabulary of Gopher (Rae et al. 2021,
     # section 3); every row of Table A4 has d_model = n_heads * kv_size.
-    return TableA4Row(label, TransformerShape(n_layers, d_model, n_heads, 2048, 32000, d_ff),
-                      ratio)
+    return TableA4Row(
+        label,
+        TransformerShape(n_layers, d_model, n_heads, 2048, 32000, d_ff),
+        ratio,
+    )
 
 
 #: Hoffmann et al. (2022), Table A4: "FLOP Ratio (Ours/6ND)" for six shapes.
@@ -300,9 +421,13 @@ HOFFMANN_TABLE_A4 = (
 #: (label, n_layers, d_model, n_heads, parameters in millions as printed). Sequence length and
 #: vocabulary as in :data:`HOFFMANN_TABLE_A4`.
 HOFFMANN_TABLE_A9 = (
-    ("74M", 10, 640, 10, 74), ("306M", 20, 1024, 16, 306), ("552M", 24, 1280, 10, 552),
-    ("1143M", 26, 1792, 14, 1143), ("1593M", 28, 2048, 16, 1593),
-    ("6796M", 40, 3584, 28, 6796), ("16183M", 47, 5120, 40, 16183),
+    ("74M", 10, 640, 10, 74),
+    ("306M", 20, 1024, 16, 306),
+    ("552M", 24, 1280, 10, 552),
+    ("1143M", 26, 1792, 14, 1143),
+    ("1593M", 28, 2048, 16, 1593),
+    ("6796M", 40, 3584, 28, 6796),
+    ("16183M", 47, 5120, 40, 16183),
 )
 
 
@@ -318,9 +443,10 @@ def _broadcast(**arrays) -> None:
         np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
-        raise ValueError(f"{' and '.join(arrays)} must have shapes that broadcast together "
-                         f"(the same length, or one of them a single number), got {shapes}"
-                         ) from None
+        raise ValueError(
+            f"{' and '.join(arrays)} must have shapes that broadcast together "
+            f"(the same length, or one of them a single number), got {shapes}"
+        ) from None
 
 
 def _require_gpt_style(shape, fn: str) -> TransformerShape:
@@ -328,21 +454,29 @@ def _require_gpt_style(shape, fn: str) -> TransformerShape:
     expert), else a ``ValueError`` naming the field: the counts of Kaplan et al. (2020) and
     Hoffmann et al. (2022) have no term for the others, and would be silently wrong."""
     s = _check_shape(shape)
-    why = ("mlp", s.mlp, "'standard'") if s.mlp != "standard" else \
-        ("n_kv_heads", s.n_kv_heads, f"n_heads = {s.n_heads}") if s.n_kv_heads != s.n_heads \
-        else ("n_experts", s.n_experts, "1") if s.n_experts != 1 else None
+    why = (
+        ("mlp", s.mlp, "'standard'")
+        if s.mlp != "standard"
+        else ("n_kv_heads", s.n_kv_heads, f"n_heads = {s.n_heads}")
+        if s.n_kv_heads != s.n_heads
+        else ("n_experts", s.n_experts, "1")
+        if s.n_experts != 1
+        else None
+    )
     if why is not None:
         field, value, needed = why
         raise ValueError(
             f"{fn} counts GPT-style blocks only: shape.{field} must be {needed}, got "
             f"{value!r}; use scaling_lib.inference.flops_breakdown_per_token or "
-            f"n_params / active_params for gated, grouped-query or mixture-of-experts shapes")
+            f"n_params / active_params for gated, grouped-query or mixture-of-experts shapes"
+        )
     return s
 
 
 # --------------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------------
+
 
 def kaplan_n_params(shape: TransformerShape) -> int:
     """Kaplan et al.'s non-embedding parameter count, ``2 d_model n_layers (2 d_attn + d_ff)``.
@@ -397,10 +531,16 @@ def param_breakdown(shape: TransformerShape) -> dict[str, int]:
     s = _check_shape(shape)
     d, a, kv, f, L = s.d_model, s.d_attn, s.d_kv, s.d_ff, s.n_layers
     b = 1 if s.biases else 0
-    attention = (d * a + b * a) + 2 * (d * kv + b * kv) + (a * d + b * d)   # Q, K, V, output
-    one_mlp = (3 * d * f + b * (2 * f + d)) if s.mlp == "gated" else (2 * d * f + b * (f + d))
+    attention = (
+        (d * a + b * a) + 2 * (d * kv + b * kv) + (a * d + b * d)
+    )  # Q, K, V, output
+    one_mlp = (
+        (3 * d * f + b * (2 * f + d))
+        if s.mlp == "gated"
+        else (2 * d * f + b * (f + d))
+    )
     router = d * s.n_experts if s.n_experts > 1 else 0
-    norm = (2 if s.biases else 1) * d                                       # LayerNorm / RMSNorm
+    norm = (2 if s.biases else 1) * d  # LayerNorm / RMSNorm
     out = {
         "embedding": s.vocab_size * d,
         "positions": s.n_ctx * d if s.learned_positions else 0,
@@ -465,7 +605,7 @@ def active_params(shape: TransformerShape, embeddings: bool = False) -> int:
     """
     s = _check_shape(shape)
     embeddings = as_bool(embeddings, "embeddings")
-    mlp = param_breakdown(s)["mlp"]                 # all n_experts MLPs of every block
+    mlp = param_breakdown(s)["mlp"]  # all n_experts MLPs of every block
     idle = mlp // s.n_experts * (s.n_experts - s.experts_per_token)
     return int(n_params(s, embeddings) - idle)
 
@@ -502,13 +642,18 @@ def gopher_n_params(shape: TransformerShape) -> int:
     279.7
     """
     s = _require_gpt_style(shape, "gopher_n_params")
-    per_layer = 4 * s.d_model * s.d_attn + 2 * s.d_model * s.d_ff + s.d_model * s.d_attn
+    per_layer = (
+        4 * s.d_model * s.d_attn
+        + 2 * s.d_model * s.d_ff
+        + s.d_model * s.d_attn
+    )
     return int(s.n_layers * per_layer + s.vocab_size * s.d_model)
 
 
 # --------------------------------------------------------------------------------------------
 # Forward FLOPs
 # --------------------------------------------------------------------------------------------
+
 
 def kaplan_flops_breakdown(shape: TransformerShape) -> dict[str, int]:
     """Forward FLOPs per token, row by row, as in Kaplan et al. (2020), Table 1.
@@ -587,17 +732,48 @@ def chinchilla_forward_flops(shape: TransformerShape) -> dict[str, int]:
     (256, 96, 8032)
     """
     s = _require_gpt_style(shape, "chinchilla_forward_flops")
-    L, S, d, a, f, V, h = (s.n_layers, s.n_ctx, s.d_model, s.d_attn, s.d_ff, s.vocab_size,
-                           s.n_heads)
+    L, S, d, a, f, V, h = (
+        s.n_layers,
+        s.n_ctx,
+        s.d_model,
+        s.d_attn,
+        s.d_ff,
+        s.vocab_size,
+        s.n_heads,
+    )
     out = {  # Hoffmann et al. 2022, Appendix F, term by term
-        "embeddings": 2 * S * V * d,                  # 2 x seq_len x vocab_size x d_model
-        "attention_qkv": L * 2 * 3 * S * d * a,       # 2 x 3 x seq_len x d_model x (key x heads)
-        "attention_logits": L * 2 * S * S * a,        # 2 x seq_len x seq_len x (key x heads)
-        "attention_softmax": L * 3 * h * S * S,       # 3 x num_heads x seq_len x seq_len
-        "attention_reduction": L * 2 * S * S * a,     # 2 x seq_len x seq_len x (key x heads)
-        "attention_projection": L * 2 * S * a * d,    # 2 x seq_len x (key x heads) x d_model
-        "feedforward": L * 2 * S * (d * f + d * f),   # 2 x seq_len x (d_model x ffw x 2)
-        "logits": 2 * S * d * V,                      # 2 x seq_len x d_model x vocab_size
+        "embeddings": 2 * S * V * d,  # 2 x seq_len x vocab_size x d_model
+        "attention_qkv": L
+        * 2
+        * 3
+        * S
+        * d
+        * a,  # 2 x 3 x seq_len x d_model x (key x heads)
+        "attention_logits": L
+        * 2
+        * S
+        * S
+        * a,  # 2 x seq_len x seq_len x (key x heads)
+        "attention_softmax": L
+        * 3
+        * h
+        * S
+        * S,  # 3 x num_heads x seq_len x seq_len
+        "attention_reduction": L
+        * 2
+        * S
+        * S
+        * a,  # 2 x seq_len x seq_len x (key x heads)
+        "attention_projection": L
+        * 2
+        * S
+        * a
+        * d,  # 2 x seq_len x (key x heads) x d_model
+        "feedforward": L
+        * 2
+        * S
+        * (d * f + d * f),  # 2 x seq_len x (d_model x ffw x 2)
+        "logits": 2 * S * d * V,  # 2 x seq_len x d_model x vocab_size
     }
     out["total"] = sum(out.values())
     return out
@@ -619,8 +795,13 @@ def chinchilla_training_flops(shape: TransformerShape, n_tokens) -> np.ndarray:
     return 3.0 * chinchilla_forward_flops(s)["total"] * d_tokens / s.n_ctx
 
 
-def ratio_to_6nd(shape: TransformerShape, *, count_embeddings: bool = True,
-                 count_logits: bool = True, n_params_6nd: float | None = None) -> float:
+def ratio_to_6nd(
+    shape: TransformerShape,
+    *,
+    count_embeddings: bool = True,
+    count_logits: bool = True,
+    n_params_6nd: float | None = None,
+) -> float:
     """Ratio of the full training count (Appendix F, backward = 2 x forward) to ``6 N D``.
 
     Parameters
@@ -649,24 +830,36 @@ def ratio_to_6nd(shape: TransformerShape, *, count_embeddings: bool = True,
     count_embeddings = as_bool(count_embeddings, "count_embeddings")
     count_logits = as_bool(count_logits, "count_logits")
     f = chinchilla_forward_flops(s)
-    forward = f["total"] - (0 if count_embeddings else f["embeddings"]) \
+    forward = (
+        f["total"]
+        - (0 if count_embeddings else f["embeddings"])
         - (0 if count_logits else f["logits"])
-    n = gopher_n_params(s) if n_params_6nd is None else as_positive_float(n_params_6nd,
-                                                                          "n_params_6nd")
+    )
+    n = (
+        gopher_n_params(s)
+        if n_params_6nd is None
+        else as_positive_float(n_params_6nd, "n_params_6nd")
+    )
     # Hoffmann et al. 2022, Appendix F and Table A4: (3 x forward per sequence) / (6 N seq_len)
     return float(3 * forward / (6 * n * s.n_ctx))
 
 
 _N_CONVENTIONS = {
-    "gopher": gopher_n_params,                                         # Table A9 convention
-    "gopher_untied": lambda s: gopher_n_params(s) + s.vocab_size * s.d_model,  # + unembedding
+    "gopher": gopher_n_params,  # Table A9 convention
+    "gopher_untied": lambda s: (
+        gopher_n_params(s) + s.vocab_size * s.d_model
+    ),  # + unembedding
     "non_embedding": lambda s: gopher_n_params(s) - s.vocab_size * s.d_model,
-    "kaplan": kaplan_n_params,                                         # 12 n_layers d_model^2
+    "kaplan": kaplan_n_params,  # 12 n_layers d_model^2
 }
 
 
-def table_a4_ratios(*, count_embeddings: bool, count_logits: bool,
-                    n_params_convention: str = "gopher") -> np.ndarray:
+def table_a4_ratios(
+    *,
+    count_embeddings: bool,
+    count_logits: bool,
+    n_params_convention: str = "gopher",
+) -> np.ndarray:
     """The six ratios of Hoffmann et al. (2022), Table A4, under a stated counting convention.
 
     Parameters
@@ -690,11 +883,21 @@ def table_a4_ratios(*, count_embeddings: bool, count_logits: bool,
     """
     count_embeddings = as_bool(count_embeddings, "count_embeddings")
     count_logits = as_bool(count_logits, "count_logits")
-    n_params_convention = as_choice(n_params_convention, "n_params_convention", _N_CONVENTIONS)
+    n_params_convention = as_choice(
+        n_params_convention, "n_params_convention", _N_CONVENTIONS
+    )
     n_of = _N_CONVENTIONS[n_params_convention]
-    return np.array([ratio_to_6nd(r.shape, count_embeddings=count_embeddings,
-                                  count_logits=count_logits, n_params_6nd=n_of(r.shape))
-                     for r in HOFFMANN_TABLE_A4])
+    return np.array(
+        [
+            ratio_to_6nd(
+                r.shape,
+                count_embeddings=count_embeddings,
+                count_logits=count_logits,
+                n_params_6nd=n_of(r.shape),
+            )
+            for r in HOFFMANN_TABLE_A4
+        ]
+    )
 
 
 def attention_flops_share(shape: TransformerShape) -> float:
@@ -709,13 +912,18 @@ def attention_flops_share(shape: TransformerShape) -> float:
     0.027
     """
     f = chinchilla_forward_flops(shape)
-    ctx = f["attention_logits"] + f["attention_softmax"] + f["attention_reduction"]
+    ctx = (
+        f["attention_logits"]
+        + f["attention_softmax"]
+        + f["attention_reduction"]
+    )
     return float(ctx / f["total"])
 
 
 # --------------------------------------------------------------------------------------------
 # Training compute
 # --------------------------------------------------------------------------------------------
+
 
 def training_flops(n_params, n_tokens) -> np.ndarray:
     """The training-compute approximation ``C = 6 N D`` (FLOPs).
@@ -744,7 +952,9 @@ def training_flops(n_params, n_tokens) -> np.ndarray:
     n = as_positive_array(n_params, "n_params")
     d = as_nonnegative_array(n_tokens, "n_tokens")
     _broadcast(n_params=n, n_tokens=d)
-    return 6.0 * n * d  # Kaplan et al. 2020, section 2.1: C ~ 6 N per training token
+    return (
+        6.0 * n * d
+    )  # Kaplan et al. 2020, section 2.1: C ~ 6 N per training token
 
 
 # --------------------------------------------------------------------------------------------
@@ -753,14 +963,23 @@ def training_flops(n_params, n_tokens) -> np.ndarray:
 
 #: Bytes per parameter for mixed-precision Adam: fp16 weights (2) + fp16 gradients (2) + fp32
 #: master weights, momentum and variance (4 + 4 + 4). Rajbhandari et al. (2020), section 3.1.
-BYTES_PER_PARAM_MIXED_ADAM = {"weights": 2, "gradients": 2, "optimizer_states": 12}
+BYTES_PER_PARAM_MIXED_ADAM = {
+    "weights": 2,
+    "gradients": 2,
+    "optimizer_states": 12,
+}
 
 _RECOMPUTE = ("none", "selective", "full")
 
 
-def activation_memory_per_layer(shape: TransformerShape, micro_batch_size: int = 1, *,
-                                tensor_parallel: int = 1, sequence_parallel: bool = False,
-                                recompute: str = "none") -> float:
+def activation_memory_per_layer(
+    shape: TransformerShape,
+    micro_batch_size: int = 1,
+    *,
+    tensor_parallel: int = 1,
+    sequence_parallel: bool = False,
+    recompute: str = "none",
+) -> float:
     """Bytes of activations one Transformer layer keeps for the backward pass (16-bit).
 
     Implements Korthikanti et al. (2023), Table 2, with ``s = n_ctx``, ``b`` the micro-batch
@@ -787,20 +1006,30 @@ def activation_memory_per_layer(shape: TransformerShape, micro_batch_size: int =
     recompute = as_choice(recompute, "recompute", _RECOMPUTE)
     sequence_parallel = as_bool(sequence_parallel, "sequence_parallel")
     sbh = s.n_ctx * b * s.d_model
-    attn = 5 * s.n_heads * s.n_ctx / (s.d_model * t)   # softmax input/output and dropout mask
+    attn = (
+        5 * s.n_heads * s.n_ctx / (s.d_model * t)
+    )  # softmax input/output and dropout mask
     if recompute == "full":
-        return float(2 * sbh)                           # Korthikanti et al. 2023, Table 2
+        return float(2 * sbh)  # Korthikanti et al. 2023, Table 2
     linear = 34 / t if sequence_parallel else 10 + 24 / t
     if recompute == "selective":
-        return float(sbh * linear)                      # Table 2, "selective recompute"
-    return float(sbh * (linear + attn))                 # Table 2 / eq. (1)
+        return float(sbh * linear)  # Table 2, "selective recompute"
+    return float(sbh * (linear + attn))  # Table 2 / eq. (1)
 
 
-def training_memory(shape: TransformerShape, *, n_params_override: float | None = None,
-                    micro_batch_size: int = 1, data_parallel: int = 1,
-                    tensor_parallel: int = 1, pipeline_parallel: int = 1, zero_stage: int = 0,
-                    recompute: str = "none", sequence_parallel: bool = False,
-                    **deprecated) -> dict:
+def training_memory(
+    shape: TransformerShape,
+    *,
+    n_params_override: float | None = None,
+    micro_batch_size: int = 1,
+    data_parallel: int = 1,
+    tensor_parallel: int = 1,
+    pipeline_parallel: int = 1,
+    zero_stage: int = 0,
+    recompute: str = "none",
+    sequence_parallel: bool = False,
+    **deprecated,
+) -> dict:
     """Memory per device for training with mixed-precision Adam, in bytes.
 
     Model states use :data:`BYTES_PER_PARAM_MIXED_ADAM` (16 bytes per parameter), divided by
@@ -848,38 +1077,65 @@ def training_memory(shape: TransformerShape, *, n_params_override: float | None 
     if deprecated:
         unknown = set(deprecated) - {"n_params"}
         if unknown:
-            raise ValueError(f"training_memory got unexpected arguments {sorted(unknown)}")
+            raise ValueError(
+                f"training_memory got unexpected arguments {sorted(unknown)}"
+            )
         import warnings
-        warnings.warn("training_memory(n_params=...) is now n_params_override=...",
-                      DeprecationWarning, stacklevel=2)
+
+        warnings.warn(
+            "training_memory(n_params=...) is now n_params_override=...",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         if n_params_override is None:
             n_params_override = deprecated["n_params"]
-    n = float(n_params(s, embeddings=True)) if n_params_override is None else \
-        as_positive_float(n_params_override, "n_params_override")
+    n = (
+        float(n_params(s, embeddings=True))
+        if n_params_override is None
+        else as_positive_float(n_params_override, "n_params_override")
+    )
     dp = as_positive_int(data_parallel, "data_parallel")
     tp = as_positive_int(tensor_parallel, "tensor_parallel")
     pp = as_positive_int(pipeline_parallel, "pipeline_parallel")
-    if isinstance(zero_stage, bool) or zero_stage not in (0, 1, 2, 3) \
-            or not isinstance(zero_stage, int):
-        raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}")
+    if (
+        isinstance(zero_stage, bool)
+        or zero_stage not in (0, 1, 2, 3)
+        or not isinstance(zero_stage, int)
+    ):
+        raise ValueError(
+            f"zero_stage must be 0, 1, 2 or 3, got {zero_stage!r}"
+        )
     recompute = as_choice(recompute, "recompute", _RECOMPUTE)
     sequence_parallel = as_bool(sequence_parallel, "sequence_parallel")
     if s.n_layers % pp:
-        raise ValueError(f"pipeline_parallel must divide n_layers, got pipeline_parallel={pp} "
-                         f"and n_layers={s.n_layers}")
+        raise ValueError(
+            f"pipeline_parallel must divide n_layers, got pipeline_parallel={pp} "
+            f"and n_layers={s.n_layers}"
+        )
     if s.n_heads % tp:
-        raise ValueError(f"tensor_parallel must divide n_heads, got tensor_parallel={tp} and "
-                         f"n_heads={s.n_heads}")
+        raise ValueError(
+            f"tensor_parallel must divide n_heads, got tensor_parallel={tp} and "
+            f"n_heads={s.n_heads}"
+        )
     per_device = n / (tp * pp)
     b = BYTES_PER_PARAM_MIXED_ADAM
     # Rajbhandari et al. 2020, Figure 1: P_os (stage 1), P_os+g (stage 2), P_os+g+p (stage 3)
     out = {
         "weights": b["weights"] * per_device / (dp if zero_stage >= 3 else 1),
-        "gradients": b["gradients"] * per_device / (dp if zero_stage >= 2 else 1),
-        "optimizer_states": b["optimizer_states"] * per_device / (dp if zero_stage >= 1 else 1),
+        "gradients": b["gradients"]
+        * per_device
+        / (dp if zero_stage >= 2 else 1),
+        "optimizer_states": b["optimizer_states"]
+        * per_device
+        / (dp if zero_stage >= 1 else 1),
     }
-    layer = activation_memory_per_layer(s, micro_batch_size, tensor_parallel=tp,
-                                        sequence_parallel=sequence_parallel, recompute=recompute)
+    layer = activation_memory_per_layer(
+        s,
+        micro_batch_size,
+        tensor_parallel=tp,
+        sequence_parallel=sequence_parallel,
+        recompute=recompute,
+    )
     # Korthikanti et al. 2023, section 4.2.3: 1F1B keeps (L/p layers) x (p micro-batches)
     out["activations"] = layer * s.n_layers
     out["total"] = sum(out.values())
@@ -932,7 +1188,9 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     if np.any(n != np.floor(n)):
         raise ValueError(f"n_devices must be whole numbers, got {n_devices!r}")
     _broadcast(compute=c, n_devices=n, peak_flops=p, mfu=u)
-    return c / (n * p * u)   # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
+    return c / (
+        n * p * u
+    )  # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
 
 
 # The counted NumPy forward pass lives in its own module; its names stay importable from here,
@@ -940,5 +1198,6 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
 def __getattr__(name):
     if name in ("FlopCounter", "counted_forward"):
         from . import counted
+
         return getattr(counted, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,16 +26,38 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_nonnegative_array, as_positive_array, as_positive_float
-from .flops import (PEAK_FLOPS, TransformerShape, _check_shape, active_params, n_params,
-                    param_breakdown)
+from ._validation import (
+    as_nonnegative_array,
+    as_positive_array,
+    as_positive_float,
+)
+from .flops import (
+    PEAK_FLOPS,
+    TransformerShape,
+    _check_shape,
+    active_params,
+    n_params,
+    param_breakdown,
+)
 
 __all__ = [
-    "Device", "H100_SXM", "A100_SXM", "DEVICES",
-    "matmul_params_per_token", "forward_flops_per_token", "flops_breakdown_per_token",
-    "prefill_flops", "decode_flops",
-    "kv_cache_bytes", "weight_bytes", "experts_read", "decode_step",
-    "palm_model_flops_per_token", "mfu", "ThroughputReport", "PALM_540B_THROUGHPUT",
+    "Device",
+    "H100_SXM",
+    "A100_SXM",
+    "DEVICES",
+    "matmul_params_per_token",
+    "forward_flops_per_token",
+    "flops_breakdown_per_token",
+    "prefill_flops",
+    "decode_flops",
+    "kv_cache_bytes",
+    "weight_bytes",
+    "experts_read",
+    "decode_step",
+    "palm_model_flops_per_token",
+    "mfu",
+    "ThroughputReport",
+    "PALM_540B_THROUGHPUT",
     "MT_NLG_530B_THROUGHPUT",
 ]
 
@@ -53,9 +75,13 @@ class Device:
     def __post_init__(self):
         for name in ("name", "source"):
             if not isinstance(getattr(self, name), str):
-                raise ValueError(f"{name} must be a str, got {getattr(self, name)!r}")
+                raise ValueError(
+                    f"{name} must be a str, got {getattr(self, name)!r}"
+                )
         for name in ("peak_flops", "memory_bandwidth", "memory_bytes"):
-            object.__setattr__(self, name, as_positive_float(getattr(self, name), name))
+            object.__setattr__(
+                self, name, as_positive_float(getattr(self, name), name)
+            )
 
     @property
     def ridge_intensity(self) -> float:
@@ -65,20 +91,31 @@ class Device:
 
 #: NVIDIA H100 SXM5 80 GB. Datasheet: BF16 Tensor Core 1,979 TFLOPS "with sparsity", the dense
 #: figure is half (989 TFLOPS); HBM3 bandwidth 3.35 TB/s.
-H100_SXM = Device("H100 SXM", PEAK_FLOPS["H100"], 3.35e12, 80e9,
-                  "NVIDIA H100 Tensor Core GPU datasheet (SXM): 1,979 TFLOPS BF16 with "
-                  "sparsity, 989 dense; 3.35 TB/s; 80 GB")
+H100_SXM = Device(
+    "H100 SXM",
+    PEAK_FLOPS["H100"],
+    3.35e12,
+    80e9,
+    "NVIDIA H100 Tensor Core GPU datasheet (SXM): 1,979 TFLOPS BF16 with "
+    "sparsity, 989 dense; 3.35 TB/s; 80 GB",
+)
 #: NVIDIA A100 80 GB SXM. Datasheet: BF16 Tensor Core 312 TFLOPS (624 with sparsity); HBM2e
 #: bandwidth 2,039 GB/s.
-A100_SXM = Device("A100 80GB SXM", PEAK_FLOPS["A100"], 2.039e12, 80e9,
-                  "NVIDIA A100 Tensor Core GPU datasheet (80GB SXM): 312 TFLOPS BF16 dense, "
-                  "624 with sparsity; 2,039 GB/s; 80 GB")
+A100_SXM = Device(
+    "A100 80GB SXM",
+    PEAK_FLOPS["A100"],
+    2.039e12,
+    80e9,
+    "NVIDIA A100 Tensor Core GPU datasheet (80GB SXM): 312 TFLOPS BF16 dense, "
+    "624 with sparsity; 2,039 GB/s; 80 GB",
+)
 DEVICES = {"H100": H100_SXM, "A100": A100_SXM}
 
 
 # --------------------------------------------------------------------------------------------
 # FLOPs
 # --------------------------------------------------------------------------------------------
+
 
 def matmul_params_per_token(shape: TransformerShape) -> int:
     """Weights one token is multiplied by: the active non-embedding parameters and the output
@@ -104,7 +141,9 @@ def forward_flops_per_token(shape: TransformerShape, n_context) -> np.ndarray:
     return 2.0 * matmul_params_per_token(s) + 4.0 * s.n_layers * n * s.d_attn
 
 
-def flops_breakdown_per_token(shape: TransformerShape, n_context: float) -> dict[str, float]:
+def flops_breakdown_per_token(
+    shape: TransformerShape, n_context: float
+) -> dict[str, float]:
     """Forward FLOPs of one token at context ``n_context``, by part: ``attention_qo`` (query
     and output projections), ``attention_kv`` (key and value projections), ``mlp`` (the
     routed experts, router included), ``logits``, ``attention_context`` (scores and weighted
@@ -123,8 +162,13 @@ def flops_breakdown_per_token(shape: TransformerShape, n_context: float) -> dict
     L, d = s.n_layers, s.d_model
     qo, kv = 2 * L * d * s.d_attn, 2 * L * d * s.d_kv
     mlp = p["mlp"] // s.n_experts * s.experts_per_token + p["router"]
-    out = {"attention_qo": 2.0 * qo, "attention_kv": 2.0 * kv, "mlp": 2.0 * mlp,
-           "logits": 2.0 * s.vocab_size * d, "attention_context": 4.0 * L * n * s.d_attn}
+    out = {
+        "attention_qo": 2.0 * qo,
+        "attention_kv": 2.0 * kv,
+        "mlp": 2.0 * mlp,
+        "logits": 2.0 * s.vocab_size * d,
+        "attention_context": 4.0 * L * n * s.d_attn,
+    }
     # what the active parameters hold beyond the matrices above: norm gains and biases
     out["other"] = 2.0 * (active_params(s) - qo - kv - mlp)
     out["total"] = float(forward_flops_per_token(s, n))
@@ -148,7 +192,9 @@ def prefill_flops(shape: TransformerShape, n_prompt) -> np.ndarray:
     """
     s = _check_shape(shape)
     n = as_nonnegative_array(n_prompt, "n_prompt")
-    return 2.0 * matmul_params_per_token(s) * n + 2.0 * s.n_layers * s.d_attn * n * (n + 1)
+    return 2.0 * matmul_params_per_token(
+        s
+    ) * n + 2.0 * s.n_layers * s.d_attn * n * (n + 1)
 
 
 def decode_flops(shape: TransformerShape, n_context) -> np.ndarray:
@@ -162,7 +208,10 @@ def decode_flops(shape: TransformerShape, n_context) -> np.ndarray:
 # Memory
 # --------------------------------------------------------------------------------------------
 
-def kv_cache_bytes(shape: TransformerShape, n_tokens, bytes_per_value: float = 2) -> np.ndarray:
+
+def kv_cache_bytes(
+    shape: TransformerShape, n_tokens, bytes_per_value: float = 2
+) -> np.ndarray:
     """Bytes of the key/value cache for ``n_tokens`` tokens of one sequence.
 
     Each layer keeps a key and a value vector of ``n_kv_heads x d_head`` numbers per token:
@@ -199,8 +248,15 @@ def experts_read(shape: TransformerShape, batch_size) -> np.ndarray:
     return e * (1.0 - (1.0 - k / e) ** b)
 
 
-def decode_step(shape: TransformerShape, device: Device, batch_size=1, n_context=0, *,
-                bytes_per_param: float = 2, bytes_per_value: float = 2) -> dict:
+def decode_step(
+    shape: TransformerShape,
+    device: Device,
+    batch_size=1,
+    n_context=0,
+    *,
+    bytes_per_param: float = 2,
+    bytes_per_value: float = 2,
+) -> dict:
     """Roofline estimate of one decode step: ``batch_size`` sequences each generate one token.
 
     The step reads the weights once (the token embedding only for the rows it looks up, which
@@ -230,10 +286,20 @@ def decode_step(shape: TransformerShape, device: Device, batch_size=1, n_context
         raise ValueError(f"device must be a Device, got {device!r}")
     b = as_positive_array(batch_size, "batch_size")
     n = as_nonnegative_array(n_context, "n_context")
-    parts_bytes = as_positive_float(bytes_per_param, "bytes_per_param", high=64)
-    bytes_per_value = as_positive_float(bytes_per_value, "bytes_per_value", high=64)
-    one_expert = param_breakdown(s)["mlp"] / s.n_experts       # one expert, all blocks
-    idle = one_expert * (s.n_experts - experts_read(s, b)) if s.n_experts > 1 else 0.0
+    parts_bytes = as_positive_float(
+        bytes_per_param, "bytes_per_param", high=64
+    )
+    bytes_per_value = as_positive_float(
+        bytes_per_value, "bytes_per_value", high=64
+    )
+    one_expert = (
+        param_breakdown(s)["mlp"] / s.n_experts
+    )  # one expert, all blocks
+    idle = (
+        one_expert * (s.n_experts - experts_read(s, b))
+        if s.n_experts > 1
+        else 0.0
+    )
     # an untied token embedding is looked up row by row, not streamed: leave it out; a tied
     # one is also the output matrix, read in full for the logits
     lookup_only = 0 if s.tied_embeddings else s.vocab_size * s.d_model
@@ -244,16 +310,26 @@ def decode_step(shape: TransformerShape, device: Device, batch_size=1, n_context
     t_c = flops / device.peak_flops
     t_m = byts / device.memory_bandwidth
     t = np.maximum(t_c, t_m)
-    return {"flops": flops, "bytes": byts, "intensity": flops / byts, "compute_time": t_c,
-            "memory_time": t_m, "time": t, "tokens_per_second": b / t,
-            "memory_bound": t_m >= t_c}
+    return {
+        "flops": flops,
+        "bytes": byts,
+        "intensity": flops / byts,
+        "compute_time": t_c,
+        "memory_time": t_m,
+        "time": t,
+        "tokens_per_second": b / t,
+        "memory_bound": t_m >= t_c,
+    }
 
 
 # --------------------------------------------------------------------------------------------
 # Model FLOPs utilization
 # --------------------------------------------------------------------------------------------
 
-def palm_model_flops_per_token(n_params, n_layers, n_heads, d_head, seq_len) -> np.ndarray:
+
+def palm_model_flops_per_token(
+    n_params, n_layers, n_heads, d_head, seq_len
+) -> np.ndarray:
     """Training FLOPs per token as Chowdhery et al. (2023), Appendix B count them:
     ``6N + 12 L H Q T`` (``6N`` for the weights, forward and backward; ``12 L H Q T`` for the
     attention matmuls over the full ``T x T`` score matrix; no rematerialization).
@@ -270,10 +346,12 @@ def palm_model_flops_per_token(n_params, n_layers, n_heads, d_head, seq_len) -> 
     h = as_positive_array(n_heads, "n_heads")
     q = as_positive_array(d_head, "d_head")
     t = as_positive_array(seq_len, "seq_len")
-    return 6.0 * n + 12.0 * L * h * q * t   # Chowdhery et al. 2023, Appendix B
+    return 6.0 * n + 12.0 * L * h * q * t  # Chowdhery et al. 2023, Appendix B
 
 
-def mfu(tokens_per_second, flops_per_token, n_devices, peak_flops) -> np.ndarray:
+def mfu(
+    tokens_per_second, flops_per_token, n_devices, peak_flops
+) -> np.ndarray:
     """Model FLOPs utilization: observed tokens/s times model FLOPs per token, over the peak
     FLOP/s of all devices (Chowdhery et al. 2023, section 4.1 and Appendix B).
 
@@ -316,12 +394,29 @@ class ThroughputReport:
 #: utilization, rematerialization included, 57.8 %). With these, 6N + 12LHQT is 3.28 TFLOPs per
 #: token and gives the 46.2 %.
 PALM_540B_THROUGHPUT = ThroughputReport(
-    "PaLM 540B", 540.35e9, 238.3e3, 6144, 275e12, 0.457, 0.462,
-    n_layers=118, n_heads=48, d_head=256, seq_len=2048,
+    "PaLM 540B",
+    540.35e9,
+    238.3e3,
+    6144,
+    275e12,
+    0.457,
+    0.462,
+    n_layers=118,
+    n_heads=48,
+    d_head=256,
+    seq_len=2048,
     source="Chowdhery et al. 2023, Table 1 and its caption, section 4.1 and Appendix B",
-    hfu_published=0.578)
+    hfu_published=0.578,
+)
 #: Megatron-Turing NLG 530B as computed in Chowdhery et al. (2023), Appendix B: 65.43K tokens/s
 #: (1920 x 2048 / 60.1 s) on 2240 A100s of 312 TFLOP/s; "29.7 % without attention".
 MT_NLG_530B_THROUGHPUT = ThroughputReport(
-    "Megatron-Turing NLG 530B", 530e9, 65.43e3, 2240, 312e12, 0.297, 0.302,
-    source="Chowdhery et al. 2023, Appendix B (from Smith et al. 2022)")
+    "Megatron-Turing NLG 530B",
+    530e9,
+    65.43e3,
+    2240,
+    312e12,
+    0.297,
+    0.302,
+    source="Chowdhery et al. 2023, Appendix B (from Smith et al. 2022)",
+)

@@ -61,17 +61,34 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:    # for annotations only; pandas is imported where it is used
+if TYPE_CHECKING:  # for annotations only; pandas is imported where it is used
     import pandas as pd
 
-from ._validation import (as_bool, as_float, as_float_array, as_nonnegative_array,
-                          as_positive_array, as_probability_array, check_columns,
-                          check_min_length, check_same_shape)
+from ._validation import (
+    as_bool,
+    as_float,
+    as_float_array,
+    as_nonnegative_array,
+    as_positive_array,
+    as_probability_array,
+    check_columns,
+    check_min_length,
+    check_same_shape,
+)
 
-__all__ = ["TREND_LABELS", "TrendClassification", "WeightedPolyFit", "weighted_polyfit",
-           "classify_trend", "classify_tasks", "endpoint_change", "benjamini_hochberg",
-           "michaelov_regression", "distractor_accuracy",
-           "dominance_pairs"]
+__all__ = [
+    "TREND_LABELS",
+    "TrendClassification",
+    "WeightedPolyFit",
+    "weighted_polyfit",
+    "classify_trend",
+    "classify_tasks",
+    "endpoint_change",
+    "benjamini_hochberg",
+    "michaelov_regression",
+    "distractor_accuracy",
+    "dominance_pairs",
+]
 
 #: The five verdicts of :func:`classify_trend`.
 TREND_LABELS = ("positive", "inverse", "U-shaped", "inverted-U", "flat")
@@ -116,8 +133,9 @@ def _wls(design, y, var):
     return coef, cov, float((w * resid**2).sum())
 
 
-def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
-                     tau: float | None = None) -> WeightedPolyFit:
+def weighted_polyfit(
+    u, y, se, degree: int, *, min_se: float = 1e-3, tau: float | None = None
+) -> WeightedPolyFit:
     """Weighted least-squares polynomial with an estimated extra variance (Paule-Mandel).
 
     Each point has variance ``max(se, min_se)**2 + tau**2``; ``tau**2`` is 0 when the
@@ -153,7 +171,10 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
     >>> np.round(fit.coef, 6).tolist(), fit.tau
     ([0.5, 0.1], 0.0)
     """
-    from scipy import optimize, stats   # here, so that importing the module stays fast
+    from scipy import (
+        optimize,
+        stats,
+    )  # here, so that importing the module stays fast
 
     if isinstance(degree, (bool, np.bool_)) or degree not in (1, 2):
         raise ValueError(f"degree must be 1 or 2, got {degree!r}")
@@ -166,8 +187,10 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
         raise ValueError(f"u must not be constant, got u={u.tolist()}")
     min_se = as_float(min_se, "min_se", low=0, low_open=True, high=1e6)
     if np.any(se > 1e6):
-        raise ValueError(f"se must be <= 1e6 (a standard error on the scale of y), got "
-                         f"{float(se.max())!r}")
+        raise ValueError(
+            f"se must be <= 1e6 (a standard error on the scale of y), got "
+            f"{float(se.max())!r}"
+        )
     base = np.maximum(se, min_se) ** 2
     design = np.vander(u, degree + 1, increasing=True)
     dof = u.size - (degree + 1)
@@ -180,6 +203,7 @@ def weighted_polyfit(u, y, se, degree: int, *, min_se: float = 1e-3,
         # Paule-Mandel: the generalized Q statistic equals its expectation, n - p.
         def excess(t2):
             return _wls(design, y, base + t2)[2] - dof
+
         upper = float(np.var(y)) + base.max()
         while excess(upper) > 0:
             upper *= 4
@@ -238,21 +262,36 @@ class TrendClassification:
 
     def to_u(self, log10_scale):
         """Map ``log10(scale)`` to the rescaled variable ``u`` of the fits."""
-        return (as_float_array(log10_scale, "log10_scale") - self.x_center) / self.x_halfwidth
+        return (
+            as_float_array(log10_scale, "log10_scale") - self.x_center
+        ) / self.x_halfwidth
 
     def predict(self, log10_scale, which: str = "auto"):
         """Fitted accuracy at ``log10(scale)``; ``which`` is ``"line"``, ``"parabola"`` or
         ``"auto"`` (the parabola for a U-shaped or inverted-U verdict, the line otherwise)."""
         if which not in ("auto", "line", "parabola"):
-            raise ValueError(f"which must be 'auto', 'line' or 'parabola', got {which!r}")
+            raise ValueError(
+                f"which must be 'auto', 'line' or 'parabola', got {which!r}"
+            )
         if which == "auto":
-            which = "parabola" if self.label in ("U-shaped", "inverted-U") else "line"
+            which = (
+                "parabola"
+                if self.label in ("U-shaped", "inverted-U")
+                else "line"
+            )
         fit = self.parabola if which == "parabola" else self.line
         return fit.predict(self.to_u(log10_scale))
 
 
-def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
-                   min_effect: float = 0.05, min_se: float = 1e-3) -> TrendClassification:
+def classify_trend(
+    scale,
+    accuracy,
+    accuracy_se,
+    *,
+    alpha: float = 0.05,
+    min_effect: float = 0.05,
+    min_se: float = 1e-3,
+) -> TrendClassification:
     """Classify how accuracy changes with scale: positive, inverse, U-shaped, inverted-U or flat.
 
     The test is described in the module docstring: a parabola in ``log10(scale)`` fitted by
@@ -308,13 +347,19 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     y = as_probability_array(accuracy, "accuracy").ravel()
     se = as_nonnegative_array(accuracy_se, "accuracy_se").ravel()
     check_same_shape(scale=x, accuracy=y, accuracy_se=se)
-    alpha = as_float(alpha, "alpha", low=0, high=1, low_open=True, high_open=True)
+    alpha = as_float(
+        alpha, "alpha", low=0, high=1, low_open=True, high_open=True
+    )
     min_effect = as_float(min_effect, "min_effect", low=0)
     min_se = as_float(min_se, "min_se", low=0, low_open=True, high=0.5)
-    if np.any(se > 0.5):      # a proportion's standard error is at most 0.5
-        raise ValueError(f"accuracy_se must be <= 0.5, got {float(se.max())!r}")
+    if np.any(se > 0.5):  # a proportion's standard error is at most 0.5
+        raise ValueError(
+            f"accuracy_se must be <= 0.5, got {float(se.max())!r}"
+        )
     if np.unique(x).size < 5:
-        raise ValueError(f"scale needs at least 5 distinct values, got {np.unique(x).size}")
+        raise ValueError(
+            f"scale needs at least 5 distinct values, got {np.unique(x).size}"
+        )
     center, half = (x.max() + x.min()) / 2, (x.max() - x.min()) / 2
     u = (x - center) / half
     # tau**2 is estimated once, from the richer model, and reused for the line: estimated
@@ -323,18 +368,21 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     parab = weighted_polyfit(u, y, se, 2, min_se=min_se)
     line = weighted_polyfit(u, y, se, 1, min_se=min_se, tau=parab.tau)
     b0, b1, b2 = parab.coef
-    change = 2 * line.coef[1]                      # fitted line from u = -1 to u = +1
+    change = 2 * line.coef[1]  # fitted line from u = -1 to u = +1
     turning_x = fall = rise = float("nan")
     # Observed accuracy at the two ends (the mean if several points share an end).
-    y_first, y_last = float(y[u == u.min()].mean()), float(y[u == u.max()].mean())
+    y_first, y_last = (
+        float(y[u == u.min()].mean()),
+        float(y[u == u.max()].mean()),
+    )
     inner = y[(u > u.min()) & (u < u.max())]
     if b2 != 0:
-        u_star = -b1 / (2 * b2)                    # vertex of the parabola
+        u_star = -b1 / (2 * b2)  # vertex of the parabola
         if -1 < u_star < 1:
             turning_x = center + half * u_star
             y_star = float(parab.predict(u_star))
-            fall = y_star - y_first                # observed first point -> fitted extremum
-            rise = y_last - y_star                 # fitted extremum -> observed last point
+            fall = y_star - y_first  # observed first point -> fitted extremum
+            rise = y_last - y_star  # fitted extremum -> observed last point
     curved = parab.pvalue[2] < alpha and np.isfinite(turning_x)
     # The data must show the turn too: the most extreme interior point lies beyond both ends.
     lowest = float(inner.min()) if inner.size else float("nan")
@@ -342,29 +390,61 @@ def classify_trend(scale, accuracy, accuracy_se, *, alpha: float = 0.05,
     trough_seen = min(y_first, y_last) - lowest >= min_effect
     peak_seen = highest - max(y_first, y_last) >= min_effect
     label = None
-    if curved and b2 > 0 and -fall >= min_effect and rise >= min_effect and trough_seen:
+    if (
+        curved
+        and b2 > 0
+        and -fall >= min_effect
+        and rise >= min_effect
+        and trough_seen
+    ):
         label = "U-shaped"
-    elif curved and b2 < 0 and fall >= min_effect and -rise >= min_effect and peak_seen:
+    elif (
+        curved
+        and b2 < 0
+        and fall >= min_effect
+        and -rise >= min_effect
+        and peak_seen
+    ):
         label = "inverted-U"
     if label is not None:
-        message = (f"{label}: curvature p = {parab.pvalue[2]:.2g} < {alpha}, turning point at "
-                   f"10^{turning_x:.2f}, change {fall:+.3f} from the first point to the fitted "
-                   f"extremum, then {rise:+.3f} to the last point")
+        message = (
+            f"{label}: curvature p = {parab.pvalue[2]:.2g} < {alpha}, turning point at "
+            f"10^{turning_x:.2f}, change {fall:+.3f} from the first point to the fitted "
+            f"extremum, then {rise:+.3f} to the last point"
+        )
     elif line.pvalue[1] < alpha and abs(change) >= min_effect:
         label = "positive" if change > 0 else "inverse"
-        message = (f"{label}: slope p = {line.pvalue[1]:.2g} < {alpha}, fitted change "
-                   f"{change:+.3f} over the range")
+        message = (
+            f"{label}: slope p = {line.pvalue[1]:.2g} < {alpha}, fitted change "
+            f"{change:+.3f} over the range"
+        )
     else:
         label = "flat"
-        message = (f"flat: slope p = {line.pvalue[1]:.2g}, fitted change {change:+.3f}, "
-                   f"curvature p = {parab.pvalue[2]:.2g} (alpha {alpha}, min_effect "
-                   f"{min_effect})")
-    return TrendClassification(label, float(change), float(line.pvalue[1]),
-                               float(parab.pvalue[2]), float(turning_x), fall, rise,
-                               parab.tau, line, parab, float(center), float(half), message)
+        message = (
+            f"flat: slope p = {line.pvalue[1]:.2g}, fitted change {change:+.3f}, "
+            f"curvature p = {parab.pvalue[2]:.2g} (alpha {alpha}, min_effect "
+            f"{min_effect})"
+        )
+    return TrendClassification(
+        label,
+        float(change),
+        float(line.pvalue[1]),
+        float(parab.pvalue[2]),
+        float(turning_x),
+        fall,
+        rise,
+        parab.tau,
+        line,
+        parab,
+        float(center),
+        float(half),
+        message,
+    )
 
 
-def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.DataFrame:
+def classify_tasks(
+    frame: pd.DataFrame, *, along: str = "size", **kwargs
+) -> pd.DataFrame:
     """Apply :func:`classify_trend` to every task of :func:`~scaling_lib.data.load_inverse_scaling`.
 
     Parameters
@@ -391,12 +471,25 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
     >>> table.set_index("task").loc["isp_memo_trap", "label"]
     'inverse'
     """
-    import pandas as pd   # here, so that importing the module stays fast
+    import pandas as pd  # here, so that importing the module stays fast
 
     if along not in ("size", "training"):
         raise ValueError(f"along must be 'size' or 'training', got {along!r}")
-    check_columns(frame, "frame", ["task", "size", "step", "n_params", "n_tokens", "final",
-                                   "accuracy", "accuracy_se"], min_rows=1)
+    check_columns(
+        frame,
+        "frame",
+        [
+            "task",
+            "size",
+            "step",
+            "n_params",
+            "n_tokens",
+            "final",
+            "accuracy",
+            "accuracy_se",
+        ],
+        min_rows=1,
+    )
     rows = []
     if along == "size":
         groups = frame[frame.final].groupby("task", sort=True)
@@ -406,15 +499,26 @@ def classify_tasks(frame: pd.DataFrame, *, along: str = "size", **kwargs) -> pd.
         keys, scale = ["task", "size"], "n_tokens"
     for key, group in groups:
         group = group.sort_values(scale)
-        res = classify_trend(group[scale], group.accuracy, group.accuracy_se, **kwargs)
+        res = classify_trend(
+            group[scale], group.accuracy, group.accuracy_se, **kwargs
+        )
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(keys, key)), "label": res.label, "change": res.change,
-                     "slope_p": res.slope_pvalue, "curvature_p": res.curvature_pvalue,
-                     "turning_x": res.turning_x, "tau": res.tau})
+        rows.append(
+            {
+                **dict(zip(keys, key)),
+                "label": res.label,
+                "change": res.change,
+                "slope_p": res.slope_pvalue,
+                "curvature_p": res.curvature_pvalue,
+                "turning_x": res.turning_x,
+                "tau": res.tau,
+            }
+        )
     out = pd.DataFrame(rows)
     if along == "training":
-        out["size"] = pd.Categorical(out["size"], categories=frame["size"].cat.categories,
-                                     ordered=True)
+        out["size"] = pd.Categorical(
+            out["size"], categories=frame["size"].cat.categories, ordered=True
+        )
     return out
 
 
@@ -443,17 +547,28 @@ def endpoint_change(acc_first, se_first, acc_last, se_last):
     b = as_probability_array(acc_last, "acc_last")
     sa = as_nonnegative_array(se_first, "se_first")
     sb = as_nonnegative_array(se_last, "se_last")
-    for name, value in (("acc_first", a), ("se_first", sa), ("acc_last", b), ("se_last", sb)):
+    for name, value in (
+        ("acc_first", a),
+        ("se_first", sa),
+        ("acc_last", b),
+        ("se_last", sb),
+    ):
         if value.size != 1:
-            raise ValueError(f"{name} must be a single number, got {value.tolist()!r}")
+            raise ValueError(
+                f"{name} must be a single number, got {value.tolist()!r}"
+            )
     for name, value in (("se_first", sa), ("se_last", sb)):
-        if float(value) > 0.5:    # a proportion's standard error is at most 0.5
-            raise ValueError(f"{name} must be <= 0.5 (a standard error of an accuracy), got "
-                             f"{float(value)!r}")
+        if float(value) > 0.5:  # a proportion's standard error is at most 0.5
+            raise ValueError(
+                f"{name} must be <= 0.5 (a standard error of an accuracy), got "
+                f"{float(value)!r}"
+            )
     diff = float(b - a)
     se = float(np.sqrt(sa**2 + sb**2))
     if se == 0:
-        raise ValueError("se_first and se_last are both 0: the z score is undefined")
+        raise ValueError(
+            "se_first and se_last are both 0: the z score is undefined"
+        )
     return diff, se, diff / se
 
 
@@ -480,7 +595,9 @@ def benjamini_hochberg(pvalues) -> np.ndarray:
     return out
 
 
-def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> pd.DataFrame:
+def michaelov_regression(
+    frame: pd.DataFrame, *, nominal_sizes: bool = True
+) -> pd.DataFrame:
     """Re-run the regression of Michaelov & Bergen (2023) for every task.
 
     For each task, ordinary least squares over the 64 (size, checkpoint) points of
@@ -518,13 +635,22 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
     import pandas as pd
     from scipy import stats
 
-    check_columns(frame, "frame", ["task", "size", "n_params", "n_tokens", "accuracy"],
-                  min_rows=1)
+    check_columns(
+        frame,
+        "frame",
+        ["task", "size", "n_params", "n_tokens", "accuracy"],
+        min_rows=1,
+    )
     nominal_sizes = as_bool(nominal_sizes, "nominal_sizes")
     rows = []
     for task, group in frame.groupby("task", sort=True):
         if nominal_sizes:
-            n = group["size"].astype(str).map(PYTHIA_NOMINAL_PARAMS).to_numpy(float)
+            n = (
+                group["size"]
+                .astype(str)
+                .map(PYTHIA_NOMINAL_PARAMS)
+                .to_numpy(float)
+            )
         else:
             n = group.n_params.to_numpy(float)
         zn, zd = z(np.log10(n)), z(np.log10(group.n_tokens.to_numpy(float)))
@@ -535,16 +661,31 @@ def michaelov_regression(frame: pd.DataFrame, *, nominal_sizes: bool = True) -> 
         dof = len(zy) - design.shape[1]
         cov = (resid @ resid / dof) * np.linalg.inv(design.T @ design)
         t = coef / np.sqrt(np.diag(cov))
-        for k, effect in enumerate(["Parameters", "Tokens", "Interaction"], start=1):
-            rows.append({"task": task, "effect": effect, "t": float(t[k]), "df": dof,
-                         "p_raw": float(2 * stats.t.sf(abs(t[k]), dof))})
+        for k, effect in enumerate(
+            ["Parameters", "Tokens", "Interaction"], start=1
+        ):
+            rows.append(
+                {
+                    "task": task,
+                    "effect": effect,
+                    "t": float(t[k]),
+                    "df": dof,
+                    "p_raw": float(2 * stats.t.sf(abs(t[k]), dof)),
+                }
+            )
     out = pd.DataFrame(rows)
     out["p"] = benjamini_hochberg(out.p_raw)
     return out
 
 
-def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width: float = 0.05,
-                        chance: float = 0.5):
+def distractor_accuracy(
+    loss,
+    *,
+    loss_distractor: float,
+    loss_true: float,
+    width: float = 0.05,
+    chance: float = 0.5,
+):
     """Accuracy of a toy model in which an easy distractor task is learned before the real one.
 
     The distractor ability switches on as the loss falls below ``loss_distractor`` and the
@@ -577,13 +718,17 @@ def distractor_accuracy(loss, *, loss_distractor: float, loss_true: float, width
     [0.5, 0.01, 1.0]
     """
     loss = as_positive_array(loss, "loss")
-    loss_distractor = as_float(loss_distractor, "loss_distractor", low=0, low_open=True)
+    loss_distractor = as_float(
+        loss_distractor, "loss_distractor", low=0, low_open=True
+    )
     loss_true = as_float(loss_true, "loss_true", low=0, low_open=True)
     width = as_float(width, "width", low=0, low_open=True)
     chance = as_float(chance, "chance", low=0, high=1)
     if not loss_true < loss_distractor:
-        raise ValueError(f"loss_true must be < loss_distractor, got loss_true={loss_true!r}, "
-                         f"loss_distractor={loss_distractor!r}")
+        raise ValueError(
+            f"loss_true must be < loss_distractor, got loss_true={loss_true!r}, "
+            f"loss_distractor={loss_distractor!r}"
+        )
     from scipy import stats
 
     p_d = stats.logistic.sf(loss, loc=loss_distractor, scale=width)
@@ -622,10 +767,12 @@ def dominance_pairs(n_params, n_tokens, accuracy):
     check_same_shape(n_params=n, n_tokens=d, accuracy=y)
     ge = (n[:, None] >= n[None, :]) & (d[:, None] >= d[None, :])
     strict = (n[:, None] > n[None, :]) | (d[:, None] > d[None, :])
-    dom = ge & strict                      # row point dominates column point
+    dom = ge & strict  # row point dominates column point
     pairs = int(dom.sum())
     if pairs == 0:
-        raise ValueError("no point dominates another in both n_params and n_tokens")
+        raise ValueError(
+            "no point dominates another in both n_params and n_tokens"
+        )
     lower = float((y[:, None] < y[None, :])[dom].mean())
     equal = float((y[:, None] == y[None, :])[dom].mean())
     return pairs, lower, equal

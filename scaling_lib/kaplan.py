@@ -105,30 +105,70 @@ class KaplanConstants:
     'PF-days'
     """
 
-    alpha_n: float = _const(0.076, "Kaplan et al. 2020, eq. 1.1 and Table 5", "")
-    n_c: float = _const(8.8e13, "Kaplan et al. 2020, eq. 1.1 and Table 5", "non-embedding params")
-    alpha_d: float = _const(0.095, "Kaplan et al. 2020, eq. 1.2 and Table 5", "")
-    d_c: float = _const(5.4e13, "Kaplan et al. 2020, eq. 1.2 and Table 5", "tokens")
-    alpha_c_min: float = _const(0.050, "Kaplan et al. 2020, eq. 1.3 and Table 5", "")
-    c_c_min: float = _const(3.1e8, "Kaplan et al. 2020, eq. 1.3 and Table 5", "PF-days")
-    alpha_c: float = _const(0.057, "Kaplan et al. 2020, Table 5 (L(C), fixed batch size)", "")
-    c_c: float = _const(1.6e7, "Kaplan et al. 2020, Table 5 (L(C), fixed batch size)", "PF-days")
-    alpha_b: float = _const(0.21, "Kaplan et al. 2020, eq. 1.4 and Table 5", "")
-    b_star: float = _const(2e8, "Kaplan et al. 2020, eq. 1.4 (Table 5 gives 2.1e8)", "tokens")
-    alpha_s: float = _const(0.76, "Kaplan et al. 2020, eq. 1.6 and Table 5", "")
-    s_c: float = _const(2.1e3, "Kaplan et al. 2020, eq. 1.6 and Table 5", "steps")
+    alpha_n: float = _const(
+        0.076, "Kaplan et al. 2020, eq. 1.1 and Table 5", ""
+    )
+    n_c: float = _const(
+        8.8e13,
+        "Kaplan et al. 2020, eq. 1.1 and Table 5",
+        "non-embedding params",
+    )
+    alpha_d: float = _const(
+        0.095, "Kaplan et al. 2020, eq. 1.2 and Table 5", ""
+    )
+    d_c: float = _const(
+        5.4e13, "Kaplan et al. 2020, eq. 1.2 and Table 5", "tokens"
+    )
+    alpha_c_min: float = _const(
+        0.050, "Kaplan et al. 2020, eq. 1.3 and Table 5", ""
+    )
+    c_c_min: float = _const(
+        3.1e8, "Kaplan et al. 2020, eq. 1.3 and Table 5", "PF-days"
+    )
+    alpha_c: float = _const(
+        0.057, "Kaplan et al. 2020, Table 5 (L(C), fixed batch size)", ""
+    )
+    c_c: float = _const(
+        1.6e7,
+        "Kaplan et al. 2020, Table 5 (L(C), fixed batch size)",
+        "PF-days",
+    )
+    alpha_b: float = _const(
+        0.21, "Kaplan et al. 2020, eq. 1.4 and Table 5", ""
+    )
+    b_star: float = _const(
+        2e8, "Kaplan et al. 2020, eq. 1.4 (Table 5 gives 2.1e8)", "tokens"
+    )
+    alpha_s: float = _const(
+        0.76, "Kaplan et al. 2020, eq. 1.6 and Table 5", ""
+    )
+    s_c: float = _const(
+        2.1e3, "Kaplan et al. 2020, eq. 1.6 and Table 5", "steps"
+    )
     p_n: float = _const(0.73, "Kaplan et al. 2020, eq. 6.1 and Table 6", "")
-    n_e: float = _const(1.3e9, "Kaplan et al. 2020, Table 6", "non-embedding params")
+    n_e: float = _const(
+        1.3e9, "Kaplan et al. 2020, Table 6", "non-embedding params"
+    )
     p_b: float = _const(0.24, "Kaplan et al. 2020, Table 6", "")
     b_e: float = _const(2.0e6, "Kaplan et al. 2020, Table 6", "tokens")
     p_s: float = _const(0.03, "Kaplan et al. 2020, eq. 6.2 and Table 6", "")
     s_e: float = _const(5.4e3, "Kaplan et al. 2020, Table 6", "steps")
     p_d: float = _const(0.27, "Kaplan et al. 2020, Table 6 (1 epoch)", "")
-    d_e: float = _const(2e10, "Kaplan et al. 2020, Table 6 (1 epoch)", "tokens")
-    p_n_raw: float = _const(0.88, "Kaplan et al. 2020, Figure 14 left (raw compute C, "
-                            "not adjusted to the critical batch)", "")
-    n_e_raw: float = _const(1.6e9, "Kaplan et al. 2020, Figure 14 left (raw compute C, "
-                            "not adjusted to the critical batch)", "non-embedding params")
+    d_e: float = _const(
+        2e10, "Kaplan et al. 2020, Table 6 (1 epoch)", "tokens"
+    )
+    p_n_raw: float = _const(
+        0.88,
+        "Kaplan et al. 2020, Figure 14 left (raw compute C, "
+        "not adjusted to the critical batch)",
+        "",
+    )
+    n_e_raw: float = _const(
+        1.6e9,
+        "Kaplan et al. 2020, Figure 14 left (raw compute C, "
+        "not adjusted to the critical batch)",
+        "non-embedding params",
+    )
 
     def __post_init__(self):
         for f in fields(self):
@@ -144,14 +184,23 @@ class KaplanConstants:
 
     def rows(self) -> list[tuple[str, float, str, str]]:
         """``(name, value, unit, source)`` for every constant, in declaration order."""
-        return [(f.name, getattr(self, f.name), self.unit(f.name), self.source(f.name))
-                for f in fields(self)]
+        return [
+            (
+                f.name,
+                getattr(self, f.name),
+                self.unit(f.name),
+                self.source(f.name),
+            )
+            for f in fields(self)
+        ]
 
     def _field(self, name: str):
         for f in fields(self):
             if f.name == name:
                 return f
-        raise ValueError(f"name must be a field of KaplanConstants, got {name!r}")
+        raise ValueError(
+            f"name must be a field of KaplanConstants, got {name!r}"
+        )
 
 
 #: Section 1.2 / Tables 5-6 of Kaplan et al. (2020).
@@ -160,7 +209,9 @@ KAPLAN_2020 = KaplanConstants()
 #: The joint fit of eq. 1.5 in Section 4 (Kaplan et al. 2020, Table 2): alpha_N = 0.076,
 #: alpha_D = 0.103, N_c = 6.4e13, D_c = 1.8e13. Its ratio alpha_N/alpha_D = 0.74 is the exponent
 #: of the overfitting rule D >~ 5e3 N^0.74 (eq. 4.4).
-KAPLAN_2020_LND = replace(KAPLAN_2020, alpha_n=0.076, alpha_d=0.103, n_c=6.4e13, d_c=1.8e13)
+KAPLAN_2020_LND = replace(
+    KAPLAN_2020, alpha_n=0.076, alpha_d=0.103, n_c=6.4e13, d_c=1.8e13
+)
 
 
 def _takes_constants(func):
@@ -174,7 +225,9 @@ def _takes_constants(func):
         bound = sig.bind(*args, **kwargs).arguments
         given = bound.get("constants", KAPLAN_2020)
         if not isinstance(given, KaplanConstants):
-            raise ValueError(f"constants must be a KaplanConstants, got {type(given).__name__}")
+            raise ValueError(
+                f"constants must be a KaplanConstants, got {type(given).__name__}"
+            )
         names = [k for k in bound if k != "constants"]
         try:
             with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -183,13 +236,20 @@ def _takes_constants(func):
             if "broadcast" not in str(exc):
                 raise
             shapes = ", ".join(f"{k}: {np.shape(bound[k])}" for k in names)
-            raise ValueError(f"{' and '.join(names)} must have the same length (or be "
-                             f"scalars), got shapes {shapes}") from None
+            raise ValueError(
+                f"{' and '.join(names)} must have the same length (or be "
+                f"scalars), got shapes {shapes}"
+            ) from None
         # tokens_to_reach_loss answers inf for a loss the model cannot reach (documented)
-        if (isinstance(out, (float, np.ndarray)) and func.__name__ != "tokens_to_reach_loss"
-                and not np.all(np.isfinite(out))):
-            raise ValueError(f"{' and '.join(names)} give a loss or count that overflows a "
-                             f"float: {', '.join(f'{k}={bound[k]!r}'[:60] for k in names)}")
+        if (
+            isinstance(out, (float, np.ndarray))
+            and func.__name__ != "tokens_to_reach_loss"
+            and not np.all(np.isfinite(out))
+        ):
+            raise ValueError(
+                f"{' and '.join(names)} give a loss or count that overflows a "
+                f"float: {', '.join(f'{k}={bound[k]!r}'[:60] for k in names)}"
+            )
         return out
 
     return wrapper
@@ -282,11 +342,15 @@ def loss_from_compute(compute, constants: KaplanConstants = KAPLAN_2020):
     2.658
     """
     c = flops_to_pf_days(compute)
-    return _maybe_scalar((constants.c_c_min / c) ** constants.alpha_c_min)  # eq. 1.3
+    return _maybe_scalar(
+        (constants.c_c_min / c) ** constants.alpha_c_min
+    )  # eq. 1.3
 
 
 @_takes_constants
-def loss_from_params_tokens(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020):
+def loss_from_params_tokens(
+    n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020
+):
     """L(N, D) = [(N_c / N)^(alpha_N / alpha_D) + D_c / D]^alpha_D (Kaplan et al. 2020, eq. 1.5).
 
     It tends to L(N) (eq. 1.1) as D grows and to L(D) (eq. 1.2) as N grows. With the defaults
@@ -320,13 +384,17 @@ def loss_from_params_tokens(n_params, n_tokens, constants: KaplanConstants = KAP
     d = as_positive_array(n_tokens, "n_tokens")
     a_n, a_d = constants.alpha_n, constants.alpha_d
     # eq. 1.5, evaluated in log space so that huge N or D cannot overflow
-    log_terms = np.logaddexp((a_n / a_d) * (np.log(constants.n_c) - np.log(n)),
-                             np.log(constants.d_c) - np.log(d))
+    log_terms = np.logaddexp(
+        (a_n / a_d) * (np.log(constants.n_c) - np.log(n)),
+        np.log(constants.d_c) - np.log(d),
+    )
     return _maybe_scalar(np.exp(a_d * log_terms))
 
 
 @_takes_constants
-def loss_from_params_steps(n_params, steps, constants: KaplanConstants = KAPLAN_2020):
+def loss_from_params_steps(
+    n_params, steps, constants: KaplanConstants = KAPLAN_2020
+):
     """L(N, S_min) = (N_c / N)^alpha_N + (S_c / S_min)^alpha_S (Kaplan et al. 2020, eq. 1.6).
 
     ``steps`` is S_min, the number of steps the run would need at a batch size much larger than
@@ -340,8 +408,10 @@ def loss_from_params_steps(n_params, steps, constants: KaplanConstants = KAPLAN_
     """
     n = as_positive_array(n_params, "n_params")
     s = as_positive_array(steps, "steps")
-    return _maybe_scalar((constants.n_c / n) ** constants.alpha_n
-                         + (constants.s_c / s) ** constants.alpha_s)  # eq. 1.6
+    return _maybe_scalar(
+        (constants.n_c / n) ** constants.alpha_n
+        + (constants.s_c / s) ** constants.alpha_s
+    )  # eq. 1.6
 
 
 @_takes_constants
@@ -357,7 +427,9 @@ def critical_batch_size(loss, constants: KaplanConstants = KAPLAN_2020):
     1.069
     """
     loss = as_positive_array(loss, "loss")
-    return _maybe_scalar(constants.b_star / loss ** (1 / constants.alpha_b))  # eq. 1.4
+    return _maybe_scalar(
+        constants.b_star / loss ** (1 / constants.alpha_b)
+    )  # eq. 1.4
 
 
 def _table6(compute, prefactor: float, exponent: float):
@@ -422,7 +494,9 @@ def optimal_steps(compute, constants: KaplanConstants = KAPLAN_2020):
 
 
 @_takes_constants
-def predicted_allocation_exponents(constants: KaplanConstants = KAPLAN_2020) -> dict[str, float]:
+def predicted_allocation_exponents(
+    constants: KaplanConstants = KAPLAN_2020,
+) -> dict[str, float]:
     """The compute-efficient exponents that Kaplan et al. (2020) derive from L(N, S_min) (eq. 1.6)
     and B_crit(L) (eq. 1.4), as opposed to the fitted ones of Table 6.
 
@@ -444,11 +518,18 @@ def predicted_allocation_exponents(constants: KaplanConstants = KAPLAN_2020) -> 
     """
     a_n, a_b, a_s = constants.alpha_n, constants.alpha_b, constants.alpha_s
     a_c = 1.0 / (1.0 / a_s + 1.0 / a_b + 1.0 / a_n)  # eq. 1.8
-    return {"alpha_c_min": a_c, "n": a_c / a_n, "b": a_c / a_b, "s": a_c / a_s}  # eq. 1.7
+    return {
+        "alpha_c_min": a_c,
+        "n": a_c / a_n,
+        "b": a_c / a_b,
+        "s": a_c / a_s,
+    }  # eq. 1.7
 
 
 @_takes_constants
-def overfitting_ratio(n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020_LND):
+def overfitting_ratio(
+    n_params, n_tokens, constants: KaplanConstants = KAPLAN_2020_LND
+):
     """N^(alpha_N/alpha_D) / D, the single variable that controls overfitting in L(N, D)
     (Kaplan et al. 2020, eq. 4.3; with Table 2 constants the exponent is 0.74).
 
@@ -463,8 +544,11 @@ def overfitting_ratio(n_params, n_tokens, constants: KaplanConstants = KAPLAN_20
 
 
 @_takes_constants
-def overfitting_tokens(n_params, threshold: float = 0.02,
-                       constants: KaplanConstants = KAPLAN_2020_LND):
+def overfitting_tokens(
+    n_params,
+    threshold: float = 0.02,
+    constants: KaplanConstants = KAPLAN_2020_LND,
+):
     """Tokens needed to keep the overfitting penalty dL = L(N, D)/L(N, inf) - 1 below
     ``threshold`` (Kaplan et al. 2020, eq. 4.2-4.4).
 
@@ -484,12 +568,17 @@ def overfitting_tokens(n_params, threshold: float = 0.02,
     threshold = as_positive_float(threshold, "threshold", high=1.0)
     a_n, a_d = constants.alpha_n, constants.alpha_d
     # eq. 4.3 solved for D at dL = threshold
-    return _maybe_scalar(constants.d_c * (n / constants.n_c) ** (a_n / a_d)
-                         / ((1 + threshold) ** (1 / a_d) - 1))
+    return _maybe_scalar(
+        constants.d_c
+        * (n / constants.n_c) ** (a_n / a_d)
+        / ((1 + threshold) ** (1 / a_d) - 1)
+    )
 
 
 @_takes_constants
-def tokens_to_reach_loss(loss, n_params, constants: KaplanConstants = KAPLAN_2020):
+def tokens_to_reach_loss(
+    loss, n_params, constants: KaplanConstants = KAPLAN_2020
+):
     """Tokens a model of ``n_params`` needs to reach ``loss``, by inverting eq. 1.5:
     D = D_c / (L^(1/alpha_D) - (N_c/N)^(alpha_N/alpha_D)). This is Kaplan's "sample efficiency":
     bigger models need fewer tokens for the same loss (Section 1.1, Figure 2).
@@ -507,13 +596,18 @@ def tokens_to_reach_loss(loss, n_params, constants: KaplanConstants = KAPLAN_202
     loss = as_positive_array(loss, "loss")
     n = as_positive_array(n_params, "n_params")
     a_n, a_d = constants.alpha_n, constants.alpha_d
-    gap = loss ** (1 / a_d) - (constants.n_c / n) ** (a_n / a_d)  # eq. 1.5 rearranged
+    gap = loss ** (1 / a_d) - (constants.n_c / n) ** (
+        a_n / a_d
+    )  # eq. 1.5 rearranged
     with np.errstate(divide="ignore"):
-        out = np.where(gap > 0, constants.d_c / np.where(gap > 0, gap, 1.0), np.inf)
+        out = np.where(
+            gap > 0, constants.d_c / np.where(gap > 0, gap, 1.0), np.inf
+        )
     return _maybe_scalar(out)
 
 
 # --- fitting Kaplan's L(N, D) to measurements -------------------------------------------------
+
 
 def resource_factor(exponent, loss_ratio: float = 0.9):
     """How many times more of a resource lowers the loss by the factor ``loss_ratio`` under a
@@ -525,7 +619,14 @@ def resource_factor(exponent, loss_ratio: float = 0.9):
     ['4.0', '3.0', '8.2']
     """
     exponent = as_positive_array(exponent, "exponent")
-    ratio = as_float(loss_ratio, "loss_ratio", low=0.0, high=1.0, low_open=True, high_open=True)
+    ratio = as_float(
+        loss_ratio,
+        "loss_ratio",
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        high_open=True,
+    )
     return _maybe_scalar((1.0 / ratio) ** (1.0 / exponent))
 
 
@@ -553,13 +654,24 @@ class KaplanLossFit:
 
     def predict(self, n_params, n_tokens):
         """Evaluate the fitted L(N, D)."""
-        consts = replace(KAPLAN_2020, alpha_n=self.alpha_n, alpha_d=self.alpha_d, n_c=self.n_c,
-                         d_c=self.d_c)
+        consts = replace(
+            KAPLAN_2020,
+            alpha_n=self.alpha_n,
+            alpha_d=self.alpha_d,
+            n_c=self.n_c,
+            d_c=self.d_c,
+        )
         return loss_from_params_tokens(n_params, n_tokens, consts)
 
 
-def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
-                    rng: np.random.Generator | None = None) -> KaplanLossFit:
+def fit_kaplan_loss(
+    n_params,
+    n_tokens,
+    loss,
+    *,
+    n_starts: int = 20,
+    rng: np.random.Generator | None = None,
+) -> KaplanLossFit:
     """Fit Kaplan's L(N, D) (eq. 1.5) by least squares on log-loss, from several starts.
 
     The parameters are (alpha_N, alpha_D, log N_c, log D_c); the model is evaluated in log space
@@ -599,48 +711,85 @@ def fit_kaplan_loss(n_params, n_tokens, loss, *, n_starts: int = 20,
     check_same_shape(n_params=n, n_tokens=d, loss=y)
     check_min_length(y, "loss", 5)
     n_starts = as_int(n_starts, "n_starts", minimum=1, maximum=1000)
-    rng = as_rng(rng, default_seed=0)   # a fit is deterministic by default
+    rng = as_rng(rng, default_seed=0)  # a fit is deterministic by default
     ln, ld, ly = np.log(n), np.log(d), np.log(y)
     from .chinchilla.fit import design_problem
 
     problem = design_problem(n, d)
     if problem is not None:
         nan = float("nan")
-        return KaplanLossFit(nan, nan, nan, nan, np.full_like(ly, nan), False,
-                             f"not identifiable: {problem}")
+        return KaplanLossFit(
+            nan,
+            nan,
+            nan,
+            nan,
+            np.full_like(ly, nan),
+            False,
+            f"not identifiable: {problem}",
+        )
     from scipy import optimize
 
     def resid(p):
         a_n, a_d, log_nc, log_dc = p
         # eq. 1.5 in log space
-        return a_d * np.logaddexp((a_n / a_d) * (log_nc - ln), log_dc - ld) - ly
+        return (
+            a_d * np.logaddexp((a_n / a_d) * (log_nc - ln), log_dc - ld) - ly
+        )
 
     lo = [1e-4, 1e-4, -50.0, -50.0]
     hi = [10.0, 10.0, 200.0, 200.0]
     starts = [[0.1, 0.1, ln.max() + 5, ld.max() + 5]]
     for _ in range(n_starts):
-        starts.append([rng.uniform(0.02, 1.5), rng.uniform(0.02, 1.5),
-                       rng.uniform(ln.min(), ln.max() + 20), rng.uniform(ld.min(), ld.max() + 20)])
+        starts.append(
+            [
+                rng.uniform(0.02, 1.5),
+                rng.uniform(0.02, 1.5),
+                rng.uniform(ln.min(), ln.max() + 20),
+                rng.uniform(ld.min(), ld.max() + 20),
+            ]
+        )
     best = None
     for p0 in starts:
         try:
-            res = optimize.least_squares(resid, p0, bounds=(lo, hi), method="trf",
-                                         x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12)
+            res = optimize.least_squares(
+                resid,
+                p0,
+                bounds=(lo, hi),
+                method="trf",
+                x_scale="jac",
+                xtol=1e-12,
+                ftol=1e-12,
+                gtol=1e-12,
+            )
         except (ValueError, FloatingPointError):
             continue
         if best is None or res.cost < best.cost:
             best = res
     if best is None:
         nan = float("nan")
-        return KaplanLossFit(nan, nan, nan, nan, np.full_like(ly, nan), False,
-                             "no start converged")
+        return KaplanLossFit(
+            nan,
+            nan,
+            nan,
+            nan,
+            np.full_like(ly, nan),
+            False,
+            "no start converged",
+        )
     a_n, a_d, log_nc, log_dc = best.x
-    return KaplanLossFit(float(a_n), float(a_d), float(np.exp(log_nc)), float(np.exp(log_dc)),
-                         best.fun.copy(), bool(best.success),
-                         f"best of {len(starts)} starts: {best.message}")
+    return KaplanLossFit(
+        float(a_n),
+        float(a_d),
+        float(np.exp(log_nc)),
+        float(np.exp(log_dc)),
+        best.fun.copy(),
+        bool(best.success),
+        f"best of {len(starts)} starts: {best.message}",
+    )
 
 
 # --- a compute-efficient frontier from IsoFLOP runs (deprecated wrapper) ----------------------
+
 
 @dataclass(frozen=True)
 class IsoFlopFrontier:
@@ -665,7 +814,9 @@ class IsoFlopFrontier:
     fit: PowerLawFit
 
 
-def compute_efficient_frontier(compute, n_params, loss, *, window=None) -> IsoFlopFrontier:
+def compute_efficient_frontier(
+    compute, n_params, loss, *, window=None
+) -> IsoFlopFrontier:
     """Deprecated: use :func:`scaling_lib.chinchilla.isoflop_minima`, which this calls.
 
     ``window`` is the half-width in decades of the parabola's window (default
@@ -679,16 +830,31 @@ def compute_efficient_frontier(compute, n_params, loss, *, window=None) -> IsoFl
     """
     from .chinchilla import ISOFLOP_WINDOW, isoflop_minima
 
-    window = ISOFLOP_WINDOW if window is None else as_positive_float(window, "window")
+    window = (
+        ISOFLOP_WINDOW
+        if window is None
+        else as_positive_float(window, "window")
+    )
 
-    warnings.warn("compute_efficient_frontier is deprecated; use "
-                  "scaling_lib.chinchilla.isoflop_minima", DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "compute_efficient_frontier is deprecated; use "
+        "scaling_lib.chinchilla.isoflop_minima",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     res = isoflop_minima(n_params, compute, loss, window=window)
     if not res.success:
-        raise ValueError(f"compute needs at least 2 budgets with an interior minimum: {res.message}")
+        raise ValueError(
+            f"compute needs at least 2 budgets with an interior minimum: {res.message}"
+        )
     good = res.table[res.table.interior]
-    return IsoFlopFrontier(good.compute.to_numpy(), good.n_opt.to_numpy(),
-                           good.loss_opt.to_numpy(), np.ones(len(good), dtype=bool), res.n_fit)
+    return IsoFlopFrontier(
+        good.compute.to_numpy(),
+        good.n_opt.to_numpy(),
+        good.loss_opt.to_numpy(),
+        np.ones(len(good), dtype=bool),
+        res.n_fit,
+    )
 
 
 @dataclass(frozen=True)
@@ -701,8 +867,9 @@ class BootstrapExponent(BootstrapSamples):
     samples: np.ndarray = field(repr=False)
 
 
-def bootstrap_exponent(x, y, *, n_boot: int = 2000,
-                       rng: np.random.Generator | None = None) -> BootstrapExponent:
+def bootstrap_exponent(
+    x, y, *, n_boot: int = 2000, rng: np.random.Generator | None = None
+) -> BootstrapExponent:
     """Pairs bootstrap of the exponent of ``y = k x^a``: resample the points with replacement,
     refit in log space, keep the exponents (a resample that draws a single distinct ``x`` has
     no slope and gives NaN, which :meth:`BootstrapExponent.interval` leaves out).
@@ -735,14 +902,21 @@ def bootstrap_exponent(x, y, *, n_boot: int = 2000,
     rng = as_rng(rng)
     lx, ly = np.log(x), np.log(y)
     if np.unique(lx).size < 2:
-        raise ValueError(f"x must have at least two distinct values for a slope, got all x = "
-                         f"{float(x[0])!r}")
-    idx = rng.integers(0, x.size, (n_boot, x.size))      # all resamples at once: bounded work
+        raise ValueError(
+            f"x must have at least two distinct values for a slope, got all x = "
+            f"{float(x[0])!r}"
+        )
+    idx = rng.integers(
+        0, x.size, (n_boot, x.size)
+    )  # all resamples at once: bounded work
     xs, ys = lx[idx], ly[idx]
     dx = xs - xs.mean(axis=1, keepdims=True)
     sxx = (dx * dx).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         # least-squares slope of log y on log x; NaN when a resample has one distinct x
-        out = np.where(sxx > 0, (dx * (ys - ys.mean(axis=1, keepdims=True))).sum(axis=1) / sxx,
-                       np.nan)
+        out = np.where(
+            sxx > 0,
+            (dx * (ys - ys.mean(axis=1, keepdims=True))).sum(axis=1) / sxx,
+            np.nan,
+        )
     return BootstrapExponent(fit_power_law(x, y).exponent, out)

@@ -63,8 +63,9 @@ class OverTrainingFit:
     n_points: int
 
 
-def fit_overtraining_law(n_params, n_tokens, loss, *,
-                         objective: str = "least_squares") -> OverTrainingFit:
+def fit_overtraining_law(
+    n_params, n_tokens, loss, *, objective: str = "least_squares"
+) -> OverTrainingFit:
     """Fit ``L = E + A/N**e + B/D**e`` from a grid of starts.
 
     ``objective="least_squares"`` (default) fits the loss by least squares, as the authors do
@@ -98,17 +99,29 @@ def fit_overtraining_law(n_params, n_tokens, loss, *,
     check_min_length(n, "n_params", 4)
     for arr, name in ((n, "n_params"), (d, "n_tokens")):
         if np.any(arr < 1):
-            raise ValueError(f"{name} must be >= 1 (a count), got {float(arr.min())!r}")
+            raise ValueError(
+                f"{name} must be >= 1 (a count), got {float(arr.min())!r}"
+            )
     if np.any(ell > 100):
-        raise ValueError(f"loss must be below 100 nats/token, got {float(ell.max())!r}")
-    objective = as_choice(objective, "objective", ("least_squares", "huber_log"))
+        raise ValueError(
+            f"loss must be below 100 nats/token, got {float(ell.max())!r}"
+        )
+    objective = as_choice(
+        objective, "objective", ("least_squares", "huber_log")
+    )
     x, y = np.log(n), np.log(d)
-    why = ("all runs have one model size: A and E cannot be told apart"
-           if np.ptp(x) < 1e-9 else
-           "D is proportional to N (one tokens-per-parameter ratio): the N and D terms cannot "
-           "be told apart" if np.ptp(y - x) < 1e-9 else "")
+    why = (
+        "all runs have one model size: A and E cannot be told apart"
+        if np.ptp(x) < 1e-9
+        else "D is proportional to N (one tokens-per-parameter ratio): the N and D terms cannot "
+        "be told apart"
+        if np.ptp(y - x) < 1e-9
+        else ""
+    )
     if why:
-        return OverTrainingFit(None, np.full(n.size, np.nan), False, why, n.size)
+        return OverTrainingFit(
+            None, np.full(n.size, np.nan), False, why, n.size
+        )
     huber = objective == "huber_log"
 
     def pred(th):
@@ -119,34 +132,57 @@ def fit_overtraining_law(n_params, n_tokens, loss, *,
         return np.log(pred(th)) - np.log(ell) if huber else pred(th) - ell
 
     best = None
-    for la, lb, le, e in itertools.product(np.log([1e1, 1e2, 1e3, 1e4]), np.log([1e1, 1e2, 1e3, 1e4]),
-                                           np.log([0.5, 1.0, 2.0]), [0.1, 0.3]):
-        res = optimize.least_squares(resid, [la, lb, le, e], bounds=([-20, -20, -10, 1e-3],
-                                                                     [40, 40, 3, 2]),
-                                     xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=2000,
-                                     loss="huber" if huber else "linear", f_scale=HUBER_DELTA)
+    for la, lb, le, e in itertools.product(
+        np.log([1e1, 1e2, 1e3, 1e4]),
+        np.log([1e1, 1e2, 1e3, 1e4]),
+        np.log([0.5, 1.0, 2.0]),
+        [0.1, 0.3],
+    ):
+        res = optimize.least_squares(
+            resid,
+            [la, lb, le, e],
+            bounds=([-20, -20, -10, 1e-3], [40, 40, 3, 2]),
+            xtol=1e-14,
+            ftol=1e-14,
+            gtol=1e-14,
+            max_nfev=2000,
+            loss="huber" if huber else "linear",
+            f_scale=HUBER_DELTA,
+        )
         if best is None or res.cost < best.cost:
             best = res
     la, lb, le, e = best.x
-    params = ParametricLoss(E=float(np.exp(le)), A=float(np.exp(la)), B=float(np.exp(lb)),
-                            alpha=float(e), beta=float(e), source="fit_overtraining_law")
+    params = ParametricLoss(
+        E=float(np.exp(le)),
+        A=float(np.exp(la)),
+        B=float(np.exp(lb)),
+        alpha=float(e),
+        beta=float(e),
+        source="fit_overtraining_law",
+    )
     fitted = pred(best.x) - ell
-    rms = float(np.sqrt(np.mean(fitted ** 2)))
+    rms = float(np.sqrt(np.mean(fitted**2)))
     message = f"best of 96 starts, {objective}: {best.message}; rms residual {rms:.3g}"
-    return OverTrainingFit(params, -fitted, bool(best.success), message, n.size)
+    return OverTrainingFit(
+        params, -fitted, bool(best.success), message, n.size
+    )
 
 
 def loss_vs_multiplier(params: ParametricLoss, n_params, multiplier):
     """Predicted loss of a model of ``n_params`` trained on ``D = 20 * multiplier * N`` tokens
     (the data file's convention: ``multiplier`` = 1 is 20 tokens per parameter)."""
     if not isinstance(params, ParametricLoss):
-        raise ValueError(f"params must be a ParametricLoss, got {type(params).__name__} "
-                         f"{_show(params)}")
+        raise ValueError(
+            f"params must be a ParametricLoss, got {type(params).__name__} "
+            f"{_show(params)}"
+        )
     n = as_positive_array(n_params, "n_params")
     m = as_positive_array(multiplier, "multiplier")
     with np.errstate(over="ignore"):
         d = 20.0 * m * n
     if not np.all(np.isfinite(d)):
-        raise ValueError(f"multiplier is too large: 20 * multiplier * n_params overflows, got "
-                         f"multiplier={_show(multiplier)}")
+        raise ValueError(
+            f"multiplier is too large: 20 * multiplier * n_params overflows, got "
+            f"multiplier={_show(multiplier)}"
+        )
     return params.loss(n, d)

@@ -28,10 +28,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_float, as_int, as_positive_array, as_positive_float, as_rng
+from ._validation import (
+    as_float,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    as_rng,
+)
 from .fitting import PowerLawFit, _failed_power_law, fit_power_law
 
-__all__ = ["power_law_spectrum", "RandomFeatureResult", "random_feature_experiment"]
+__all__ = [
+    "power_law_spectrum",
+    "RandomFeatureResult",
+    "random_feature_experiment",
+]
 
 
 #: Bounds that keep one experiment within seconds and memory of a laptop: the latent dimension
@@ -53,8 +63,12 @@ def power_law_spectrum(latent_dim: int, alpha: float) -> np.ndarray:
     >>> power_law_spectrum(4, 1.0).round(4)
     array([1.    , 0.25  , 0.1111, 0.0625])
     """
-    latent_dim = as_int(latent_dim, "latent_dim", minimum=1, maximum=MAX_LATENT_DIM)
-    alpha = as_float(alpha, "alpha", low=ALPHA_RANGE[0], low_open=True, high=ALPHA_RANGE[1])
+    latent_dim = as_int(
+        latent_dim, "latent_dim", minimum=1, maximum=MAX_LATENT_DIM
+    )
+    alpha = as_float(
+        alpha, "alpha", low=ALPHA_RANGE[0], low_open=True, high=ALPHA_RANGE[1]
+    )
     return np.arange(1, latent_dim + 1, dtype=float) ** -(1.0 + alpha)
 
 
@@ -89,7 +103,11 @@ class RandomFeatureResult:
     def grid(self):
         """``(N, D, L)`` as three flat arrays, one entry per grid point (for fitting)."""
         n, d = np.meshgrid(self.n_features, self.n_samples, indexing="ij")
-        return n.ravel().astype(float), d.ravel().astype(float), self.loss.ravel()
+        return (
+            n.ravel().astype(float),
+            d.ravel().astype(float),
+            self.loss.ravel(),
+        )
 
     def params_law(self, ratio: float = 4.0) -> PowerLawFit:
         """Power law L(N) at the largest D, through the N with N <= D_max / ``ratio``
@@ -98,7 +116,9 @@ class RandomFeatureResult:
         A failed fit (``success=False``) says so when ``ratio`` leaves fewer than 2 sizes."""
         ratio = as_positive_float(ratio, "ratio")
         sel = self.n_features <= self.n_samples.max() / ratio
-        return _regime_fit(self.n_features[sel], self.loss[sel, -1], ratio, "N")
+        return _regime_fit(
+            self.n_features[sel], self.loss[sel, -1], ratio, "N"
+        )
 
     def data_law(self, ratio: float = 4.0) -> PowerLawFit:
         """Power law L(D) at the largest N, through the D with D <= N_max / ``ratio``
@@ -112,24 +132,38 @@ class RandomFeatureResult:
 
 def _regime_fit(sizes, loss, ratio, label) -> PowerLawFit:
     if sizes.size < 2:
-        return _failed_power_law(sizes.size, f"ratio={ratio!r} leaves {sizes.size} value(s) of "
-                                             f"{label} in the regime: a power law needs 2")
+        return _failed_power_law(
+            sizes.size,
+            f"ratio={ratio!r} leaves {sizes.size} value(s) of "
+            f"{label} in the regime: a power law needs 2",
+        )
     return fit_power_law(sizes, loss)
 
 
 def _sizes(values, name):
     arr = as_positive_array(values, name, ndim=1, min_size=1)
     if np.any(arr != np.round(arr)):
-        raise ValueError(f"{name} must hold whole numbers, got {name}={arr.tolist()!r}")
+        raise ValueError(
+            f"{name} must hold whole numbers, got {name}={arr.tolist()!r}"
+        )
     if np.any(arr > MAX_SIZE):
-        raise ValueError(f"{name} must be <= {MAX_SIZE:,} (memory and time), got "
-                         f"max({name})={int(arr.max()):,}")
+        raise ValueError(
+            f"{name} must be <= {MAX_SIZE:,} (memory and time), got "
+            f"max({name})={int(arr.max()):,}"
+        )
     return np.unique(arr.astype(int))
 
 
-def random_feature_experiment(n_features, n_samples, *, alpha: float = 1.0,
-                              latent_dim: int = 4096, ridge: float = 1e-3, n_seeds: int = 8,
-                              rng=None) -> RandomFeatureResult:
+def random_feature_experiment(
+    n_features,
+    n_samples,
+    *,
+    alpha: float = 1.0,
+    latent_dim: int = 4096,
+    ridge: float = 1e-3,
+    n_seeds: int = 8,
+    rng=None,
+) -> RandomFeatureResult:
     """Train random-feature ridge regressions over a grid of model and data sizes.
 
     For each seed, one teacher, one feature matrix U (N_max x M) and one training set
@@ -182,20 +216,32 @@ def random_feature_experiment(n_features, n_samples, *, alpha: float = 1.0,
     ridge = as_float(ridge, "ridge", low=RIDGE_RANGE[0], high=RIDGE_RANGE[1])
     n_seeds = as_int(n_seeds, "n_seeds", minimum=1, maximum=MAX_SEEDS)
     rng = as_rng(rng, default_seed=0)
-    if (int(ns.max()) + 1) * latent_dim > 2 * 10**7 or int(ds.max()) * int(ns.max()) > 2 * 10**7:
-        raise ValueError(f"the grid is too large for memory: max(n_features)={int(ns.max()):,}, "
-                         f"max(n_samples)={int(ds.max()):,}, latent_dim={latent_dim:,} "
-                         "(keep (N+1) * M and D * N below 2e7)")
+    if (int(ns.max()) + 1) * latent_dim > 2 * 10**7 or int(ds.max()) * int(
+        ns.max()
+    ) > 2 * 10**7:
+        raise ValueError(
+            f"the grid is too large for memory: max(n_features)={int(ns.max()):,}, "
+            f"max(n_samples)={int(ds.max()):,}, latent_dim={latent_dim:,} "
+            "(keep (N+1) * M and D * N below 2e7)"
+        )
     losses = np.empty((n_seeds, ns.size, ds.size))
     try:
         for s in range(n_seeds):
             losses[s] = _one_seed(ns, ds, lam, ridge, rng)
-    except np.linalg.LinAlgError as exc:  # only reachable through extreme settings
-        raise ValueError(f"the regression is singular for ridge={ridge!r}, alpha={alpha!r}: "
-                         "choose a larger ridge or a smaller alpha") from exc
-    if not np.all(np.isfinite(losses)):  # only reachable through extreme settings
-        raise ValueError(f"the losses are not finite for ridge={ridge!r}, alpha={alpha!r}, "
-                         f"latent_dim={latent_dim!r}: choose a larger ridge")
+    except (
+        np.linalg.LinAlgError
+    ) as exc:  # only reachable through extreme settings
+        raise ValueError(
+            f"the regression is singular for ridge={ridge!r}, alpha={alpha!r}: "
+            "choose a larger ridge or a smaller alpha"
+        ) from exc
+    if not np.all(
+        np.isfinite(losses)
+    ):  # only reachable through extreme settings
+        raise ValueError(
+            f"the losses are not finite for ridge={ridge!r}, alpha={alpha!r}, "
+            f"latent_dim={latent_dim!r}: choose a larger ridge"
+        )
     return RandomFeatureResult(ns, ds, losses, alpha, latent_dim, ridge)
 
 
@@ -205,18 +251,22 @@ def _one_seed(ns, ds, lam, ridge, rng) -> np.ndarray:
     sqrt_lam = np.sqrt(lam)
     n_max, d_max = int(ns.max()), int(ds.max())
     out = np.empty((ns.size, ds.size))
-    w = rng.standard_normal(latent_dim)                  # teacher, y = w . x
-    u = rng.standard_normal((n_max, latent_dim))         # random feature map, phi = U x
+    w = rng.standard_normal(latent_dim)  # teacher, y = w . x
+    u = rng.standard_normal(
+        (n_max, latent_dim)
+    )  # random feature map, phi = U x
     # (phi, y) = [U; w^T] x is Gaussian with covariance [U; w^T] Lambda [U; w^T]^T: sample
     # it directly, which costs (N+1)^2 M instead of D M N for drawing x in M dimensions
     a = np.vstack([u, w]) * sqrt_lam
     cov = a @ a.T
-    chol = np.linalg.cholesky(cov + 1e-12 * np.trace(cov) / cov.shape[0] * np.eye(n_max + 1))
+    chol = np.linalg.cholesky(
+        cov + 1e-12 * np.trace(cov) / cov.shape[0] * np.eye(n_max + 1)
+    )
     sample = rng.standard_normal((d_max, n_max + 1)) @ chol.T
     feats, y = sample[:, :n_max], sample[:, n_max]
-    signal = float(cov[n_max, n_max])                    # variance of y, w^T Lambda w
+    signal = float(cov[n_max, n_max])  # variance of y, w^T Lambda w
     for j, d in enumerate(ds):
-        gram_all = feats[:d].T @ feats[:d] / d           # empirical feature covariance
+        gram_all = feats[:d].T @ feats[:d] / d  # empirical feature covariance
         proj_all = feats[:d].T @ y[:d] / d
         for i, n in enumerate(ns):
             gram = gram_all[:n, :n]
@@ -224,6 +274,8 @@ def _one_seed(ns, ds, lam, ridge, rng) -> np.ndarray:
             beta = np.linalg.solve(gram + reg * np.eye(n), proj_all[:n])
             # test loss (U^T beta - w)^T Lambda (U^T beta - w), expanded with the blocks of
             # cov = [U; w] Lambda [U; w]^T so that nothing M-dimensional is touched
-            err2 = beta @ cov[:n, :n] @ beta - 2 * beta @ cov[:n, n_max] + signal
+            err2 = (
+                beta @ cov[:n, :n] @ beta - 2 * beta @ cov[:n, n_max] + signal
+            )
             out[i, j] = max(float(err2), 0.0) / signal
     return out

@@ -27,9 +27,16 @@ from ._validation import (
 )
 from .chinchilla import ParametricLoss, bootstrap, fit_parametric_loss
 
-__all__ = ["simulate_ladder", "HoldoutResult", "holdout_by_compute", "prediction_band",
-           "ladder_prediction_errors", "LearningCurveFit", "fit_learning_curve",
-           "simulate_learning_curve"]
+__all__ = [
+    "simulate_ladder",
+    "HoldoutResult",
+    "holdout_by_compute",
+    "prediction_band",
+    "ladder_prediction_errors",
+    "LearningCurveFit",
+    "fit_learning_curve",
+    "simulate_learning_curve",
+]
 
 
 def _runs(n_params, n_tokens, loss):
@@ -40,21 +47,34 @@ def _runs(n_params, n_tokens, loss):
     check_same_shape(n_params=n, n_tokens=d, loss=ell)
     for arr, name in ((n, "n_params"), (d, "n_tokens")):
         if np.any(arr < 1):
-            raise ValueError(f"{name} must be >= 1 (a count), got {float(arr.min())!r}")
+            raise ValueError(
+                f"{name} must be >= 1 (a count), got {float(arr.min())!r}"
+            )
     if np.any(ell > 100):
-        raise ValueError(f"loss must be below 100 nats/token, got {float(ell.max())!r}")
+        raise ValueError(
+            f"loss must be below 100 nats/token, got {float(ell.max())!r}"
+        )
     return n, d, ell
 
 
 def _check_law(law, name="law"):
     if not isinstance(law, ParametricLoss):
-        raise ValueError(f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
-                         f"{type(law).__name__} {_show(law)}")
+        raise ValueError(
+            f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
+            f"{type(law).__name__} {_show(law)}"
+        )
     return law
 
 
-def simulate_ladder(law: ParametricLoss, budgets, *, sizes_per_budget: int = 7,
-                    spread: float = 4.0, noise: float = 0.01, rng=None) -> pd.DataFrame:
+def simulate_ladder(
+    law: ParametricLoss,
+    budgets,
+    *,
+    sizes_per_budget: int = 7,
+    spread: float = 4.0,
+    noise: float = 0.01,
+    rng=None,
+) -> pd.DataFrame:
     """Simulated IsoFLOP ladder: at each budget, ``sizes_per_budget`` model sizes log-spaced
     from ``N_opt / spread`` to ``N_opt * spread``, trained on ``D = C / (6N)`` tokens, with a
     final loss ``law.loss(N, D) * exp(noise * z)``, ``z`` standard normal (run-to-run noise).
@@ -87,9 +107,13 @@ def simulate_ladder(law: ParametricLoss, budgets, *, sizes_per_budget: int = 7,
     (14, True)
     """
     _check_law(law)
-    c = np.atleast_1d(as_positive_array(budgets, "budgets", ndim=1, min_size=1))
+    c = np.atleast_1d(
+        as_positive_array(budgets, "budgets", ndim=1, min_size=1)
+    )
     if c.size > 100:
-        raise ValueError(f"budgets must hold at most 100 budgets, got {c.size}")
+        raise ValueError(
+            f"budgets must hold at most 100 budgets, got {c.size}"
+        )
     k = as_int(sizes_per_budget, "sizes_per_budget", minimum=1, maximum=1000)
     spread = as_float(spread, "spread", low=1.0, low_open=True, high=1e6)
     noise = as_nonnegative_float(noise, "noise", high=1.0)
@@ -101,8 +125,15 @@ def simulate_ladder(law: ParametricLoss, budgets, *, sizes_per_budget: int = 7,
     d = compute / (6.0 * n)
     true = law.loss(n, d)
     loss = true * np.exp(noise * gen.standard_normal(n.size))
-    return pd.DataFrame({"compute": compute, "n_params": n, "n_tokens": d, "loss": loss,
-                         "true_loss": true})
+    return pd.DataFrame(
+        {
+            "compute": compute,
+            "n_params": n,
+            "n_tokens": d,
+            "loss": loss,
+            "true_loss": true,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -129,7 +160,9 @@ class HoldoutResult:
     n_fit: int
 
 
-def holdout_by_compute(n_params, n_tokens, loss, *, cutoff: float, starts=None) -> HoldoutResult:
+def holdout_by_compute(
+    n_params, n_tokens, loss, *, cutoff: float, starts=None
+) -> HoldoutResult:
     """Fit approach 3 on the runs with ``6ND <= cutoff`` and predict every larger run.
 
     Raises
@@ -151,27 +184,52 @@ def holdout_by_compute(n_params, n_tokens, loss, *, cutoff: float, starts=None) 
     c = 6.0 * n * d
     train = c <= cutoff * (1 + 1e-9)
     if train.all():
-        raise ValueError(f"cutoff={cutoff:.3g} leaves no run to hold out (largest run "
-                         f"{c.max():.3g} FLOPs)")
+        raise ValueError(
+            f"cutoff={cutoff:.3g} leaves no run to hold out (largest run "
+            f"{c.max():.3g} FLOPs)"
+        )
     if train.sum() < 6:
-        raise ValueError(f"cutoff={cutoff:.3g} leaves only {int(train.sum())} runs with "
-                         "6 * n_params * n_tokens <= cutoff to fit (at least 6 needed)")
+        raise ValueError(
+            f"cutoff={cutoff:.3g} leaves only {int(train.sum())} runs with "
+            "6 * n_params * n_tokens <= cutoff to fit (at least 6 needed)"
+        )
     fit = fit_parametric_loss(n[train], d[train], ell[train], starts=starts)
     if not fit.success or fit.params is None:
-        raise ValueError(f"the fit to (n_params, n_tokens, loss) below cutoff={cutoff:.3g} did "
-                         f"not converge: {fit.message}")
+        raise ValueError(
+            f"the fit to (n_params, n_tokens, loss) below cutoff={cutoff:.3g} did "
+            f"not converge: {fit.message}"
+        )
     held = ~train
     pred = fit.params.loss(n[held], d[held])
-    table = pd.DataFrame({"compute": c[held], "n_params": n[held], "n_tokens": d[held],
-                          "loss": ell[held], "predicted": pred,
-                          "relative_error": pred / ell[held] - 1.0,
-                          "decades": np.log10(c[held] / cutoff)})
-    return HoldoutResult(fit, table.sort_values("compute").reset_index(drop=True), cutoff,
-                         int(train.sum()))
+    table = pd.DataFrame(
+        {
+            "compute": c[held],
+            "n_params": n[held],
+            "n_tokens": d[held],
+            "loss": ell[held],
+            "predicted": pred,
+            "relative_error": pred / ell[held] - 1.0,
+            "decades": np.log10(c[held] / cutoff),
+        }
+    )
+    return HoldoutResult(
+        fit,
+        table.sort_values("compute").reset_index(drop=True),
+        cutoff,
+        int(train.sum()),
+    )
 
 
-def prediction_band(n_params, n_tokens, loss, targets, *, level: float = 0.9,
-                    n_resamples: int = 200, rng=None) -> pd.DataFrame:
+def prediction_band(
+    n_params,
+    n_tokens,
+    loss,
+    targets,
+    *,
+    level: float = 0.9,
+    n_resamples: int = 200,
+    rng=None,
+) -> pd.DataFrame:
     """Bootstrap interval of the compute-optimal loss predicted at each target budget.
 
     Resamples the runs with replacement (:func:`scaling_lib.chinchilla.bootstrap`), refits
@@ -198,24 +256,52 @@ def prediction_band(n_params, n_tokens, loss, targets, *, level: float = 0.9,
     """
     n_params, n_tokens, loss = _runs(n_params, n_tokens, loss)
     level = as_level(level)
-    c = np.atleast_1d(as_positive_array(targets, "targets", ndim=1, min_size=1))
-    n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=100_000)
-    boot = bootstrap(n_params, n_tokens, loss, n_resamples=n_resamples, rng=as_rng(rng))
+    c = np.atleast_1d(
+        as_positive_array(targets, "targets", ndim=1, min_size=1)
+    )
+    n_resamples = as_int(
+        n_resamples, "n_resamples", minimum=1, maximum=100_000
+    )
+    boot = bootstrap(
+        n_params, n_tokens, loss, n_resamples=n_resamples, rng=as_rng(rng)
+    )
     if not np.any(boot.converged):
-        raise ValueError(f"no bootstrap resample of the runs converged (n_resamples="
-                         f"{n_resamples}): the runs cannot identify the law")
+        raise ValueError(
+            f"no bootstrap resample of the runs converged (n_resamples="
+            f"{n_resamples}): the runs cannot identify the law"
+        )
     s = boot.samples[boot.converged]
-    preds = np.array([ParametricLoss(E=r.E, A=r.A, B=r.B, alpha=r.alpha, beta=r.beta)
-                      .optimal_loss(c) for r in s.itertuples()])
+    preds = np.array(
+        [
+            ParametricLoss(
+                E=r.E, A=r.A, B=r.B, alpha=r.alpha, beta=r.beta
+            ).optimal_loss(c)
+            for r in s.itertuples()
+        ]
+    )
     q = [(1 - level) / 2, (1 + level) / 2]
     lower, upper = np.quantile(preds, q, axis=0)
     point = boot.point.params.optimal_loss(c)
-    return pd.DataFrame({"compute": c, "predicted": point, "lower": lower, "upper": upper,
-                         "width": upper - lower})
+    return pd.DataFrame(
+        {
+            "compute": c,
+            "predicted": point,
+            "lower": lower,
+            "upper": upper,
+            "width": upper - lower,
+        }
+    )
 
 
-def ladder_prediction_errors(law: ParametricLoss, budgets, target: float, *, seeds,
-                             sizes_per_budget: int = 7, noise: float = 0.01) -> np.ndarray:
+def ladder_prediction_errors(
+    law: ParametricLoss,
+    budgets,
+    target: float,
+    *,
+    seeds,
+    sizes_per_budget: int = 7,
+    noise: float = 0.01,
+) -> np.ndarray:
     """Relative error ``predicted / true - 1`` of the compute-optimal loss at ``target`` FLOPs,
     for one simulated ladder (:func:`simulate_ladder`) per seed in ``seeds``, each fitted
     with approach 3. Shows how much of one ladder's error is its particular noise.
@@ -233,18 +319,28 @@ def ladder_prediction_errors(law: ParametricLoss, budgets, target: float, *, see
     try:
         seeds = list(seeds)
     except TypeError:
-        raise ValueError(f"seeds must be a sequence of int seeds, got {_show(seeds)}") from None
+        raise ValueError(
+            f"seeds must be a sequence of int seeds, got {_show(seeds)}"
+        ) from None
     if not 1 <= len(seeds) <= 1000:
         raise ValueError(f"seeds must hold 1 to 1000 seeds, got {len(seeds)}")
     seeds = [as_int(v, "seeds", minimum=0) for v in seeds]
     truth = float(law.optimal_loss(target))
     out = []
     for seed in seeds:
-        runs = simulate_ladder(law, budgets, sizes_per_budget=sizes_per_budget, noise=noise,
-                               rng=seed)
+        runs = simulate_ladder(
+            law,
+            budgets,
+            sizes_per_budget=sizes_per_budget,
+            noise=noise,
+            rng=seed,
+        )
         fit = fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
-        out.append(float(fit.params.optimal_loss(target)) / truth - 1.0
-                   if fit.success and fit.params is not None else np.nan)
+        out.append(
+            float(fit.params.optimal_loss(target)) / truth - 1.0
+            if fit.success and fit.params is not None
+            else np.nan
+        )
     return np.array(out)
 
 
@@ -292,37 +388,64 @@ def fit_learning_curve(steps, loss) -> LearningCurveFit:
     ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
     check_same_shape(steps=s, loss=ell)
     if np.any(ell > 100) or np.any(ell < 1e-3):
-        raise ValueError(f"loss must lie between 1e-3 and 100 nats/token, got "
-                         f"{_show(loss)}")
+        raise ValueError(
+            f"loss must lie between 1e-3 and 100 nats/token, got {_show(loss)}"
+        )
     if s.size >= 4 and np.ptp(s) == 0:
-        return LearningCurveFit(np.nan, np.nan, np.nan, False,
-                                "all steps are equal: the curve's shape cannot be identified")
+        return LearningCurveFit(
+            np.nan,
+            np.nan,
+            np.nan,
+            False,
+            "all steps are equal: the curve's shape cannot be identified",
+        )
     if s.size < 4:
-        return LearningCurveFit(np.nan, np.nan, np.nan, False,
-                                f"{s.size} points cannot identify 3 parameters")
+        return LearningCurveFit(
+            np.nan,
+            np.nan,
+            np.nan,
+            False,
+            f"{s.size} points cannot identify 3 parameters",
+        )
     lo, hi = [-10.0, -10.0, 0.01], [np.log(ell.min()), 40.0, 3.0]
 
     def resid(th):
-        return np.log(np.exp(th[0]) + np.exp(th[1] - th[2] * np.log(s))) - np.log(ell)
+        return np.log(
+            np.exp(th[0]) + np.exp(th[1] - th[2] * np.log(s))
+        ) - np.log(ell)
 
     best = None
     for f0, a0 in [(0.5, 0.3), (0.9, 0.5), (0.5, 1.0), (0.95, 1.5)]:
         l0 = np.log(f0 * ell.min())
         gap = max(ell.max() - f0 * ell.min(), 1e-6)
         th0 = [l0, np.log(gap) + a0 * np.log(s.min()), a0]
-        res = optimize.least_squares(resid, th0, bounds=(lo, hi), max_nfev=2000)
+        res = optimize.least_squares(
+            resid, th0, bounds=(lo, hi), max_nfev=2000
+        )
         if best is None or res.cost < best.cost:
             best = res
     l_log, c_log, alpha = best.x
-    at_bound = bool(np.isclose(alpha, lo[2]) or np.isclose(alpha, hi[2])
-                    or l_log >= hi[0] - 1e-6 or l_log <= lo[0] + 1e-6)
-    msg = f"least squares on log L: {best.message}" + ("; a parameter at its bound"
-                                                         if at_bound else "")
-    return LearningCurveFit(float(np.exp(l_log)), float(np.exp(c_log / alpha)), float(alpha),
-                            bool(best.success) and not at_bound, msg)
+    at_bound = bool(
+        np.isclose(alpha, lo[2])
+        or np.isclose(alpha, hi[2])
+        or l_log >= hi[0] - 1e-6
+        or l_log <= lo[0] + 1e-6
+    )
+    msg = f"least squares on log L: {best.message}" + (
+        "; a parameter at its bound" if at_bound else ""
+    )
+    return LearningCurveFit(
+        float(np.exp(l_log)),
+        float(np.exp(c_log / alpha)),
+        float(alpha),
+        bool(best.success) and not at_bound,
+        msg,
+    )
 
 
-def simulate_learning_curve(n_params: float, steps, *, noise: float = 0.005, rng=None):
+def simulate_learning_curve(
+    n_params: float, steps, *, noise: float = 0.005, rng=None
+):
     """Loss after each of ``steps`` steps for a model of ``n_params`` following Kaplan et al.'s
     ``L(N, S)`` (eq. 1.6), times ``exp(noise * z)`` with ``z`` standard normal (evaluation
     noise). A toy: a real run's curve also carries its learning-rate schedule, which eq. 1.6,
@@ -340,4 +463,6 @@ def simulate_learning_curve(n_params: float, steps, *, noise: float = 0.005, rng
     s = as_positive_array(steps, "steps")
     noise = as_nonnegative_float(noise, "noise", high=1.0)
     gen = as_rng(rng)
-    return loss_from_params_steps(n, s) * np.exp(noise * gen.standard_normal(s.shape))
+    return loss_from_params_steps(n, s) * np.exp(
+        noise * gen.standard_normal(s.shape)
+    )

@@ -19,5 +19,7 @@ def root() -> Path:
 def site() -> Path:
     """The built HTML site; its absence is a failure (build it with `make book`), not a skip."""
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"the site is not built: {SITE / 'index.html'} is missing; run `make book` first")
+        pytest.fail(
+            f"the site is not built: {SITE / 'index.html'} is missing; run `make book` first"
+        )
     return SITE

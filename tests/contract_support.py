@@ -22,7 +22,11 @@ def nonfinite(value, *, frames: bool = True, depth: int = 0) -> bool:
         return value.dtype.kind in "fc" and not np.all(np.isfinite(value))
     if isinstance(value, pd.DataFrame):
         num = value.select_dtypes("number")
-        return frames and bool(num.size) and not np.all(np.isfinite(num.to_numpy(dtype=float)))
+        return (
+            frames
+            and bool(num.size)
+            and not np.all(np.isfinite(num.to_numpy(dtype=float)))
+        )
     if isinstance(value, dict):
         value = list(value.values())
     if isinstance(value, (tuple, list)):
@@ -30,6 +34,8 @@ def nonfinite(value, *, frames: bool = True, depth: int = 0) -> bool:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if getattr(value, "success", True) is False:
             return False
-        return any(nonfinite(getattr(value, f.name), frames=frames, depth=depth + 1)
-                   for f in dataclasses.fields(value))
+        return any(
+            nonfinite(getattr(value, f.name), frames=frames, depth=depth + 1)
+            for f in dataclasses.fields(value)
+        )
     return False

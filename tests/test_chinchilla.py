@@ -7,8 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scaling_lib import chinchilla as ch
-from scaling_lib.data import (PORIAN_FIGURE1_STEPS, load_chinchilla_runs, load_porian_isoflops,
-                              load_porian_optima)
+from scaling_lib.data import (
+    PORIAN_FIGURE1_STEPS,
+    load_chinchilla_runs,
+    load_porian_isoflops,
+    load_porian_optima,
+)
 from scaling_lib.fitting import fit_power_law
 
 
@@ -33,6 +37,7 @@ def synthetic_runs(params, n_runs=120, noise=0.01, seed=0):
 
 # ----------------------------------------------------------------------------- published values
 
+
 def test_hoffmann_eq10_constants():
     # Hoffmann et al. 2022, eq. (10): E = 1.69, A = 406.4, B = 410.7, alpha = 0.34, beta = 0.28
     p = ch.HOFFMANN_2022
@@ -41,7 +46,9 @@ def test_hoffmann_eq10_constants():
 
 def test_unrounded_hoffmann_gives_table2_exponent_and_figure4_model():
     p = ch.HOFFMANN_2022_UNROUNDED
-    assert p.A == pytest.approx(406.4, abs=0.05) and p.B == pytest.approx(410.7, abs=0.05)
+    assert p.A == pytest.approx(406.4, abs=0.05) and p.B == pytest.approx(
+        410.7, abs=0.05
+    )
     # Table 2, approach 3: a = 0.46, b = 0.54
     assert round(p.a, 2) == 0.46 and round(p.b, 2) == 0.54
     # Figure 4 caption: the optimal model for Gopher's budget (5.76e23 FLOPs, Table 3) is 40B
@@ -71,21 +78,30 @@ def test_table2_values():
 
 # ----------------------------------------------------------------------------- the closed form
 
+
 def test_allocation_exponents_not_swapped():
     # a = beta/(alpha+beta): with alpha > beta (Hoffmann's fit), parameters grow slower than data
     p = ch.HOFFMANN_2022
     assert p.a == pytest.approx(0.28 / 0.62) and p.a < 0.5 < p.b
     n1, d1 = p.compute_optimal(1e22)
     n2, d2 = p.compute_optimal(1e23)
-    assert np.log10(n2 / n1) == pytest.approx(p.a) and np.log10(d2 / d1) == pytest.approx(p.b)
+    assert np.log10(n2 / n1) == pytest.approx(p.a) and np.log10(
+        d2 / d1
+    ) == pytest.approx(p.b)
 
 
 @settings(max_examples=40, deadline=None)
-@given(E=st.floats(0.5, 3), A=st.floats(10, 5000), B=st.floats(10, 5000),
-       alpha=st.floats(0.1, 0.8), beta=st.floats(0.1, 0.8), logc=st.floats(17, 27))
+@given(
+    E=st.floats(0.5, 3),
+    A=st.floats(10, 5000),
+    B=st.floats(10, 5000),
+    alpha=st.floats(0.1, 0.8),
+    beta=st.floats(0.1, 0.8),
+    logc=st.floats(17, 27),
+)
 def test_closed_form_equals_numeric_minimum(E, A, B, alpha, beta, logc):
     p = ch.ParametricLoss(E, A, B, alpha, beta)
-    c = 10.0 ** logc
+    c = 10.0**logc
     n_cf, d_cf = p.compute_optimal(c)
     n_num, d_num = ch.compute_optimal_numeric(p, c)
     assert 6 * n_cf * d_cf == pytest.approx(c, rel=1e-10)
@@ -106,10 +122,13 @@ def test_tokens_for_loss_inverts_the_loss():
     p = ch.HOFFMANN_2022
     d = p.n_tokens_for_loss(1e10, 2.1)
     assert p.loss(1e10, d) == pytest.approx(2.1, rel=1e-12)
-    assert np.isinf(p.n_tokens_for_loss(1e6, 2.0))     # out of reach for a tiny model
+    assert np.isinf(
+        p.n_tokens_for_loss(1e6, 2.0)
+    )  # out of reach for a tiny model
 
 
 # ----------------------------------------------------------------------------- approach 3 fits
+
 
 def test_recovers_known_parameters_from_synthetic_runs():
     truth = ch.ParametricLoss(E=1.8, A=500.0, B=2000.0, alpha=0.35, beta=0.37)
@@ -147,33 +166,55 @@ def test_shipped_data_matches_besiroglu_replication(shipped_fit):
 def test_shipped_data_optimum_is_stable_across_start_grids(runs, shipped_fit):
     shifted = ch.default_start_grid() + np.array([2.5, 2.5, 0.25, 0.25, 0.25])
     rng = np.random.default_rng(3)
-    random = np.column_stack([rng.uniform(0, 25, 2000), rng.uniform(0, 25, 2000),
-                              rng.uniform(-1, 1, 2000), rng.uniform(0, 2, 2000),
-                              rng.uniform(0, 2, 2000)])
+    random = np.column_stack(
+        [
+            rng.uniform(0, 25, 2000),
+            rng.uniform(0, 25, 2000),
+            rng.uniform(-1, 1, 2000),
+            rng.uniform(0, 2, 2000),
+            rng.uniform(0, 2, 2000),
+        ]
+    )
     for starts in (shifted, random):
-        fit = ch.fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss, starts=starts)
+        fit = ch.fit_parametric_loss(
+            runs.n_params, runs.n_tokens, runs.loss, starts=starts
+        )
         assert fit.objective == pytest.approx(shipped_fit.objective, rel=1e-9)
         assert np.allclose(fit.lse, shipped_fit.lse, atol=1e-4)
 
 
 def test_batched_fit_agrees_with_scipy_loop_on_a_small_grid(runs, shipped_fit):
-    grid = ch.default_start_grid()[::450]          # 10 starts keep the loop to seconds
-    slow = ch.fit_parametric_loss_reference(runs.n_params, runs.n_tokens, runs.loss, starts=grid)
+    grid = ch.default_start_grid()[::450]  # 10 starts keep the loop to seconds
+    slow = ch.fit_parametric_loss_reference(
+        runs.n_params, runs.n_tokens, runs.loss, starts=grid
+    )
     assert slow.success
     assert shipped_fit.objective <= slow.objective * (1 + 1e-9)
-    assert slow.params.alpha == pytest.approx(shipped_fit.params.alpha, abs=2e-3)
+    assert slow.params.alpha == pytest.approx(
+        shipped_fit.params.alpha, abs=2e-3
+    )
 
 
 def test_huber_objective_matches_definition():
     rng = np.random.default_rng(4)
-    n, d, loss = synthetic_runs(ch.HOFFMANN_2022, n_runs=30, noise=0.02, seed=5)
+    n, d, loss = synthetic_runs(
+        ch.HOFFMANN_2022, n_runs=30, noise=0.02, seed=5
+    )
     theta = ch.BESIROGLU_2024.lse
     r = np.log(ch.BESIROGLU_2024.loss(n, d)) - np.log(loss)
     delta = 1e-3
-    huber = np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta))
-    assert ch.huber_objective(theta, n, d, loss) == pytest.approx(huber.sum(), rel=1e-12)
-    batch = ch.huber_objective(np.vstack([theta, theta + rng.normal(0, 0.01, 5)]), n, d, loss)
-    assert batch.shape == (2,) and batch[0] == pytest.approx(huber.sum(), rel=1e-12)
+    huber = np.where(
+        np.abs(r) <= delta, 0.5 * r**2, delta * (np.abs(r) - 0.5 * delta)
+    )
+    assert ch.huber_objective(theta, n, d, loss) == pytest.approx(
+        huber.sum(), rel=1e-12
+    )
+    batch = ch.huber_objective(
+        np.vstack([theta, theta + rng.normal(0, 0.01, 5)]), n, d, loss
+    )
+    assert batch.shape == (2,) and batch[0] == pytest.approx(
+        huber.sum(), rel=1e-12
+    )
 
 
 def test_failed_fit_reports_success_false_with_message():
@@ -182,19 +223,25 @@ def test_failed_fit_reports_success_false_with_message():
     n = 10 ** rng.uniform(7, 10, 40)
     d = 10 ** rng.uniform(9, 12, 40)
     loss = 1.0 + 0.2 * np.log10(n) + 0.05 * rng.random(40)
-    fit = ch.fit_parametric_loss(n, d, loss, starts=ch.default_start_grid()[::50])
+    fit = ch.fit_parametric_loss(
+        n, d, loss, starts=ch.default_start_grid()[::50]
+    )
     assert fit.success is False
     assert isinstance(fit.message, str) and fit.message
 
 
 # ----------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(n_params=[1e8, -1e9] + [1e9] * 6), "n_params"),
-    (dict(n_tokens=[0.0] + [1e10] * 7), "n_tokens"),
-    (dict(loss=[np.nan] + [2.5] * 7), "loss"),
-    (dict(loss=[2.5] * 7), "same length"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(n_params=[1e8, -1e9] + [1e9] * 6), "n_params"),
+        (dict(n_tokens=[0.0] + [1e10] * 7), "n_tokens"),
+        (dict(loss=[np.nan] + [2.5] * 7), "loss"),
+        (dict(loss=[2.5] * 7), "same length"),
+    ],
+)
 def test_bad_input_raises_naming_the_argument(kwargs, name):
     args = dict(n_params=[1e8] * 8, n_tokens=[1e10] * 8, loss=[2.5] * 8)
     args.update(kwargs)
@@ -209,11 +256,16 @@ def test_too_few_points_raise():
         ch.isoflop_minima([1e8, 1e9], [1e18, 1e18], [3.0, 2.9])
 
 
-@pytest.mark.parametrize("func", [
-    lambda: ch.HOFFMANN_2022.compute_optimal(-1e20),
-    lambda: ch.isoflop_minima([1e8, 1e9, 1e10], [1e18, 0.0, 1e18], [3.0, 2.9, 3.1]),
-    lambda: ch.envelope_fit([1e8, 1e9], [1e18, -1e19], [3.0, 2.9]),
-])
+@pytest.mark.parametrize(
+    "func",
+    [
+        lambda: ch.HOFFMANN_2022.compute_optimal(-1e20),
+        lambda: ch.isoflop_minima(
+            [1e8, 1e9, 1e10], [1e18, 0.0, 1e18], [3.0, 2.9, 3.1]
+        ),
+        lambda: ch.envelope_fit([1e8, 1e9], [1e18, -1e19], [3.0, 2.9]),
+    ],
+)
 def test_nonpositive_compute_raises(func):
     with pytest.raises(ValueError, match="compute"):
         func()
@@ -226,31 +278,55 @@ def test_parametric_loss_rejects_nonpositive_constants():
 
 def test_bootstrap_rejects_bad_rng(runs):
     with pytest.raises(ValueError, match="rng"):
-        ch.bootstrap(runs.n_params, runs.n_tokens, runs.loss, n_resamples=2, rng="seed")
+        ch.bootstrap(
+            runs.n_params, runs.n_tokens, runs.loss, n_resamples=2, rng="seed"
+        )
 
 
 def test_bootstrap_accepts_an_int_seed_as_spec7_says(runs):
     """SPEC 7: rng may be None, an int or a Generator; an int seed equals default_rng(seed)."""
-    b1 = ch.bootstrap_isoflop(runs.n_params, runs.compute, runs.loss, n_resamples=20, rng=5,
-                              budgets=[6e18, 1e19, 3e19, 6e19, 1e20], rtol=0.15)
-    b2 = ch.bootstrap_isoflop(runs.n_params, runs.compute, runs.loss, n_resamples=20,
-                              rng=np.random.default_rng(5),
-                              budgets=[6e18, 1e19, 3e19, 6e19, 1e20], rtol=0.15)
+    b1 = ch.bootstrap_isoflop(
+        runs.n_params,
+        runs.compute,
+        runs.loss,
+        n_resamples=20,
+        rng=5,
+        budgets=[6e18, 1e19, 3e19, 6e19, 1e20],
+        rtol=0.15,
+    )
+    b2 = ch.bootstrap_isoflop(
+        runs.n_params,
+        runs.compute,
+        runs.loss,
+        n_resamples=20,
+        rng=np.random.default_rng(5),
+        budgets=[6e18, 1e19, 3e19, 6e19, 1e20],
+        rtol=0.15,
+    )
     np.testing.assert_array_equal(b1.a_samples, b2.a_samples)
 
 
 # ----------------------------------------------------------------------------- bootstrap
 
+
 def test_bootstrap_interval_covers_truth_and_is_reproducible():
     truth = ch.ParametricLoss(E=1.8, A=500.0, B=2000.0, alpha=0.35, beta=0.37)
     n, d, loss = synthetic_runs(truth, n_runs=150, noise=0.01, seed=7)
-    b1 = ch.bootstrap(n, d, loss, n_resamples=100, rng=np.random.default_rng(8))
-    b2 = ch.bootstrap(n, d, loss, n_resamples=100, rng=np.random.default_rng(8))
+    b1 = ch.bootstrap(
+        n, d, loss, n_resamples=100, rng=np.random.default_rng(8)
+    )
+    b2 = ch.bootstrap(
+        n, d, loss, n_resamples=100, rng=np.random.default_rng(8)
+    )
     pd.testing.assert_frame_equal(b1.samples, b2.samples)
     assert b1.converged.mean() > 0.95
     ci = b1.interval(0.95)
     for name in ("alpha", "beta", "E"):
-        assert ci.loc[name, "lower"] < getattr(truth, name) < ci.loc[name, "upper"]
+        assert (
+            ci.loc[name, "lower"]
+            < getattr(truth, name)
+            < ci.loc[name, "upper"]
+        )
     tpp = b1.tokens_per_param([1e21, 1e23])
     assert tpp.shape == (b1.converged.sum(), 2) and np.all(tpp > 0)
 
@@ -258,8 +334,14 @@ def test_bootstrap_interval_covers_truth_and_is_reproducible():
 def test_bootstrap_on_shipped_data_is_close_to_besiroglu(runs, shipped_fit):
     # Besiroglu et al. 2024: 95 % intervals alpha (0.317, 0.373), beta (0.331, 0.415) from
     # 4,000 resamples; 200 resamples here, so allow 0.01 on each end
-    boot = ch.bootstrap(runs.n_params, runs.n_tokens, runs.loss, n_resamples=200,
-                        rng=np.random.default_rng(42), fit=shipped_fit)
+    boot = ch.bootstrap(
+        runs.n_params,
+        runs.n_tokens,
+        runs.loss,
+        n_resamples=200,
+        rng=np.random.default_rng(42),
+        fit=shipped_fit,
+    )
     ci = boot.interval(0.95)
     assert ci.loc["alpha", "lower"] == pytest.approx(0.317, abs=0.01)
     assert ci.loc["alpha", "upper"] == pytest.approx(0.373, abs=0.01)
@@ -269,11 +351,17 @@ def test_bootstrap_on_shipped_data_is_close_to_besiroglu(runs, shipped_fit):
 
 # ----------------------------------------------------------------------------- approaches 1 and 2
 
+
 def test_isoflop_recovers_exponent_from_exact_profiles():
     truth = ch.BESIROGLU_2024
     budgets = np.logspace(18, 22, 5)
     # sizes sampled around each optimum, +-1 decade, as an IsoFLOP grid would be
-    n = np.concatenate([truth.compute_optimal(c)[0] * np.logspace(-0.5, 0.5, 9) for c in budgets])
+    n = np.concatenate(
+        [
+            truth.compute_optimal(c)[0] * np.logspace(-0.5, 0.5, 9)
+            for c in budgets
+        ]
+    )
     c = np.repeat(budgets, 9)
     res = ch.isoflop_minima(n, c, truth.loss(n, c / (6 * n)))
     assert res.success and res.table.interior.all()
@@ -284,13 +372,21 @@ def test_isoflop_recovers_exponent_from_exact_profiles():
 
 def test_isoflop_flags_a_minimum_at_the_edge():
     n = np.logspace(7, 9, 5)
-    res = ch.isoflop_minima(n, np.full(5, 1e19), 3.0 - 0.1 * np.log10(n))   # still falling
-    assert not res.table.interior.any() and not res.success and "interior" in res.message
+    res = ch.isoflop_minima(
+        n, np.full(5, 1e19), 3.0 - 0.1 * np.log10(n)
+    )  # still falling
+    assert (
+        not res.table.interior.any()
+        and not res.success
+        and "interior" in res.message
+    )
 
 
 def test_isoflop_groups_noisy_budgets(runs):
     budgets = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21]
-    res = ch.isoflop_minima(runs.n_params, runs.compute, runs.loss, budgets=budgets, rtol=0.15)
+    res = ch.isoflop_minima(
+        runs.n_params, runs.compute, runs.loss, budgets=budgets, rtol=0.15
+    )
     assert res.success and len(res.table) == 9
     # Hoffmann et al. 2022, Table 2, approach 2: a = 0.49 (0.462, 0.534)
     assert 0.45 < res.a < 0.56
@@ -300,15 +396,22 @@ def test_isoflop_groups_noisy_budgets(runs):
 def test_porian_steps_move_from_kaplan_to_chinchilla(dataset):
     exponents = []
     for _, hparams, warmup, decay, param_count, split in PORIAN_FIGURE1_STEPS:
-        cfg = dict(dataset=dataset, hparams=hparams, warmup=warmup, decay=decay,
-                   param_count=param_count, loss_split=split)
+        cfg = dict(
+            dataset=dataset,
+            hparams=hparams,
+            warmup=warmup,
+            decay=decay,
+            param_count=param_count,
+            loss_split=split,
+        )
         pts = load_porian_isoflops(**cfg)
         res = ch.isoflop_minima(pts.params, pts.flops, pts.loss)
         authors = load_porian_optima(**cfg).dropna(subset=["n_opt"])
         # within 0.05 of the exponent through the authors' own optima (Akima interpolation);
         # a parabola through the whole curve missed "Counting last layer FLOPs" by 0.08
-        assert res.a == pytest.approx(fit_power_law(authors.flops, authors.n_opt).exponent,
-                                      abs=0.05)
+        assert res.a == pytest.approx(
+            fit_power_law(authors.flops, authors.n_opt).exponent, abs=0.05
+        )
         exponents.append(res.a)
     # Porian et al. 2024, Figure 1: near Kaplan et al.'s 0.88 against raw compute (Figure 14
     # left; their runs are not adjusted to the critical batch) for the first set-up, about 0.5
@@ -318,11 +421,22 @@ def test_porian_steps_move_from_kaplan_to_chinchilla(dataset):
 
 
 def test_bootstrap_isoflop_interval_contains_point_estimate():
-    cfg = dict(dataset="rw", hparams="tuned", warmup="short", decay="const",
-               param_count="standard", loss_split="val")
+    cfg = dict(
+        dataset="rw",
+        hparams="tuned",
+        warmup="short",
+        decay="const",
+        param_count="standard",
+        loss_split="val",
+    )
     pts = load_porian_isoflops(**cfg)
-    boot = ch.bootstrap_isoflop(pts.params, pts.flops, pts.loss, n_resamples=300,
-                                rng=np.random.default_rng(0))
+    boot = ch.bootstrap_isoflop(
+        pts.params,
+        pts.flops,
+        pts.loss,
+        n_resamples=300,
+        rng=np.random.default_rng(0),
+    )
     lo, hi = boot.interval()
     assert lo < boot.point.a < hi and hi - lo < 0.15
 
@@ -331,12 +445,15 @@ def test_envelope_on_shipped_data(runs):
     env = ch.envelope_fit(runs.n_params, runs.compute, runs.loss)
     assert env.success
     loss = env.frontier.loss.to_numpy()
-    assert np.all(np.diff(loss) < 0) and np.all(np.diff(env.frontier.compute) >= 0)
+    assert np.all(np.diff(loss) < 0) and np.all(
+        np.diff(env.frontier.compute) >= 0
+    )
     # Hoffmann et al. 2022, Table 2, approach 1: a = 0.50 (0.488, 0.502)
     assert 0.4 < env.a < 0.6
 
 
 # ----------------------------------------------------------------------------- inference
+
 
 def test_inference_optimal_without_inference_is_chinchilla():
     p = ch.HOFFMANN_2022
@@ -361,6 +478,7 @@ def test_inference_optimal_rejects_unreachable_loss():
 
 # ----------------------------------------------------------------------------- data loader
 
+
 def test_loader_rows_and_exclusion(runs):
     full = load_chinchilla_runs(exclude_highest=0)
     assert len(full) == 245 and len(runs) == 240
@@ -381,6 +499,7 @@ def test_full_fit_is_fast(runs):
     # benchmarks/fit_speed.py holds the real timing (about 0.25 s here for the 4,500 starts);
     # this only catches a gross regression, with a margin for a busy machine.
     import time
+
     t0 = time.perf_counter()
     ch.fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
     assert time.perf_counter() - t0 < 5.0
@@ -392,12 +511,19 @@ def test_allocation_is_computed_in_one_place():
     p = ch.HOFFMANN_2022
     a, b, G = ch.allocation(p.A, p.B, p.alpha, p.beta)
     assert (p.a, p.b, p.G) == (float(a), float(b), float(G))
-    assert float(a) == pytest.approx(0.28 / 0.62) and float(a + b) == pytest.approx(1.0)
+    assert float(a) == pytest.approx(0.28 / 0.62) and float(
+        a + b
+    ) == pytest.approx(1.0)
 
 
 def test_parametric_loss_accepts_numpy_numbers():
-    law = ch.ParametricLoss(E=np.float32(1.7), A=np.int64(400), B=np.int64(400),
-                            alpha=np.float64(0.3), beta=0.3)
+    law = ch.ParametricLoss(
+        E=np.float32(1.7),
+        A=np.int64(400),
+        B=np.int64(400),
+        alpha=np.float64(0.3),
+        beta=0.3,
+    )
     assert law.a == pytest.approx(0.5)
     with pytest.raises(ValueError, match="E"):
         ch.ParametricLoss(E=True, A=400, B=400, alpha=0.3, beta=0.3)

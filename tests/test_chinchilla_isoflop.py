@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 
 from scaling_lib import chinchilla as ch
-from scaling_lib.data import PORIAN_FIGURE1_STEPS, load_porian_isoflops, load_porian_optima
+from scaling_lib.data import (
+    PORIAN_FIGURE1_STEPS,
+    load_porian_isoflops,
+    load_porian_optima,
+)
 from scaling_lib.fitting import fit_power_law
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -24,7 +28,9 @@ def test_window_fixes_the_biased_whole_curve_parabola():
     # through each whole (asymmetric) curve gave 0.78, the windowed one agrees with the authors
     pts = _points(1)
     _, *config = PORIAN_FIGURE1_STEPS[1]
-    opt = load_porian_optima(dataset="rw", **dict(zip(CONFIG, config))).dropna(subset=["n_opt"])
+    opt = load_porian_optima(dataset="rw", **dict(zip(CONFIG, config))).dropna(
+        subset=["n_opt"]
+    )
     authors = fit_power_law(opt.flops, opt.n_opt).exponent
     whole = ch.isoflop_minima(pts.params, pts.flops, pts.loss, window=None).a
     windowed = ch.isoflop_minima(pts.params, pts.flops, pts.loss).a
@@ -34,7 +40,10 @@ def test_window_fixes_the_biased_whole_curve_parabola():
 @pytest.mark.parametrize("step", range(5))
 def test_exponent_is_stable_across_reasonable_windows(step):
     pts = _points(step)
-    a = [ch.isoflop_minima(pts.params, pts.flops, pts.loss, window=w).a for w in (0.4, 0.6, 1.0)]
+    a = [
+        ch.isoflop_minima(pts.params, pts.flops, pts.loss, window=w).a
+        for w in (0.4, 0.6, 1.0)
+    ]
     assert np.ptp(a) < 0.04
 
 
@@ -48,9 +57,16 @@ def test_windowed_vertex_recovers_an_asymmetric_valley():
     n = np.exp(u + 20)
     c = np.full(n.size, 1e20)
     n2, c2, l2 = np.tile(n, 2), np.concatenate([c, 10 * c]), np.tile(loss, 2)
-    truth = (u_star + 20) / np.log(10)                       # log10 of the true minimum
-    err = {w: abs(np.log10(ch.isoflop_minima(n2, c2, l2, window=w).table.n_opt.iloc[0]) - truth)
-           for w in (0.3, 0.6, None)}
+    truth = (u_star + 20) / np.log(10)  # log10 of the true minimum
+    err = {
+        w: abs(
+            np.log10(
+                ch.isoflop_minima(n2, c2, l2, window=w).table.n_opt.iloc[0]
+            )
+            - truth
+        )
+        for w in (0.3, 0.6, None)
+    }
     assert err[0.3] < err[0.6] < err[None]
 
 
@@ -80,7 +96,8 @@ def test_chapters_2_and_3_report_the_same_porian_exponents():
         assert ch2[f"ch2_porian_step{k}_a"] == ch3[f"ch3_porian_rw_step{k}_a"]
     pts = _points(1)
     assert float(ch2["ch2_porian_step1_a"].strip("'")) == pytest.approx(
-        ch.isoflop_minima(pts.params, pts.flops, pts.loss).a, abs=0.005)
+        ch.isoflop_minima(pts.params, pts.flops, pts.loss).a, abs=0.005
+    )
 
 
 # --- committed outputs of the two chapters' notebooks show only portable digits ---------------
@@ -93,7 +110,9 @@ def _significant_digits(token: str) -> int:
     return len(mantissa.replace(".", "").lstrip("0"))
 
 
-@pytest.mark.parametrize("notebook", ["02_kaplan.ipynb", "03_chinchilla.ipynb"])
+@pytest.mark.parametrize(
+    "notebook", ["02_kaplan.ipynb", "03_chinchilla.ipynb"]
+)
 def test_committed_outputs_show_at_most_six_significant_digits(notebook):
     # The last digits of a float differ between CPUs (SIMD paths, BLAS kernels): a committed
     # output that shows them fails nbval elsewhere. Stream text, text/plain and glue records.
@@ -102,15 +121,23 @@ def test_committed_outputs_show_at_most_six_significant_digits(notebook):
     nb = json.loads((NOTEBOOKS / notebook).read_text())
     for index, cell in enumerate(nb["cells"]):
         if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
-            continue    # not compared by nbval (the widgets' reprs: exact, e.g. value=1e9)
+            continue  # not compared by nbval (the widgets' reprs: exact, e.g. value=1e9)
         for out in cell.get("outputs", []):
             texts = ["".join(out.get("text", ""))]
             for mime, value in out.get("data", {}).items():
-                if mime.startswith("text/plain") or mime.startswith("application/papermill"):
-                    texts.append(value if isinstance(value, str) else "".join(value))
+                if mime.startswith("text/plain") or mime.startswith(
+                    "application/papermill"
+                ):
+                    texts.append(
+                        value if isinstance(value, str) else "".join(value)
+                    )
             for text in texts:
                 for token in re.findall(_FLOAT, text):
-                    assert _significant_digits(token) <= 6, (notebook, index, token)
+                    assert _significant_digits(token) <= 6, (
+                        notebook,
+                        index,
+                        token,
+                    )
 
 
 def test_mean_objective_stops_all_over_the_place():
@@ -120,10 +147,20 @@ def test_mean_objective_stops_all_over_the_place():
     from scaling_lib.data import load_chinchilla_runs
 
     runs = load_chinchilla_runs()
-    ends = ch.stopping_points(runs.n_params, runs.n_tokens, runs.loss,
-                              starts=ch.default_start_grid()[::10], reduction="mean")
+    ends = ch.stopping_points(
+        runs.n_params,
+        runs.n_tokens,
+        runs.loss,
+        starts=ch.default_start_grid()[::10],
+        reduction="mean",
+    )
     a = ends.a[ends.valid]
     q10, q90 = np.quantile(a, [0.1, 0.9])
     assert q90 - q10 > 0.2
-    assert ends.objective.min() > 1.05 * ch.fit_parametric_loss(
-        runs.n_params, runs.n_tokens, runs.loss).objective
+    assert (
+        ends.objective.min()
+        > 1.05
+        * ch.fit_parametric_loss(
+            runs.n_params, runs.n_tokens, runs.loss
+        ).objective
+    )

@@ -11,7 +11,7 @@ from scaling_lib.exercises import lab as checks
 def _vertex(n_params, loss):
     """A correct solution written independently of the check (normal equations by hand)."""
     u = np.log(np.asarray(n_params, dtype=float))
-    X = np.column_stack([np.ones_like(u), u, u ** 2])
+    X = np.column_stack([np.ones_like(u), u, u**2])
     c0, c1, c2 = np.linalg.solve(X.T @ X, X.T @ np.asarray(loss, dtype=float))
     if c2 <= 0:
         raise ValueError("the parabola opens downwards: no minimum")
@@ -26,12 +26,24 @@ def test_check_vertex_accepts_a_right_answer():
     assert checks.check_vertex(_vertex)
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda n, loss: np.asarray(n)[np.argmin(loss)], "lowest point"),          # argmin
-    (lambda n, loss: np.log(_vertex(n, loss)), "log N instead of N"),           # log N
-    (lambda n, loss: _vertex(np.log(n), loss), "log N"),                         # parabola in log log N
-    (lambda n, loss: _blank(), "NotImplementedError"),                           # blank solution
-])
+@pytest.mark.parametrize(
+    "wrong, hint",
+    [
+        (
+            lambda n, loss: np.asarray(n)[np.argmin(loss)],
+            "lowest point",
+        ),  # argmin
+        (
+            lambda n, loss: np.log(_vertex(n, loss)),
+            "log N instead of N",
+        ),  # log N
+        (
+            lambda n, loss: _vertex(np.log(n), loss),
+            "log N",
+        ),  # parabola in log log N
+        (lambda n, loss: _blank(), "NotImplementedError"),  # blank solution
+    ],
+)
 def test_check_vertex_fails_wrong_answers(wrong, hint):
     fb = checks.check_vertex(wrong)
     assert not fb and hint in str(fb)
@@ -42,6 +54,7 @@ def test_check_vertex_requires_refusing_a_maximum():
         u = np.log(n)
         c2, c1, _ = np.polyfit(u, loss, 2)
         return float(np.exp(-c1 / (2 * c2)))
+
     fb = checks.check_vertex(no_check)
     assert not fb and "ValueError" in str(fb)
 
@@ -61,10 +74,15 @@ def test_check_study_accepts_a_design():
     assert checks.check_study(_study(L.Lab(3, 1e19)), 2e9, 2.3)
 
 
-@pytest.mark.parametrize("n_opt, loss, hint", [(1e6, 2.3, "extrapolation"),
-                                               (-1.0, 2.3, "number of parameters"),
-                                               (2e9, 2300.0, "nats"),
-                                               ("big", 2.3, "two numbers")])
+@pytest.mark.parametrize(
+    "n_opt, loss, hint",
+    [
+        (1e6, 2.3, "extrapolation"),
+        (-1.0, 2.3, "number of parameters"),
+        (2e9, 2300.0, "nats"),
+        ("big", 2.3, "two numbers"),
+    ],
+)
 def test_check_study_fails_bad_predictions(n_opt, loss, hint):
     fb = checks.check_study(_study(L.Lab(3, 1e19)), n_opt, loss)
     assert not fb and hint in str(fb)

@@ -44,15 +44,20 @@ def significant_digits(number: str) -> int:
     """Significant digits of a printed decimal number ('0.004913' -> 4, '1.50e+03' -> 3)."""
     mantissa = re.split(r"[eE]", number.lstrip("+-"))[0]
     digits = mantissa.replace(".", "").lstrip("0")
-    if "." not in mantissa:  # an integer mantissa with an exponent: trailing zeros do not count
+    if (
+        "." not in mantissa
+    ):  # an integer mantissa with an exponent: trailing zeros do not count
         digits = digits.rstrip("0")
     return len(digits)
 
 
 def long_numbers(text: str) -> list[str]:
     """The numbers in ``text`` shown with more than ``MAX_SIGNIFICANT`` significant digits."""
-    return [m.group(0) for m in _NUMBER.finditer(text)
-            if significant_digits(m.group(0)) > MAX_SIGNIFICANT]
+    return [
+        m.group(0)
+        for m in _NUMBER.finditer(text)
+        if significant_digits(m.group(0)) > MAX_SIGNIFICANT
+    ]
 
 
 def _as_text(value) -> str:
@@ -66,7 +71,9 @@ def output_texts(notebook: dict):
             if output.get("output_type") == "stream":
                 yield index, "stream", _as_text(output.get("text", ""))
             for mimetype, value in output.get("data", {}).items():
-                if mimetype in TEXT_MIMETYPES or mimetype.startswith(GLUE_PREFIX):
+                if mimetype in TEXT_MIMETYPES or mimetype.startswith(
+                    GLUE_PREFIX
+                ):
                     yield index, mimetype, _as_text(value)
             if output.get("output_type") == "error":
                 yield index, "error", _as_text(output.get("evalue", ""))
@@ -87,7 +94,8 @@ def test_committed_outputs_show_only_portable_digits(path):
     found = violations(path)
     assert not found, (
         f"outputs show more than {MAX_SIGNIFICANT} significant digits, which differ between "
-        "CPUs; format the number or glue a rounded value:\n  " + "\n  ".join(found[:20])
+        "CPUs; format the number or glue a rounded value:\n  "
+        + "\n  ".join(found[:20])
     )
 
 
@@ -97,14 +105,27 @@ def test_every_allowed_number_is_still_there():
     for path in NOTEBOOKS:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for _, _, text in output_texts(notebook):
-            shown.update((path.name, m.group(0)) for m in _NUMBER.finditer(text))
-    assert ALLOWED <= shown, f"stale allow-list entries: {sorted(ALLOWED - shown)}"
+            shown.update(
+                (path.name, m.group(0)) for m in _NUMBER.finditer(text)
+            )
+    assert ALLOWED <= shown, (
+        f"stale allow-list entries: {sorted(ALLOWED - shown)}"
+    )
 
 
 @pytest.mark.parametrize(
     ("number", "digits"),
-    [("0.0049139363423633675", 17), ("1102244368.383689", 16), ("28.44", 4),
-     ("1.244e8", 4), ("3.14e+23", 3), ("0.381", 3), ("1e20", 1), ("120.0", 4), ("-0.50", 2)],
+    [
+        ("0.0049139363423633675", 17),
+        ("1102244368.383689", 16),
+        ("28.44", 4),
+        ("1.244e8", 4),
+        ("3.14e+23", 3),
+        ("0.381", 3),
+        ("1e20", 1),
+        ("120.0", 4),
+        ("-0.50", 2),
+    ],
 )
 def test_significant_digits(number, digits):
     assert significant_digits(number) == digits
@@ -113,18 +134,35 @@ def test_significant_digits(number, digits):
 def test_scanner_catches_a_raw_float_in_a_glue_record(tmp_path):
     """Putting a raw float repr back into a glue record makes the check fail."""
     cell = {
-        "cell_type": "code", "source": "glue('rc_peak', x)", "metadata": {},
+        "cell_type": "code",
+        "source": "glue('rc_peak', x)",
+        "metadata": {},
         "execution_count": 1,
-        "outputs": [{
-            "output_type": "display_data", "metadata": {},
-            "data": {"application/papermill.record/text/plain": "1102244368.383689"},
-        }],
+        "outputs": [
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {
+                    "application/papermill.record/text/plain": "1102244368.383689"
+                },
+            }
+        ],
     }
     path = tmp_path / "bad.ipynb"
-    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
-                                "nbformat_minor": 5}))
-    assert violations(path) == ["bad.ipynb cell 0 (application/papermill.record/text/plain): "
-                                "1102244368.383689"]
+    path.write_text(
+        json.dumps(
+            {
+                "cells": [cell],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
+    assert violations(path) == [
+        "bad.ipynb cell 0 (application/papermill.record/text/plain): "
+        "1102244368.383689"
+    ]
 
 
 def test_scanner_ignores_integers_names_and_formatted_numbers():

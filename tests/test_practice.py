@@ -26,8 +26,9 @@ def test_no_repetition_gives_the_unique_data(u):
 @pytest.mark.parametrize("r_star", [1.0, 5.3, 15.4, 100.0])
 def test_many_epochs_saturate_at_u_times_one_plus_r_star(r_star):
     u = 1e9
-    assert float(dc.effective_data(u, u * 1e7, r_star)) == pytest.approx(u * (1 + r_star),
-                                                                          rel=1e-9)
+    assert float(dc.effective_data(u, u * 1e7, r_star)) == pytest.approx(
+        u * (1 + r_star), rel=1e-9
+    )
 
 
 def test_few_epochs_are_almost_fresh_and_value_falls_monotonically():
@@ -40,28 +41,40 @@ def test_effective_params_equal_n_without_excess_and_saturate():
     base = dc.MUENNIGHOFF_2023_C4_BASE
     u = 1e10
     n_u = float(dc.unique_params(u, base))
-    assert float(dc.effective_params(0.5 * n_u, u, 5.3, base)) == pytest.approx(0.5 * n_u)
-    assert float(dc.effective_params(1e6 * n_u, u, 5.3, base)) == pytest.approx(6.3 * n_u, rel=1e-9)
+    assert float(
+        dc.effective_params(0.5 * n_u, u, 5.3, base)
+    ) == pytest.approx(0.5 * n_u)
+    assert float(
+        dc.effective_params(1e6 * n_u, u, 5.3, base)
+    ) == pytest.approx(6.3 * n_u, rel=1e-9)
 
 
 def test_unique_params_is_the_compute_optimal_size_for_that_data():
     base = dc.MUENNIGHOFF_2023_C4_BASE
     c = 1e22
     n_opt, d_opt = base.compute_optimal(c)
-    assert float(dc.unique_params(d_opt, base)) == pytest.approx(float(n_opt), rel=1e-9)
+    assert float(dc.unique_params(d_opt, base)) == pytest.approx(
+        float(n_opt), rel=1e-9
+    )
 
 
 def test_published_law_reproduces_the_authors_readme_examples():
     # datablations README, "Parametric Fit": Figure 1 (right) models.
     law = dc.MUENNIGHOFF_2023
-    assert float(law.loss(6.34e9, 242e9, 25e9)) == pytest.approx(2.2256440889984477, abs=1e-6)
-    assert float(law.loss(8.67e9, 178e9, 25e9)) == pytest.approx(2.2269634075087867, abs=1e-6)
+    assert float(law.loss(6.34e9, 242e9, 25e9)) == pytest.approx(
+        2.2256440889984477, abs=1e-6
+    )
+    assert float(law.loss(8.67e9, 178e9, 25e9)) == pytest.approx(
+        2.2269634075087867, abs=1e-6
+    )
 
 
 def test_single_epoch_law_is_the_base_law():
     law = dc.MUENNIGHOFF_2023
-    n, d = 1e7, 1e9                   # N below N_opt(U) (about 5e7 here), one epoch
-    assert float(law.loss(n, d, d)) == pytest.approx(float(law.base.loss(n, d)))
+    n, d = 1e7, 1e9  # N below N_opt(U) (about 5e7 here), one epoch
+    assert float(law.loss(n, d, d)) == pytest.approx(
+        float(law.base.loss(n, d))
+    )
 
 
 def test_repetition_fit_recovers_known_constants():
@@ -76,12 +89,15 @@ def test_repetition_fit_recovers_known_constants():
     assert fit.law.r_n_star == pytest.approx(3.0, rel=1e-3)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(unique_tokens=-1.0, n_tokens=1e9, r_star=15.0), "unique_tokens"),
-    (dict(unique_tokens=1e9, n_tokens=np.nan, r_star=15.0), "n_tokens"),
-    (dict(unique_tokens=1e9, n_tokens=1e9, r_star=0.0), "r_star"),
-    (dict(unique_tokens=2e9, n_tokens=1e9, r_star=15.0), "unique_tokens"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(unique_tokens=-1.0, n_tokens=1e9, r_star=15.0), "unique_tokens"),
+        (dict(unique_tokens=1e9, n_tokens=np.nan, r_star=15.0), "n_tokens"),
+        (dict(unique_tokens=1e9, n_tokens=1e9, r_star=0.0), "r_star"),
+        (dict(unique_tokens=2e9, n_tokens=1e9, r_star=15.0), "unique_tokens"),
+    ],
+)
 def test_bad_input_names_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=name):
         dc.effective_data(**kwargs)
@@ -89,13 +105,21 @@ def test_bad_input_names_the_argument(kwargs, name):
 
 def test_fit_rejects_mismatched_lengths():
     with pytest.raises(ValueError, match="loss"):
-        dc.fit_repetition_constants([1e8, 2e8, 3e8], [1e9] * 3, [1e9] * 3, [3.0, 3.0],
-                                    dc.MUENNIGHOFF_2023_C4_BASE)
+        dc.fit_repetition_constants(
+            [1e8, 2e8, 3e8],
+            [1e9] * 3,
+            [1e9] * 3,
+            [3.0, 3.0],
+            dc.MUENNIGHOFF_2023_C4_BASE,
+        )
 
 
 def test_datablations_loader_matches_the_readme_sanity_checks():
     runs = load_datablations_runs()
-    assert len(runs) == 296 and len(load_datablations_runs(include_dedup=True)) == 308
+    assert (
+        len(runs) == 296
+        and len(load_datablations_runs(include_dedup=True)) == 308
+    )
     # README "Sanity checks": N = 4.2B, D = 84B at 1 epoch: loss 2.457.
     row = runs[(runs.run_name == "4b284b84b")]
     assert float(row.loss.iloc[0]) == pytest.approx(2.457, abs=1e-3)
@@ -109,11 +133,23 @@ def test_gadre_default_fit_reproduces_the_authors_errors():
     # (open_lm_1b, M = 640) and 0.7320 % (open_lm_7b, M = 20) on C4 eval, RedPajama.
     rpj = load_gadre_runs("rpj")
     small = rpj[rpj.model_shape.isin(GADRE_FIT_SHAPES)]
-    five = small[(small.multiplier == 1)
-                 | ((small.model_shape == "d=96_l=8_h=4") & (small.multiplier == 16))]
-    law = ot.fit_overtraining_law(five.n_params, five.n_tokens, five.loss).params
-    big = rpj[rpj.model_shape.isin(["open_lm_1b", "open_lm_7b"]) & (rpj.compute > 2.5e20)]
-    err = dict(zip(big.model_shape, 100 * (law.loss(big.n_params, big.n_tokens) / big.loss - 1)))
+    five = small[
+        (small.multiplier == 1)
+        | ((small.model_shape == "d=96_l=8_h=4") & (small.multiplier == 16))
+    ]
+    law = ot.fit_overtraining_law(
+        five.n_params, five.n_tokens, five.loss
+    ).params
+    big = rpj[
+        rpj.model_shape.isin(["open_lm_1b", "open_lm_7b"])
+        & (rpj.compute > 2.5e20)
+    ]
+    err = dict(
+        zip(
+            big.model_shape,
+            100 * (law.loss(big.n_params, big.n_tokens) / big.loss - 1),
+        )
+    )
     assert err["open_lm_1b"] == pytest.approx(0.7103, abs=0.01)
     assert err["open_lm_7b"] == pytest.approx(0.7320, abs=0.01)
 
@@ -127,7 +163,9 @@ def test_gadre_loader_rejects_unknown_names():
 
 def test_loss_vs_multiplier_uses_twenty_tokens_per_parameter():
     law = ch.HOFFMANN_2022
-    assert float(ot.loss_vs_multiplier(law, 1e9, 1.0)) == pytest.approx(float(law.loss(1e9, 2e10)))
+    assert float(ot.loss_vs_multiplier(law, 1e9, 1.0)) == pytest.approx(
+        float(law.loss(1e9, 2e10))
+    )
 
 
 # ---- workflow ----------------------------------------------------------------------------------
@@ -136,27 +174,47 @@ def test_loss_vs_multiplier_uses_twenty_tokens_per_parameter():
 def test_ladder_is_deterministic_per_seed_and_accepts_generators():
     a = wf.simulate_ladder(ch.HOFFMANN_2022, [1e18, 1e19], rng=5)
     b = wf.simulate_ladder(ch.HOFFMANN_2022, [1e18, 1e19], rng=5)
-    c = wf.simulate_ladder(ch.HOFFMANN_2022, [1e18, 1e19], rng=np.random.default_rng(5))
+    c = wf.simulate_ladder(
+        ch.HOFFMANN_2022, [1e18, 1e19], rng=np.random.default_rng(5)
+    )
     d = wf.simulate_ladder(ch.HOFFMANN_2022, [1e18, 1e19], rng=6)
     assert a.equals(b) and a.equals(c) and not a.equals(d)
 
 
 def test_prediction_band_is_deterministic_and_widens_with_distance():
-    ladder = wf.simulate_ladder(ch.BESIROGLU_2024, np.logspace(18, 20, 4), noise=0.01, rng=1)
+    ladder = wf.simulate_ladder(
+        ch.BESIROGLU_2024, np.logspace(18, 20, 4), noise=0.01, rng=1
+    )
     targets = [1e20, 1e22, 1e24]
-    b1 = wf.prediction_band(ladder.n_params, ladder.n_tokens, ladder.loss, targets,
-                            n_resamples=60, rng=2)
-    b2 = wf.prediction_band(ladder.n_params, ladder.n_tokens, ladder.loss, targets,
-                            n_resamples=60, rng=2)
+    b1 = wf.prediction_band(
+        ladder.n_params,
+        ladder.n_tokens,
+        ladder.loss,
+        targets,
+        n_resamples=60,
+        rng=2,
+    )
+    b2 = wf.prediction_band(
+        ladder.n_params,
+        ladder.n_tokens,
+        ladder.loss,
+        targets,
+        n_resamples=60,
+        rng=2,
+    )
     assert b1.equals(b2)
     assert np.all(np.diff(b1.width) > 0)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(budgets=[-1e18]), "budgets"), (dict(budgets=[1e18], spread=1.0), "spread"),
-    (dict(budgets=[1e18], noise=-0.1), "noise"), (dict(budgets=[1e18], sizes_per_budget=0),
-                                                  "sizes_per_budget"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(budgets=[-1e18]), "budgets"),
+        (dict(budgets=[1e18], spread=1.0), "spread"),
+        (dict(budgets=[1e18], noise=-0.1), "noise"),
+        (dict(budgets=[1e18], sizes_per_budget=0), "sizes_per_budget"),
+    ],
+)
 def test_ladder_bad_input_names_the_argument(kwargs, name):
     with pytest.raises(ValueError, match=name):
         wf.simulate_ladder(ch.HOFFMANN_2022, **kwargs)
@@ -165,7 +223,9 @@ def test_ladder_bad_input_names_the_argument(kwargs, name):
 def test_holdout_needs_a_run_above_the_cutoff():
     runs = wf.simulate_ladder(ch.HOFFMANN_2022, [1e18, 1e19], rng=0)
     with pytest.raises(ValueError, match="cutoff"):
-        wf.holdout_by_compute(runs.n_params, runs.n_tokens, runs.loss, cutoff=1e22)
+        wf.holdout_by_compute(
+            runs.n_params, runs.n_tokens, runs.loss, cutoff=1e22
+        )
 
 
 # ---- exercise checks: right answers pass, typical wrong answers fail, expected value hidden --
@@ -177,7 +237,9 @@ def _d_prime(u, d, r):
 
 def test_check_effective_data_function():
     assert checks.check_effective_data_function(_d_prime)
-    counting_all_epochs = lambda u, d, r: u + u * r * (1 - np.exp(-(d / u) / r))   # R_D = D/U
+    counting_all_epochs = lambda u, d, r: (
+        u + u * r * (1 - np.exp(-(d / u) / r))
+    )  # R_D = D/U
     fresh = lambda u, d, r: d
     for wrong in (counting_all_epochs, fresh):
         fb = checks.check_effective_data_function(wrong)
@@ -187,7 +249,9 @@ def test_check_effective_data_function():
 def test_check_epochs_for_value_hides_the_answer():
     right = 5.168
     assert checks.check_epochs_for_value(right)
-    fb = checks.check_epochs_for_value(15.4)               # R_D* itself, a typical confusion
+    fb = checks.check_epochs_for_value(
+        15.4
+    )  # R_D* itself, a typical confusion
     assert not fb and "5.1" not in fb
 
 
@@ -198,21 +262,25 @@ def test_check_overtrain_tokens_computes_the_target_itself():
     target = float(law.loss(n_1b, 20 * n_1b))
     d = float(law.n_tokens_for_loss(4e8, target))
     assert checks.check_overtrain_tokens(d / 4e8, law)
-    fb = checks.check_overtrain_tokens(d, law)             # tokens, not tokens per parameter
+    fb = checks.check_overtrain_tokens(
+        d, law
+    )  # tokens, not tokens per parameter
     assert not fb and "divide by N" in fb and f"{d / 4e8:.4g}" not in fb
-    fb = checks.check_overtrain_tokens(20, law)            # the compute-optimal ratio
+    fb = checks.check_overtrain_tokens(20, law)  # the compute-optimal ratio
     assert not fb and "Hint" in fb
 
 
 def test_check_effective_tokens_and_half_value_epochs():
     assert checks.check_effective_tokens(_d_prime(25e9, 250e9, 15.4))
-    fb = checks.check_effective_tokens(195)                 # billions, not tokens
+    fb = checks.check_effective_tokens(195)  # billions, not tokens
     assert not fb and "tokens, not billions" in fb
     right = 1 + 15.387756 * np.log(2)
     assert checks.check_half_value_epochs(right)
-    fb = checks.check_half_value_epochs(right - 1)          # R_D, not epochs
+    fb = checks.check_half_value_epochs(right - 1)  # R_D, not epochs
     assert not fb and "beyond the first" in fb and f"{right:.4g}" not in fb
-    fb = checks.check_half_value_epochs(1 + 15.387756)      # the average-value reading
+    fb = checks.check_half_value_epochs(
+        1 + 15.387756
+    )  # the average-value reading
     assert not fb and "differentiate" in fb
 
 
@@ -225,7 +293,7 @@ def test_check_allocation_function_and_epochs():
     good = dc.data_constrained_optimum
     assert checks.check_allocation_function(good)
 
-    def chinchilla(law, c, u):                              # ignores repetition
+    def chinchilla(law, c, u):  # ignores repetition
         return tuple(float(v) for v in law.base.compute_optimal(c))
 
     fb = checks.check_allocation_function(chinchilla)
@@ -234,7 +302,9 @@ def test_check_allocation_function_and_epochs():
     assert not fb and "6ND" in fb
     n, d = dc.data_constrained_optimum(dc.MUENNIGHOFF_2023, 1e23, 100e9)
     assert checks.check_allocation_epochs(d / 100e9)
-    n_ch, d_ch = (float(v) for v in dc.MUENNIGHOFF_2023.base.compute_optimal(1e23))
+    n_ch, d_ch = (
+        float(v) for v in dc.MUENNIGHOFF_2023.base.compute_optimal(1e23)
+    )
     fb = checks.check_allocation_epochs(d_ch / 100e9)
     assert not fb and "Hint" in fb and f"{d / 100e9:.4g}" not in fb
 
@@ -253,9 +323,11 @@ def test_data_constrained_optimum_reproduces_the_readme_example():
 
 def test_paper_like_mask_keeps_epochs_up_to_500_and_drops_harmful_runs():
     runs = load_datablations_runs()
-    keep = dc.paper_like_mask(runs.n_params, runs.n_tokens, runs.unique_tokens, runs.loss)
+    keep = dc.paper_like_mask(
+        runs.n_params, runs.n_tokens, runs.unique_tokens, runs.loss
+    )
     assert not keep[runs.epochs.to_numpy() > 500].any()
-    assert 150 < keep.sum() < 260                            # the paper fits 182 (Appendix A)
+    assert 150 < keep.sum() < 260  # the paper fits 182 (Appendix A)
     with pytest.raises(ValueError, match="max_epochs"):
         dc.paper_like_mask([1e8], [1e9], [1e9], [3.0], max_epochs=0.5)
 
@@ -277,9 +349,12 @@ def test_learning_curve_fit_and_seed_spread():
     assert fit.success and fit.alpha == pytest.approx(0.76, abs=0.01)
     assert not wf.fit_learning_curve([1, 2, 3], [3.0, 2.5, 2.4]).success
     a = wf.simulate_learning_curve(1e8, s, rng=3)
-    assert np.array_equal(a, wf.simulate_learning_curve(1e8, s, rng=np.random.default_rng(3)))
-    err = wf.ladder_prediction_errors(ch.BESIROGLU_2024, [1e18, 1e19, 1e20], 1e23,
-                                      seeds=[0, 1], noise=0.01)
+    assert np.array_equal(
+        a, wf.simulate_learning_curve(1e8, s, rng=np.random.default_rng(3))
+    )
+    err = wf.ladder_prediction_errors(
+        ch.BESIROGLU_2024, [1e18, 1e19, 1e20], 1e23, seeds=[0, 1], noise=0.01
+    )
     assert err.shape == (2,) and np.all(np.abs(err) < 0.2)
 
 
@@ -301,13 +376,20 @@ def test_check_data_wall_gap():
     law = dc.MUENNIGHOFF_2023
     gap = float(law.loss(10e9, 16e11, 1e11) - law.loss(10e9, 4e11, 1e11))
     assert checks.check_data_wall_gap(gap, 10e9, 1e11, 4, 16)
-    fb = checks.check_data_wall_gap(-gap, 10e9, 1e11, 4, 16)   # subtraction the wrong way round
+    fb = checks.check_data_wall_gap(
+        -gap, 10e9, 1e11, 4, 16
+    )  # subtraction the wrong way round
     assert not fb and "order of the subtraction" in fb
     assert f"{gap:.4g}" not in fb
 
 
 def test_chapter_6_data_ship_with_their_licences():
     from scaling_lib.data import DATA_DIR
-    for name in ["datablations/LICENSE.md", "datablations/README.md",
-                 "gadre2024_overtraining/LICENSE.txt", "gadre2024_overtraining/README.md"]:
+
+    for name in [
+        "datablations/LICENSE.md",
+        "datablations/README.md",
+        "gadre2024_overtraining/LICENSE.txt",
+        "gadre2024_overtraining/README.md",
+    ]:
         assert (DATA_DIR / name).is_file(), name

@@ -9,17 +9,28 @@ def _pins(path):
 
 
 def test_binder_uses_the_same_pins(root):
-    assert _pins(root / "binder" / "requirements.txt") == _pins(root / "requirements.txt"), \
-        "binder/requirements.txt differs from requirements.txt: copy it over"
-    assert (root / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    assert _pins(root / "binder" / "requirements.txt") == _pins(
+        root / "requirements.txt"
+    ), "binder/requirements.txt differs from requirements.txt: copy it over"
+    assert (
+        root / "binder" / "runtime.txt"
+    ).read_text().strip() == "python-3.11"
 
 
 def test_every_requirement_is_pinned(root):
     for pin in _pins(root / "requirements.txt"):
-        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", pin), f"not an exact pin: {pin}"
-    direct = {p.split("==")[0].lower() for p in _pins(root / "requirements.in")}
-    locked = {p.split("==")[0].lower() for p in _pins(root / "requirements.txt")}
-    assert direct <= locked, f"in requirements.in but not locked: {direct - locked}"
+        assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", pin), (
+            f"not an exact pin: {pin}"
+        )
+    direct = {
+        p.split("==")[0].lower() for p in _pins(root / "requirements.in")
+    }
+    locked = {
+        p.split("==")[0].lower() for p in _pins(root / "requirements.txt")
+    }
+    assert direct <= locked, (
+        f"in requirements.in but not locked: {direct - locked}"
+    )
 
 
 def test_committed_notebooks_are_executed(root):
@@ -27,7 +38,13 @@ def test_committed_notebooks_are_executed(root):
 
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+        code = [
+            c for c in nb.cells if c.cell_type == "code" and c.source.strip()
+        ]
         assert code, f"{path.name} has no code"
-        assert all(c.execution_count for c in code), f"{path.name} has cells that were not run"
-        assert nb.metadata.get("kernelspec", {}).get("name") == "python3", path.name
+        assert all(c.execution_count for c in code), (
+            f"{path.name} has cells that were not run"
+        )
+        assert nb.metadata.get("kernelspec", {}).get("name") == "python3", (
+            path.name
+        )

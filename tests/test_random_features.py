@@ -3,16 +3,21 @@
 import numpy as np
 import pytest
 
-from scaling_lib.random_features import power_law_spectrum, random_feature_experiment
+from scaling_lib.random_features import (
+    power_law_spectrum,
+    random_feature_experiment,
+)
 
 # The grid and seed used in notebooks/02_kaplan.ipynb.
-N_GRID = 2 ** np.arange(4, 10)   # 16 ... 512 features
-D_GRID = 2 ** np.arange(4, 12)   # 16 ... 2048 samples
+N_GRID = 2 ** np.arange(4, 10)  # 16 ... 512 features
+D_GRID = 2 ** np.arange(4, 12)  # 16 ... 2048 samples
 
 
 @pytest.fixture(scope="module")
 def experiment():
-    return random_feature_experiment(N_GRID, D_GRID, alpha=1.0, rng=np.random.default_rng(0))
+    return random_feature_experiment(
+        N_GRID, D_GRID, alpha=1.0, rng=np.random.default_rng(0)
+    )
 
 
 def test_spectrum_is_a_power_law():
@@ -35,26 +40,39 @@ def test_measured_exponents_match_theory(experiment):
 
 def test_loss_falls_with_features_and_with_data(experiment):
     loss = experiment.loss
-    assert np.all(np.diff(loss[:, -1]) < 0)     # more features at the largest D
-    assert np.all(np.diff(loss[-1, :]) < 0)     # more data at the largest N
+    assert np.all(np.diff(loss[:, -1]) < 0)  # more features at the largest D
+    assert np.all(np.diff(loss[-1, :]) < 0)  # more data at the largest N
     assert np.all(loss < 1.5)
 
 
 def test_reproducible():
-    a = random_feature_experiment([8, 16], [32, 64], latent_dim=256, n_seeds=2,
-                                  rng=np.random.default_rng(5))
-    b = random_feature_experiment([8, 16], [32, 64], latent_dim=256, n_seeds=2,
-                                  rng=np.random.default_rng(5))
+    a = random_feature_experiment(
+        [8, 16],
+        [32, 64],
+        latent_dim=256,
+        n_seeds=2,
+        rng=np.random.default_rng(5),
+    )
+    b = random_feature_experiment(
+        [8, 16],
+        [32, 64],
+        latent_dim=256,
+        n_seeds=2,
+        rng=np.random.default_rng(5),
+    )
     np.testing.assert_array_equal(a.losses, b.losses)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(n_features=[0, 8], n_samples=[16]), "n_features"),
-    (dict(n_features=[8.5], n_samples=[16]), "n_features"),
-    (dict(n_features=[8], n_samples=[np.nan]), "n_samples"),
-    (dict(n_features=[8], n_samples=[16], alpha=-1.0), "alpha"),
-    (dict(n_features=[8], n_samples=[16], ridge=0.0), "ridge"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(n_features=[0, 8], n_samples=[16]), "n_features"),
+        (dict(n_features=[8.5], n_samples=[16]), "n_features"),
+        (dict(n_features=[8], n_samples=[np.nan]), "n_samples"),
+        (dict(n_features=[8], n_samples=[16], alpha=-1.0), "alpha"),
+        (dict(n_features=[8], n_samples=[16], ridge=0.0), "ridge"),
+    ],
+)
 def test_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=name):
         random_feature_experiment(**kwargs)
@@ -62,30 +80,42 @@ def test_bad_input(kwargs, name):
 
 def test_int_seed_is_the_generator_it_names():
     # SPEC 7: rng=5 means np.random.default_rng(5); rng=None means the fixed seed 0
-    a = random_feature_experiment([8, 16, 32], [64, 128], latent_dim=256, n_seeds=2, rng=5)
-    b = random_feature_experiment([8, 16, 32], [64, 128], latent_dim=256, n_seeds=2,
-                                  rng=np.random.default_rng(5))
+    a = random_feature_experiment(
+        [8, 16, 32], [64, 128], latent_dim=256, n_seeds=2, rng=5
+    )
+    b = random_feature_experiment(
+        [8, 16, 32],
+        [64, 128],
+        latent_dim=256,
+        n_seeds=2,
+        rng=np.random.default_rng(5),
+    )
     np.testing.assert_array_equal(a.losses, b.losses)
     c = random_feature_experiment([8], [16], latent_dim=64, n_seeds=1)
     d = random_feature_experiment([8], [16], latent_dim=64, n_seeds=1, rng=0)
     np.testing.assert_array_equal(c.losses, d.losses)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(rng=np.random.RandomState(0)), "rng"),
-    (dict(rng="seed"), "rng"),
-    (dict(rng=1.5), "rng"),
-    (dict(n_seeds=True), "n_seeds"),
-    (dict(n_seeds=10**30), "n_seeds"),
-    (dict(latent_dim=2.5), "latent_dim"),
-    (dict(n_features=[[8, 16]]), "n_features"),
-    (dict(n_features=[]), "n_features"),
-    (dict(n_samples=[10**9]), "n_samples"),
-    (dict(ridge="small"), "ridge"),
-    (dict(alpha=1e300), "alpha"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(rng=np.random.RandomState(0)), "rng"),
+        (dict(rng="seed"), "rng"),
+        (dict(rng=1.5), "rng"),
+        (dict(n_seeds=True), "n_seeds"),
+        (dict(n_seeds=10**30), "n_seeds"),
+        (dict(latent_dim=2.5), "latent_dim"),
+        (dict(n_features=[[8, 16]]), "n_features"),
+        (dict(n_features=[]), "n_features"),
+        (dict(n_samples=[10**9]), "n_samples"),
+        (dict(ridge="small"), "ridge"),
+        (dict(alpha=1e300), "alpha"),
+    ],
+)
 def test_bad_settings_name_the_argument(kwargs, name):
-    args = dict(n_features=[8], n_samples=[16], latent_dim=64, n_seeds=1) | kwargs
+    args = (
+        dict(n_features=[8], n_samples=[16], latent_dim=64, n_seeds=1) | kwargs
+    )
     with pytest.raises(ValueError, match=name):
         random_feature_experiment(**args)
 

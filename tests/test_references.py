@@ -32,7 +32,9 @@ VENUE = {
 
 CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 TERM_ROLE = re.compile(r"\{term\}`([^`]*)`")
-ARXIV_ID = re.compile(r"(?:arXiv:|arxiv\.org/abs/)(\d{4}\.\d{4,5})", re.IGNORECASE)
+ARXIV_ID = re.compile(
+    r"(?:arXiv:|arxiv\.org/abs/)(\d{4}\.\d{4,5})", re.IGNORECASE
+)
 
 
 def _bib(root):
@@ -52,30 +54,46 @@ def _glossary_terms(root):
     """Lower-cased terms of every ``{glossary}`` block of book/glossary.md (aliases included)."""
     text = (root / "book" / "glossary.md").read_text(encoding="utf-8")
     terms = []
-    for block in re.findall(r"```\{glossary\}\n(.*?)```", text, flags=re.DOTALL):
-        terms += [ln.strip() for ln in block.splitlines() if ln.strip() and not ln[0].isspace()]
+    for block in re.findall(
+        r"```\{glossary\}\n(.*?)```", text, flags=re.DOTALL
+    ):
+        terms += [
+            ln.strip()
+            for ln in block.splitlines()
+            if ln.strip() and not ln[0].isspace()
+        ]
     return terms
 
 
 def test_no_key_is_defined_twice(root):
     raw = (root / "book" / "references.bib").read_text(encoding="utf-8")
     keys = re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", raw, flags=re.MULTILINE)
-    duplicated = [k for k, n in Counter(k.lower() for k in keys).items() if n > 1]
-    assert not duplicated, f"keys defined more than once in references.bib: {duplicated}"
+    duplicated = [
+        k for k, n in Counter(k.lower() for k in keys).items() if n > 1
+    ]
+    assert not duplicated, (
+        f"keys defined more than once in references.bib: {duplicated}"
+    )
     assert len(keys) == len(_bib(root).entries)
 
 
 def test_every_entry_has_the_fields_its_type_needs(root):
     problems = []
     for key, entry in _bib(root).entries.items():
-        fields = {f.lower() for f in entry.fields} | {r.lower() for r in entry.persons}
+        fields = {f.lower() for f in entry.fields} | {
+            r.lower() for r in entry.persons
+        }
         missing = [f for f in REQUIRED if f not in fields]
         if entry.type not in VENUE:
-            problems.append(f"{key}: entry type @{entry.type} is not one the course uses")
+            problems.append(
+                f"{key}: entry type @{entry.type} is not one the course uses"
+            )
         elif not fields & set(VENUE[entry.type]):
             missing.append(" or ".join(VENUE[entry.type]))
         if missing:
-            problems.append(f"{key} (@{entry.type}) lacks {', '.join(missing)}")
+            problems.append(
+                f"{key} (@{entry.type}) lacks {', '.join(missing)}"
+            )
         year = entry.fields.get("year", "")
         if year and not re.fullmatch(r"(19|20)\d\d", year):
             problems.append(f"{key}: year {year!r} is not a year")
@@ -97,17 +115,26 @@ def test_arxiv_ids_agree_within_each_entry(root):
             # days of a year can carry the next year's prefix.
             yy = 2000 + int(next(iter(ids))[:2])
             if int(entry.fields["year"]) not in (yy - 1, yy):
-                problems.append(f"{key}: year {entry.fields['year']} but arXiv id {ids}")
+                problems.append(
+                    f"{key}: year {entry.fields['year']} but arXiv id {ids}"
+                )
     assert not problems, "\n".join(problems)
 
 
 def test_hoffmann_is_the_arxiv_version_the_chapters_quote(root):
     entry = _bib(root).entries["hoffmann2022training"]
-    assert entry.fields["title"] == "Training Compute-Optimal Large Language Models"
+    assert (
+        entry.fields["title"]
+        == "Training Compute-Optimal Large Language Models"
+    )
     assert "2203.15556" in entry.fields["journal"]
-    assert "booktitle" not in entry.fields, "the arXiv title must not be paired with the NeurIPS venue"
+    assert "booktitle" not in entry.fields, (
+        "the arXiv title must not be paired with the NeurIPS venue"
+    )
     last = [p.last_names[-1] for p in entry.persons["author"][-3:]]
-    assert last == ["Rae", "Vinyals", "Sifre"], "arXiv author order ends Rae, Vinyals, Sifre"
+    assert last == ["Rae", "Vinyals", "Sifre"], (
+        "arXiv author order ends Rae, Vinyals, Sifre"
+    )
 
 
 def test_every_cited_key_is_in_the_bib(root):
@@ -115,8 +142,14 @@ def test_every_cited_key_is_in_the_bib(root):
     missing = []
     for name, text in _texts(root):
         for group in CITE_ROLE.findall(text):
-            missing += [f"{name}: {k}" for k in (s.strip() for s in group.split(",")) if k.lower() not in keys]
-    assert not missing, "cited but not in references.bib:\n" + "\n".join(missing)
+            missing += [
+                f"{name}: {k}"
+                for k in (s.strip() for s in group.split(","))
+                if k.lower() not in keys
+            ]
+    assert not missing, "cited but not in references.bib:\n" + "\n".join(
+        missing
+    )
 
 
 def test_every_linked_term_is_in_the_glossary(root):
@@ -124,21 +157,52 @@ def test_every_linked_term_is_in_the_glossary(root):
     missing = []
     for name, text in _texts(root):
         for target in TERM_ROLE.findall(text):
-            target = re.sub(r"^.*<(.*)>$", r"\1", target).strip()  # {term}`text <target>`
+            target = re.sub(
+                r"^.*<(.*)>$", r"\1", target
+            ).strip()  # {term}`text <target>`
             if target.lower() not in terms:
                 missing.append(f"{name}: {target}")
-    assert not missing, "linked with {term} but not in the glossary:\n" + "\n".join(missing)
+    assert not missing, (
+        "linked with {term} but not in the glossary:\n" + "\n".join(missing)
+    )
 
 
-@pytest.mark.parametrize("term", [
-    "C_min", "Critical batch size", "S_min", "Approach 1", "Approach 2", "Approach 3",
-    "IsoFLOP profile", "LSE", "Huber loss", "Bootstrap", "τ²", "Paule–Mandel estimator",
-    "Benjamini–Hochberg procedure", "FLOPs", "FLOP/s", "MFU", "Non-embedding parameters",
-    "a and b", "Compute-optimal", "Tokens per parameter", "Emergence", "Inverse scaling",
-    "U-shaped scaling", "KV cache", "GQA", "MoE", "Irreducible loss",
-])
+@pytest.mark.parametrize(
+    "term",
+    [
+        "C_min",
+        "Critical batch size",
+        "S_min",
+        "Approach 1",
+        "Approach 2",
+        "Approach 3",
+        "IsoFLOP profile",
+        "LSE",
+        "Huber loss",
+        "Bootstrap",
+        "τ²",
+        "Paule–Mandel estimator",
+        "Benjamini–Hochberg procedure",
+        "FLOPs",
+        "FLOP/s",
+        "MFU",
+        "Non-embedding parameters",
+        "a and b",
+        "Compute-optimal",
+        "Tokens per parameter",
+        "Emergence",
+        "Inverse scaling",
+        "U-shaped scaling",
+        "KV cache",
+        "GQA",
+        "MoE",
+        "Irreducible loss",
+    ],
+)
 def test_the_glossary_defines_the_terms_the_chapters_use(root, term):
-    assert term.lower() in {t.lower() for t in _glossary_terms(root)}, f"no glossary entry for {term}"
+    assert term.lower() in {t.lower() for t in _glossary_terms(root)}, (
+        f"no glossary entry for {term}"
+    )
 
 
 def test_glossary_terms_are_unique(root):
@@ -148,11 +212,17 @@ def test_glossary_terms_are_unique(root):
 
 def _porian_fit(optima, **config):
     """Weighted least squares of log N* on log C, weights 1/sd(log N*)^2 (Porian et al.'s fit)."""
-    rows = optima.loc[(optima[list(config)] == pd.Series(config)).all(axis=1)].dropna(subset=["n_opt"])
+    rows = optima.loc[
+        (optima[list(config)] == pd.Series(config)).all(axis=1)
+    ].dropna(subset=["n_opt"])
     x, y = np.log(rows["flops"].to_numpy()), np.log(rows["n_opt"].to_numpy())
     w = 1.0 / rows["n_opt_log_std"].to_numpy()
-    slope, intercept = np.linalg.lstsq(np.c_[x, np.ones_like(x)] * w[:, None], y * w, rcond=None)[0]
-    return slope, np.exp(intercept + slope * np.log(5.88e23))  # N* at Chinchilla's budget
+    slope, intercept = np.linalg.lstsq(
+        np.c_[x, np.ones_like(x)] * w[:, None], y * w, rcond=None
+    )[0]
+    return slope, np.exp(
+        intercept + slope * np.log(5.88e23)
+    )  # N* at Chinchilla's budget
 
 
 def test_intro_quotes_porian_et_al_correctly(root):
@@ -162,22 +232,44 @@ def test_intro_quotes_porian_et_al_correctly(root):
     a = 0.835, 0.706, 0.602, 0.571, 0.497 for the five steps; this recomputation agrees with
     them to 0.001.
     """
-    optima = pd.read_csv(root / "scaling_lib" / "data" / "porian2024" / "porian2024_isoflop_optima_derived.csv")
+    optima = pd.read_csv(
+        root
+        / "scaling_lib"
+        / "data"
+        / "porian2024"
+        / "porian2024_isoflop_optima_derived.csv"
+    )
     base = dict(dataset="rw", loss_split="val", param_count="standard")
-    a_kaplan, n_kaplan = _porian_fit(optima, dataset="rw", hparams="base", warmup="long", decay="kaplan",
-                                     param_count="kaplan", loss_split="train")
-    a_warm, n_warm = _porian_fit(optima, hparams="base", warmup="short", decay="kaplan", **base)
-    a_decay, n_decay = _porian_fit(optima, hparams="base", warmup="short", decay="chinchilla", **base)
-    a_tuned, n_tuned = _porian_fit(optima, hparams="tuned", warmup="short", decay="const", **base)
+    a_kaplan, n_kaplan = _porian_fit(
+        optima,
+        dataset="rw",
+        hparams="base",
+        warmup="long",
+        decay="kaplan",
+        param_count="kaplan",
+        loss_split="train",
+    )
+    a_warm, n_warm = _porian_fit(
+        optima, hparams="base", warmup="short", decay="kaplan", **base
+    )
+    a_decay, n_decay = _porian_fit(
+        optima, hparams="base", warmup="short", decay="chinchilla", **base
+    )
+    a_tuned, n_tuned = _porian_fit(
+        optima, hparams="tuned", warmup="short", decay="const", **base
+    )
 
-    intro = re.sub(r"\s+", " ", (root / "book" / "intro.md").read_text(encoding="utf-8"))
+    intro = re.sub(
+        r"\s+", " ", (root / "book" / "intro.md").read_text(encoding="utf-8")
+    )
     assert f"from {a_kaplan:.2f} to {a_tuned:.2f}" in intro
     assert f"from {a_warm:.2f} to {a_decay:.2f}" in intro
     assert f"factor of {n_warm / n_decay:.1f}" in intro
     assert f"factor of about {round(n_kaplan / n_tuned, -1):.0f}" in intro
-    assert f"about $3\\times10^{{12}}$ to $8\\times10^{{10}}$" in intro
+    assert "about $3\\times10^{12}$ to $8\\times10^{10}$" in intro
     assert f"{n_kaplan:.0e}" == "3e+12" and f"{n_tuned:.0e}" == "8e+10"
     # The schedule moves the predicted size far less than the whole correction does.
     assert n_warm / n_decay < 2 < 10 < n_kaplan / n_tuned
-    assert not re.search(r"schedule[^.]*order of magnitude", intro), \
+    assert not re.search(r"schedule[^.]*order of magnitude", intro), (
         "Porian et al. find the schedule is not what changes the answer by an order of magnitude"
+    )

@@ -25,9 +25,16 @@ STUDENT_SITE = ROOT / "_build" / "student-site" / "_build" / "html"
 
 def _solutions(nb):
     """Source of every solution cell (nbgrader) of a notebook, and the hidden test lines."""
-    sols = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    hidden = re.findall(r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS",
-                        "\n".join(c.source for c in nb.cells), re.DOTALL)
+    sols = [
+        c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    ]
+    hidden = re.findall(
+        r"### BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS",
+        "\n".join(c.source for c in nb.cells),
+        re.DOTALL,
+    )
     return sols, [h.strip() for h in hidden if h.strip()]
 
 
@@ -61,7 +68,9 @@ def test_student_edition_has_no_solutions_and_no_hidden_tests(built):
     # the exercises and their check calls are all there
     assert text.count("```{exercise}") == 4
     assert "checks.check_vertex(vertex_log_n)" in text
-    assert (out / "student-edition.zip").is_file() and (out / "autograder.zip").is_file()
+    assert (out / "student-edition.zip").is_file() and (
+        out / "autograder.zip"
+    ).is_file()
 
 
 def test_student_edition_executes(built):
@@ -70,23 +79,34 @@ def test_student_edition_executes(built):
 
     _, (student,) = built
     nb = nbformat.read(student, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(student.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(student.parent)}},
+    ).execute()
     allowed = set()
     for i, cell in enumerate(nb.cells):
         if "nbgrader" in cell.metadata:
             allowed.add(i)
             if cell.metadata["nbgrader"].get("solution"):
-                allowed.add(i + 1)          # the check call right after the blank
-    failed = {i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-              and any(o.output_type == "error" for o in c.outputs)}
+                allowed.add(i + 1)  # the check call right after the blank
+    failed = {
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code"
+        and any(o.output_type == "error" for o in c.outputs)
+    }
     assert failed and failed <= allowed, sorted(failed - allowed)
 
 
 def test_solutions_get_full_marks(built):
     out, _ = built
     report = edition.grade(LAB, student="solution", course=out / "autograder")
-    assert report.auto_max == 10 and report.auto_score == report.auto_max, str(report)
+    assert report.auto_max == 10 and report.auto_score == report.auto_max, str(
+        report
+    )
     assert report.manual_max == 7
 
 
@@ -102,10 +122,15 @@ def test_hidden_tests_are_restored_when_grading(built, tmp_path):
     out, (student,) = built
     nb = nbformat.read(student, as_version=4)
     source = nbformat.read(LAB, as_version=4)
-    for cell, src in zip((c for c in nb.cells if "nbgrader" in c.metadata),
-                         (c for c in source.cells if "nbgrader" in c.metadata)):
+    for cell, src in zip(
+        (c for c in nb.cells if "nbgrader" in c.metadata),
+        (c for c in source.cells if "nbgrader" in c.metadata),
+    ):
         if cell.metadata["nbgrader"]["grade_id"] == "lab-ex-study-solution":
-            cell.source = src.source + "\nmy_n_opt = my_n_opt * 5  # a wrong extrapolation\n"
+            cell.source = (
+                src.source
+                + "\nmy_n_opt = my_n_opt * 5  # a wrong extrapolation\n"
+            )
     path = tmp_path / LAB.name
     nbformat.write(nb, path)
     report = edition.grade(path, student="wrong", course=out / "autograder")
@@ -141,13 +166,30 @@ def _build(tmp_path, hide: bool, upstream: bool = False):
     src = tmp_path / "src"
     src.mkdir(exist_ok=True)
     (src / "index.md").write_text(_PAGE)
-    ext = ["myst_parser", "sphinx_exercise"] + ([] if upstream else ["student_site"])
+    ext = ["myst_parser", "sphinx_exercise"] + (
+        [] if upstream else ["student_site"]
+    )
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
         f"extensions = {ext!r}\nhide_solutions = {upstream!r}\n"
-        + ("" if upstream else f"course_hide_solutions = {hide!r}\n"))
-    run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-E", "-b", "html",
-                          str(src), str(tmp_path / "out")], capture_output=True, text=True)
+        + ("" if upstream else f"course_hide_solutions = {hide!r}\n")
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "-q",
+            "-E",
+            "-b",
+            "html",
+            str(src),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode:
         raise RuntimeError(run.stderr)
     return (tmp_path / "out" / "index.html").read_text()
@@ -167,7 +209,9 @@ def test_site_without_solutions_builds_strictly(tmp_path):
 def test_upstream_hide_solutions_still_needs_the_workaround(tmp_path):
     """sphinx-exercise#89: if this stops failing, hide_solutions works upstream and
     book/_ext/student_site.py can go."""
-    with pytest.raises(RuntimeError, match="unknown node type: <solution_end_node"):
+    with pytest.raises(
+        RuntimeError, match="unknown node type: <solution_end_node"
+    ):
         _build(tmp_path, hide=True, upstream=True)
 
 
@@ -196,18 +240,25 @@ def test_built_student_site_has_no_solutions():
         html = page.read_text(encoding="utf-8")
         assert 'class="solution' not in html, page
         assert "def vertex_log_n" not in html, page
-    lab = (STUDENT_SITE / "notebooks" / "07_scaling_lab.html").read_text(encoding="utf-8")
+    lab = (STUDENT_SITE / "notebooks" / "07_scaling_lab.html").read_text(
+        encoding="utf-8"
+    )
     assert lab.count('class="exercise') >= 4
     for source in (STUDENT_SITE / "_sources").rglob("*.ipynb"):
         text = source.read_text(encoding="utf-8")
-        assert "solution-start" not in text and "HIDDEN TESTS" not in text, source
+        assert "solution-start" not in text and "HIDDEN TESTS" not in text, (
+            source
+        )
 
 
 # --- chapter notebooks converted to the classroom markup -------------------------------------
 
-CHAPTERS = [ROOT / "notebooks" / "00_power_laws.ipynb", ROOT / "notebooks" / "01_flops.ipynb",
-            ROOT / "notebooks" / "04_emergence.ipynb",
-            ROOT / "notebooks" / "05_inverse_scaling.ipynb"]
+CHAPTERS = [
+    ROOT / "notebooks" / "00_power_laws.ipynb",
+    ROOT / "notebooks" / "01_flops.ipynb",
+    ROOT / "notebooks" / "04_emergence.ipynb",
+    ROOT / "notebooks" / "05_inverse_scaling.ipynb",
+]
 
 
 @pytest.fixture(scope="module", params=CHAPTERS, ids=lambda p: p.stem)
@@ -230,15 +281,28 @@ def test_chapter_is_an_assignment_without_solutions(chapter_built):
     assert "HIDDEN TESTS" not in text and "solution-start" not in text
     # every exercise is numbered, labelled with its kind and time, and has a check cell
     nb = nbformat.read(source, as_version=4)
-    titles = [c.source.splitlines()[0] for c in nb.cells
-              if c.cell_type == "markdown" and c.source.startswith("```{exercise}")]
-    assert titles and all(re.match(r"```\{exercise\} \d\.\d · (compute|implement|derive|"
-                                   r"explain) · \d+ min: ", t) for t in titles), titles
+    titles = [
+        c.source.splitlines()[0]
+        for c in nb.cells
+        if c.cell_type == "markdown" and c.source.startswith("```{exercise}")
+    ]
+    assert titles and all(
+        re.match(
+            r"```\{exercise\} \d\.\d · (compute|implement|derive|"
+            r"explain) · \d+ min: ",
+            t,
+        )
+        for t in titles
+    ), titles
 
 
 def test_chapter_solutions_get_full_marks_and_blank_does_not(chapter_built):
     source, out, student = chapter_built
-    report = edition.grade(source, student="solution", course=out / "autograder")
-    assert report.auto_max > 0 and report.auto_score == report.auto_max, str(report)
+    report = edition.grade(
+        source, student="solution", course=out / "autograder"
+    )
+    assert report.auto_max > 0 and report.auto_score == report.auto_max, str(
+        report
+    )
     blank = edition.grade(student, student="blank", course=out / "autograder")
     assert blank.auto_score == 0 < blank.auto_max, str(blank)

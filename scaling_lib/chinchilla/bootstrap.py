@@ -57,27 +57,54 @@ class BootstrapResult:
         level = as_level(level)
         ok = self.samples[self.converged]
         if len(ok) < 2:
-            raise ValueError(f"only {len(ok)} of {len(self.converged)} resamples converged: no "
-                             "interval can be formed (raise max_iter, or check the runs)")
+            raise ValueError(
+                f"only {len(ok)} of {len(self.converged)} resamples converged: no "
+                "interval can be formed (raise max_iter, or check the runs)"
+            )
         p = self.point.params
-        est = {"E": p.E, "A": p.A, "B": p.B, "alpha": p.alpha, "beta": p.beta, "a": p.a, "b": p.b}
-        rows = {k: (est[k], *percentile_interval(ok[k].to_numpy(), level)) for k in _PARAM_NAMES}
-        return pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "lower", "upper"])
+        est = {
+            "E": p.E,
+            "A": p.A,
+            "B": p.B,
+            "alpha": p.alpha,
+            "beta": p.beta,
+            "a": p.a,
+            "b": p.b,
+        }
+        rows = {
+            k: (est[k], *percentile_interval(ok[k].to_numpy(), level))
+            for k in _PARAM_NAMES
+        }
+        return pd.DataFrame.from_dict(
+            rows, orient="index", columns=["estimate", "lower", "upper"]
+        )
 
     def tokens_per_param(self, compute) -> np.ndarray:
         """``D_opt / N_opt`` at each budget for every converged resample: shape (R, len(C))."""
         c = np.atleast_1d(as_positive_array(compute, "compute"))
         s = self.samples[self.converged]
-        _, _, G = allocation(s.A.to_numpy()[:, None], s.B.to_numpy()[:, None],
-                             s.alpha.to_numpy()[:, None], s.beta.to_numpy()[:, None])
+        _, _, G = allocation(
+            s.A.to_numpy()[:, None],
+            s.B.to_numpy()[:, None],
+            s.alpha.to_numpy()[:, None],
+            s.beta.to_numpy()[:, None],
+        )
         # D/N = (C/6)^(b-a) / G^2 (Hoffmann et al. 2022, eq. 4)
         b_minus_a = (s.b - s.a).to_numpy()[:, None]
-        return (c / 6.0) ** b_minus_a / G ** 2
+        return (c / 6.0) ** b_minus_a / G**2
 
 
-def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
-              delta: float = HUBER_DELTA, fit: ParametricLossFit | None = None,
-              max_iter: int = 300) -> BootstrapResult:
+def bootstrap(
+    n_params,
+    n_tokens,
+    loss,
+    *,
+    n_resamples: int = 1000,
+    rng=None,
+    delta: float = HUBER_DELTA,
+    fit: ParametricLossFit | None = None,
+    max_iter: int = 300,
+) -> BootstrapResult:
     """Bootstrap confidence intervals for approach 3 (Hoffmann et al. 2022, eq. 2 and 3).
 
     Each resample draws the runs with replacement (as Besiroglu et al. 2024 do) and refits the
@@ -122,7 +149,9 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
     delta = as_positive_float(delta, "delta")
     max_iter = as_int(max_iter, "max_iter", minimum=1, maximum=10**5)
     if fit is not None and not isinstance(fit, ParametricLossFit):
-        raise ValueError(f"fit must be a ParametricLossFit or None, got {type(fit).__name__}")
+        raise ValueError(
+            f"fit must be a ParametricLossFit or None, got {type(fit).__name__}"
+        )
     if fit is None:
         fit = fit_parametric_loss(n, d, ell, delta=delta)
     if fit.params is None:
@@ -132,17 +161,25 @@ def bootstrap(n_params, n_tokens, loss, *, n_resamples: int = 1000, rng=None,
     starts = np.array([fit.lse, HOFFMANN_2022_UNROUNDED.lse])
     theta0 = np.repeat(starts[None], n_resamples, axis=0).reshape(-1, 5)
     weights = np.repeat(counts, len(starts), axis=0)
-    theta, f, conv = _batched_lm(theta0, x, y, t, weights, delta, max_iter=max_iter)
+    theta, f, conv = _batched_lm(
+        theta0, x, y, t, weights, delta, max_iter=max_iter
+    )
     theta = theta.reshape(n_resamples, len(starts), 5)
     f = f.reshape(n_resamples, len(starts))
     conv = conv.reshape(n_resamples, len(starts))
     best = np.argmin(np.where(np.isfinite(f), f, np.inf), axis=1)
     rows = np.arange(n_resamples)
     th, ok = theta[rows, best], conv[rows, best]
-    A, B, E, alpha, beta = np.exp(th[:, 0]), np.exp(th[:, 1]), np.exp(th[:, 2]), th[:, 3], th[:, 4]
+    A, B, E, alpha, beta = (
+        np.exp(th[:, 0]),
+        np.exp(th[:, 1]),
+        np.exp(th[:, 2]),
+        th[:, 3],
+        th[:, 4],
+    )
     a, b, _ = allocation(A, B, alpha, beta)
-    samples = pd.DataFrame({"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta, "a": a, "b": b})
+    samples = pd.DataFrame(
+        {"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta, "a": a, "b": b}
+    )
     ok = ok & (alpha > 0) & (beta > 0)
     return BootstrapResult(point=fit, samples=samples, converged=ok)
-
-

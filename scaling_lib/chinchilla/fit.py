@@ -29,8 +29,17 @@ from .._validation import (
 from ._solver import _batched_lm, _evaluate, _polish
 from .law import HOFFMANN_2022, ParametricLoss  # noqa: F401 (HOFFMANN_2022: doctests)
 
-__all__ = ["HUBER_DELTA", "default_start_grid", "design_problem", "refit_parametric_loss", "huber_objective", "ParametricLossFit",
-           "fit_parametric_loss", "fit_parametric_loss_reference", "stopping_points"]
+__all__ = [
+    "HUBER_DELTA",
+    "default_start_grid",
+    "design_problem",
+    "refit_parametric_loss",
+    "huber_objective",
+    "ParametricLossFit",
+    "fit_parametric_loss",
+    "fit_parametric_loss_reference",
+    "stopping_points",
+]
 
 #: The Huber threshold of Hoffmann et al. (2022), Section 3.3 / Appendix D.2: delta = 1e-3.
 HUBER_DELTA = 1e-3
@@ -62,7 +71,9 @@ def _check_runs(n_params, n_tokens, loss, minimum: int):
     return n, d, ell
 
 
-def huber_objective(theta, n_params, n_tokens, loss, *, delta: float = HUBER_DELTA):
+def huber_objective(
+    theta, n_params, n_tokens, loss, *, delta: float = HUBER_DELTA
+):
     """The objective of approach 3 (Hoffmann et al. 2022, eq. 3, in the LSE form of Appendix D.2):
 
     ``sum_i Huber_delta( LSE(a - alpha log N_i, b - beta log D_i, e) - log L_i )``.
@@ -93,9 +104,20 @@ def huber_objective(theta, n_params, n_tokens, loss, *, delta: float = HUBER_DEL
     single = th.ndim == 1
     th = np.atleast_2d(th)
     if th.shape[1] != 5:
-        raise ValueError(f"theta must have 5 columns (a, b, e, alpha, beta), got shape {th.shape}")
-    f = _evaluate(th, np.log(n), np.log(d), np.log(ell), np.ones_like(n), delta, jac=False)
+        raise ValueError(
+            f"theta must have 5 columns (a, b, e, alpha, beta), got shape {th.shape}"
+        )
+    f = _evaluate(
+        th,
+        np.log(n),
+        np.log(d),
+        np.log(ell),
+        np.ones_like(n),
+        delta,
+        jac=False,
+    )
     return float(f[0]) if single else f
+
 
 @dataclass(frozen=True)
 class ParametricLossFit:
@@ -150,20 +172,35 @@ def design_problem(n_params, n_tokens) -> str | None:
     d = as_positive_array(n_tokens, "n_tokens").ravel()
     check_same_shape(n_params=n, n_tokens=d)
     ln, ld = np.log(n), np.log(d)
-    for name, sym, v in (("n_params", "model sizes", ln), ("n_tokens", "token counts", ld)):
+    for name, sym, v in (
+        ("n_params", "model sizes", ln),
+        ("n_tokens", "token counts", ld),
+    ):
         distinct = np.unique(np.round(v, 9)).size
         if distinct < 3:
-            return (f"{name} has only {distinct} distinct {sym}: a power law in it (exponent "
-                    "and prefactor) is not identifiable; at least 3 are needed")
+            return (
+                f"{name} has only {distinct} distinct {sym}: a power law in it (exponent "
+                "and prefactor) is not identifiable; at least 3 are needed"
+            )
     resid = ld - np.polyval(np.polyfit(ln, ld, 1), ln)
     if np.abs(resid).max() < 0.01:
-        return ("n_tokens is tied to n_params (log D is a linear function of log N, within 1 %): "
-                "the exponents of N and D cannot be told apart; vary D at fixed N")
+        return (
+            "n_tokens is tied to n_params (log D is a linear function of log N, within 1 %): "
+            "the exponents of N and D cannot be told apart; vary D at fixed N"
+        )
     return None
 
 
-def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA, starts=None,
-                        n_polish: int = 5, max_iter: int = 300) -> ParametricLossFit:
+def fit_parametric_loss(
+    n_params,
+    n_tokens,
+    loss,
+    *,
+    delta: float = HUBER_DELTA,
+    starts=None,
+    n_polish: int = 5,
+    max_iter: int = 300,
+) -> ParametricLossFit:
     """Fit ``L(N, D) = E + A/N**alpha + B/D**beta`` as in Hoffmann et al. (2022), approach 3.
 
     The objective is the sum of Huber losses (``delta = 1e-3``) between ``log L`` and the
@@ -216,20 +253,39 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     delta = as_positive_float(delta, "delta")
     n_polish = as_int(n_polish, "n_polish", minimum=1, maximum=1000)
     max_iter = as_int(max_iter, "max_iter", minimum=1, maximum=10**5)
-    grid = default_start_grid() if starts is None else as_float_array(starts, "starts")
+    grid = (
+        default_start_grid()
+        if starts is None
+        else as_float_array(starts, "starts")
+    )
     grid = np.atleast_2d(grid)
     if grid.shape[1] != 5:
-        raise ValueError(f"starts must have 5 columns (a, b, e, alpha, beta), got {grid.shape}")
+        raise ValueError(
+            f"starts must have 5 columns (a, b, e, alpha, beta), got {grid.shape}"
+        )
     x, y, t = np.log(n), np.log(d), np.log(ell)
     S = grid.shape[0]
     problem = design_problem(n, d)
     if problem is not None:
         nan = float("nan")
-        return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
-                                 f"not identifiable: {problem}", 0, n.size)
-    prune = [(1, max(S // 15, 30)), (5, 30), (12, 8)]   # successive halving (see docstring)
-    theta, f, conv = _batched_lm(grid, x, y, t, np.ones_like(x), delta, max_iter=max_iter,
-                                 prune=prune)
+        return ParametricLossFit(
+            None,
+            np.full(5, nan),
+            nan,
+            np.full_like(t, nan),
+            False,
+            f"not identifiable: {problem}",
+            0,
+            n.size,
+        )
+    prune = [
+        (1, max(S // 15, 30)),
+        (5, 30),
+        (12, 8),
+    ]  # successive halving (see docstring)
+    theta, f, conv = _batched_lm(
+        grid, x, y, t, np.ones_like(x), delta, max_iter=max_iter, prune=prune
+    )
     # The best distinct end points among the starts that ran to convergence (rows closer than
     # 1e-6 are the same solution); pruned starts stay where they were frozen and are skipped.
     pool = np.flatnonzero(conv & np.isfinite(f))
@@ -243,8 +299,16 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
             break
     if not picked:
         nan = float("nan")
-        return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
-                                 "no start gave a finite objective", S, n.size)
+        return ParametricLossFit(
+            None,
+            np.full(5, nan),
+            nan,
+            np.full_like(t, nan),
+            False,
+            "no start gave a finite objective",
+            S,
+            n.size,
+        )
     best, best_res = None, None
     for i in picked:
         res = _polish(theta[i], x, y, t, delta)
@@ -255,22 +319,42 @@ def fit_parametric_loss(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
     grad = _evaluate(th[None, :], x, y, t, np.ones_like(x), delta)[1][0]
     gnorm = float(np.abs(grad).max())
     success = bool(conv[best] or best_res.success) and gnorm < 1e-5
-    iterations = "converged" if conv[best] else f"stopped at max_iter={max_iter}"
-    message = (f"best of {S} starts ({iterations} in the batched solver), polished with L-BFGS-B "
-               f"({best_res.message}); objective {f_best:.6g}, max |gradient| {gnorm:.2g}")
+    iterations = (
+        "converged" if conv[best] else f"stopped at max_iter={max_iter}"
+    )
+    message = (
+        f"best of {S} starts ({iterations} in the batched solver), polished with L-BFGS-B "
+        f"({best_res.message}); objective {f_best:.6g}, max |gradient| {gnorm:.2g}"
+    )
     if not success:
         message = "did not converge: " + message
     try:
         params = ParametricLoss.from_lse(th, source="fit_parametric_loss")
     except ValueError as exc:
-        return ParametricLossFit(None, th, f_best, np.full_like(t, np.nan), False,
-                                 f"optimum outside the valid region ({exc}); " + message, S, n.size)
+        return ParametricLossFit(
+            None,
+            th,
+            f_best,
+            np.full_like(t, np.nan),
+            False,
+            f"optimum outside the valid region ({exc}); " + message,
+            S,
+            n.size,
+        )
     pred = np.log(params.loss(n, d))
-    return ParametricLossFit(params, th, f_best, t - pred, success, message, S, n.size)
+    return ParametricLossFit(
+        params, th, f_best, t - pred, success, message, S, n.size
+    )
 
 
-def refit_parametric_loss(previous: ParametricLossFit, n_params, n_tokens, loss, *,
-                          delta: float = HUBER_DELTA) -> ParametricLossFit:
+def refit_parametric_loss(
+    previous: ParametricLossFit,
+    n_params,
+    n_tokens,
+    loss,
+    *,
+    delta: float = HUBER_DELTA,
+) -> ParametricLossFit:
     """Refit approach 3 on changed runs (some left out, or another ``delta``) quickly, starting
     from two points instead of 4,500: the optimum of ``previous`` and Hoffmann et al.'s
     unrounded fit, as :func:`bootstrap` does for each resample. A small change of the data moves
@@ -288,26 +372,42 @@ def refit_parametric_loss(previous: ParametricLossFit, n_params, n_tokens, loss,
     True
     """
     if not isinstance(previous, ParametricLossFit) or previous.params is None:
-        raise ValueError("previous must be a ParametricLossFit with parameters, got "
-                         f"{type(previous).__name__}")
+        raise ValueError(
+            "previous must be a ParametricLossFit with parameters, got "
+            f"{type(previous).__name__}"
+        )
     from .law import HOFFMANN_2022_UNROUNDED
 
     starts = np.array([previous.lse, HOFFMANN_2022_UNROUNDED.lse])
-    return fit_parametric_loss(n_params, n_tokens, loss, delta=delta, starts=starts, n_polish=1)
+    return fit_parametric_loss(
+        n_params, n_tokens, loss, delta=delta, starts=starts, n_polish=1
+    )
 
 
 def _prepare_loop(n_params, n_tokens, loss, starts, reduction):
     """Checked runs, the start grid and the divisor of the objective (``n`` for a mean)."""
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
-    grid = default_start_grid() if starts is None else np.atleast_2d(as_float_array(starts,
-                                                                                    "starts"))
+    grid = (
+        default_start_grid()
+        if starts is None
+        else np.atleast_2d(as_float_array(starts, "starts"))
+    )
     if reduction not in ("sum", "mean"):
-        raise ValueError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
+        raise ValueError(
+            f"reduction must be 'sum' or 'mean', got {reduction!r}"
+        )
     return n, d, ell, grid, (float(n.size) if reduction == "mean" else 1.0)
 
 
-def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HUBER_DELTA,
-                                  starts=None, reduction: str = "sum") -> ParametricLossFit:
+def fit_parametric_loss_reference(
+    n_params,
+    n_tokens,
+    loss,
+    *,
+    delta: float = HUBER_DELTA,
+    starts=None,
+    reduction: str = "sum",
+) -> ParametricLossFit:
     """The straightforward approach 3: a Python loop of ``scipy.optimize.minimize``
     (L-BFGS-B, finite-difference gradients) over every start, keeping the best successful run,
     as Besiroglu et al. (2024) replicate Hoffmann et al. (2022). Slow (minutes for the 4,500
@@ -327,7 +427,9 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
     >>> round(fit.params.alpha, 2)
     0.34
     """
-    n, d, ell, grid, scale = _prepare_loop(n_params, n_tokens, loss, starts, reduction)
+    n, d, ell, grid, scale = _prepare_loop(
+        n_params, n_tokens, loss, starts, reduction
+    )
     delta = as_positive_float(delta, "delta")
     x, y, t = np.log(n), np.log(d), np.log(ell)
     w = np.ones_like(x) / scale
@@ -338,29 +440,65 @@ def fit_parametric_loss_reference(n_params, n_tokens, loss, *, delta: float = HU
     problem = design_problem(n, np.exp(y))
     if problem is not None:
         nan = float("nan")
-        return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
-                                 f"not identifiable: {problem}", 0, n.size)
+        return ParametricLossFit(
+            None,
+            np.full(5, nan),
+            nan,
+            np.full_like(t, nan),
+            False,
+            f"not identifiable: {problem}",
+            0,
+            n.size,
+        )
     best = None
     for start in grid:
         from scipy import optimize  # imported here: a slow import
+
         res = optimize.minimize(fun, start, method="L-BFGS-B")
-        if res.success and np.isfinite(res.fun) and (best is None or res.fun < best.fun):
+        if (
+            res.success
+            and np.isfinite(res.fun)
+            and (best is None or res.fun < best.fun)
+        ):
             best = res
     if best is None:
         nan = float("nan")
-        return ParametricLossFit(None, np.full(5, nan), nan, np.full_like(t, nan), False,
-                                 f"none of {len(grid)} starts converged", len(grid), n.size)
-    params = ParametricLoss.from_lse(best.x, source="fit_parametric_loss_reference")
+        return ParametricLossFit(
+            None,
+            np.full(5, nan),
+            nan,
+            np.full_like(t, nan),
+            False,
+            f"none of {len(grid)} starts converged",
+            len(grid),
+            n.size,
+        )
+    params = ParametricLoss.from_lse(
+        best.x, source="fit_parametric_loss_reference"
+    )
     # report the objective as a sum in both cases, so that fits can be compared
     total = float(best.fun) * scale
-    return ParametricLossFit(params, best.x, total, t - np.log(params.loss(n, d)),
-                             True, f"best of {len(grid)} L-BFGS-B runs ({best.message})",
-                             len(grid), n.size)
+    return ParametricLossFit(
+        params,
+        best.x,
+        total,
+        t - np.log(params.loss(n, d)),
+        True,
+        f"best of {len(grid)} L-BFGS-B runs ({best.message})",
+        len(grid),
+        n.size,
+    )
 
 
-
-def stopping_points(n_params, n_tokens, loss, *, starts=None, delta: float = HUBER_DELTA,
-                    reduction: str = "sum") -> pd.DataFrame:
+def stopping_points(
+    n_params,
+    n_tokens,
+    loss,
+    *,
+    starts=None,
+    delta: float = HUBER_DELTA,
+    reduction: str = "sum",
+) -> pd.DataFrame:
     """Where SciPy's L-BFGS-B, with its default stopping tests, stops from each start.
 
     The objective is that of approach 3 (sum of Huber losses), or with ``reduction="mean"`` the
@@ -386,7 +524,9 @@ def stopping_points(n_params, n_tokens, loss, *, starts=None, delta: float = HUB
     >>> round(float(pts.alpha[0]), 2)
     0.34
     """
-    n, d, ell, grid, scale = _prepare_loop(n_params, n_tokens, loss, starts, reduction)
+    n, d, ell, grid, scale = _prepare_loop(
+        n_params, n_tokens, loss, starts, reduction
+    )
     x, y, t = np.log(n), np.log(d), np.log(ell)
     w = np.ones_like(x) / scale
 
@@ -397,14 +537,26 @@ def stopping_points(n_params, n_tokens, loss, *, starts=None, delta: float = HUB
     rows = []
     for start in grid:
         from scipy import optimize  # imported here: a slow import
+
         res = optimize.minimize(fun, start, jac=True, method="L-BFGS-B")
         lnA, lnB, lnE, alpha, beta = res.x
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             s_ab = alpha + beta
-            rows.append({"E": np.exp(lnE), "A": np.exp(lnA), "B": np.exp(lnB), "alpha": alpha,
-                         "beta": beta, "a": beta / s_ab if s_ab > 0 else np.nan,
-                         "objective": float(res.fun) * scale})
+            rows.append(
+                {
+                    "E": np.exp(lnE),
+                    "A": np.exp(lnA),
+                    "B": np.exp(lnB),
+                    "alpha": alpha,
+                    "beta": beta,
+                    "a": beta / s_ab if s_ab > 0 else np.nan,
+                    "objective": float(res.fun) * scale,
+                }
+            )
     out = pd.DataFrame(rows)
-    out["valid"] = (np.isfinite(out[["E", "A", "B"]]).all(axis=1) & (out.alpha > 0)
-                    & (out.beta > 0))
+    out["valid"] = (
+        np.isfinite(out[["E", "A", "B"]]).all(axis=1)
+        & (out.alpha > 0)
+        & (out.beta > 0)
+    )
     return out

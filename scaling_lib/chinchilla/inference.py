@@ -17,6 +17,7 @@ from .law import HOFFMANN_2022, ParametricLoss, check_params  # noqa: F401 (doct
 
 __all__ = ["InferenceOptimum", "compute_for_loss", "inference_optimal"]
 
+
 @dataclass(frozen=True)
 class InferenceOptimum:
     """Result of :func:`inference_optimal` (arrays broadcast over ``inference_tokens``).
@@ -59,8 +60,10 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
     params = check_params(params)
     target = as_positive_float(target_loss, "target_loss")
     if target <= params.E:
-        raise ValueError(f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
-                         f"got {target!r}")
+        raise ValueError(
+            f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
+            f"got {target!r}"
+        )
 
     def gap(logc):
         return float(params.optimal_loss(np.exp(logc))) - target
@@ -71,10 +74,13 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
     if gap(hi) > 0:
         raise ValueError(f"target_loss={target!r} needs more than 1e40 FLOPs")
     from scipy import optimize  # imported here: a slow import
+
     return float(np.exp(optimize.brentq(gap, lo, hi, xtol=1e-12)))
 
 
-def inference_optimal(params: ParametricLoss, target_loss: float, inference_tokens) -> InferenceOptimum:
+def inference_optimal(
+    params: ParametricLoss, target_loss: float, inference_tokens
+) -> InferenceOptimum:
     """The model that reaches ``target_loss`` at the lowest total cost of training and inference,
     Sardana et al. (2024), Section 2: minimize ``6 N D_train + 2 N D_inf`` subject to
     ``L(N, D_train) = target_loss`` with ``L`` the parametric loss.
@@ -104,11 +110,15 @@ def inference_optimal(params: ParametricLoss, target_loss: float, inference_toke
     params = check_params(params)
     target = as_positive_float(target_loss, "target_loss")
     if target <= params.E:
-        raise ValueError(f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
-                         f"got {target!r}")
+        raise ValueError(
+            f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
+            f"got {target!r}"
+        )
     d_inf = as_float_array(inference_tokens, "inference_tokens")
     if np.any(d_inf < 0):
-        raise ValueError(f"inference_tokens must be >= 0, got {d_inf[d_inf < 0].ravel()[0]!r}")
+        raise ValueError(
+            f"inference_tokens must be >= 0, got {d_inf[d_inf < 0].ravel()[0]!r}"
+        )
     shape = d_inf.shape
     d_inf = d_inf.ravel()
     # smallest N that can reach the target with infinite data: E + A / N^alpha = target
@@ -117,20 +127,34 @@ def inference_optimal(params: ParametricLoss, target_loss: float, inference_toke
     n_c, d_c = (float(v) for v in params.compute_optimal(c_opt))
     n_out = np.empty_like(d_inf)
     for i, di in enumerate(d_inf):
+
         def cost(u, di=di):
-            n = np.exp(log_nmin + np.exp(u))      # N > N_min, u unbounded
+            n = np.exp(log_nmin + np.exp(u))  # N > N_min, u unbounded
             d = float(params.n_tokens_for_loss(n, target))
             return np.log(6 * n * d + 2 * n * di)
 
-        u0 = np.log(np.log(n_c) - log_nmin)       # start the bracket at the Chinchilla model
+        u0 = np.log(
+            np.log(n_c) - log_nmin
+        )  # start the bracket at the Chinchilla model
         from scipy import optimize  # imported here: a slow import
-        res = optimize.minimize_scalar(cost, bracket=(u0 - 3.0, u0), method="brent",
-                                       options={"xtol": 1e-12})
+
+        res = optimize.minimize_scalar(
+            cost,
+            bracket=(u0 - 3.0, u0),
+            method="brent",
+            options={"xtol": 1e-12},
+        )
         n_out[i] = np.exp(log_nmin + np.exp(res.x))
     d_out = params.n_tokens_for_loss(n_out, target)
     train, infer = 6 * n_out * d_out, 2 * n_out * d_inf
     ones = np.ones_like(d_inf)
     return InferenceOptimum(
-        n_out.reshape(shape), d_out.reshape(shape), train.reshape(shape), infer.reshape(shape),
-        (train + infer).reshape(shape), (n_c * ones).reshape(shape), (d_c * ones).reshape(shape),
-        (6 * n_c * d_c + 2 * n_c * d_inf).reshape(shape))
+        n_out.reshape(shape),
+        d_out.reshape(shape),
+        train.reshape(shape),
+        infer.reshape(shape),
+        (train + infer).reshape(shape),
+        (n_c * ones).reshape(shape),
+        (d_c * ones).reshape(shape),
+        (6 * n_c * d_c + 2 * n_c * d_inf).reshape(shape),
+    )

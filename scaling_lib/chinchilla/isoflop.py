@@ -46,8 +46,16 @@ from ..fitting import BootstrapSamples, PowerLawFit, fit_power_law
 from ._solver import resample_counts
 from .law import HOFFMANN_2022  # noqa: F401 (doctests)
 
-__all__ = ["ISOFLOP_WINDOW", "group_budgets", "IsoFLOPResult", "isoflop_minima",
-           "IsoFLOPBootstrap", "bootstrap_isoflop", "EnvelopeResult", "envelope_fit"]
+__all__ = [
+    "ISOFLOP_WINDOW",
+    "group_budgets",
+    "IsoFLOPResult",
+    "isoflop_minima",
+    "IsoFLOPBootstrap",
+    "bootstrap_isoflop",
+    "EnvelopeResult",
+    "envelope_fit",
+]
 
 #: Half-width, in decades of N, of the window around each budget's lowest run in which
 #: :func:`isoflop_minima` fits its parabola (see the module docstring for the choice).
@@ -84,22 +92,22 @@ def _parabola_vertex(u, loss, weights):
     """Weighted least-squares parabola ``loss = c0 + c1 u + c2 u^2`` for each row of ``weights``
     (shape (R, k)); returns vertex ``u*``, the loss there and ``c2`` (all shape (R,))."""
     center, scale = u.mean(), max(float(np.std(u)), 1e-12)
-    z = (u - center) / scale                                     # centred and scaled: well posed
-    Z = np.column_stack([np.ones_like(z), z, z * z])            # (k, 3)
-    lhs = np.einsum("rk,ki,kj->rij", weights, Z, Z)              # normal equations
+    z = (u - center) / scale  # centred and scaled: well posed
+    Z = np.column_stack([np.ones_like(z), z, z * z])  # (k, 3)
+    lhs = np.einsum("rk,ki,kj->rij", weights, Z, Z)  # normal equations
     rhs = weights @ (Z * loss[:, None])
     with np.errstate(all="ignore"):
         det = np.linalg.det(lhs)
         safe = np.abs(det) > 1e-10 * np.abs(lhs).max(axis=(1, 2)) ** 3
         coef = np.full((weights.shape[0], 3), np.nan)
         if safe.any():
-            coef[safe] = np.linalg.solve(lhs[safe], rhs[safe][:, :, None])[:, :, 0]
+            coef[safe] = np.linalg.solve(lhs[safe], rhs[safe][:, :, None])[
+                :, :, 0
+            ]
         c0, c1, c2 = coef.T
         zv = -c1 / (2 * c2)
-        lmin = c0 + c1 * zv + c2 * zv ** 2
-        return center + scale * zv, lmin, c2 / scale ** 2
-
-
+        lmin = c0 + c1 * zv + c2 * zv**2
+        return center + scale * zv, lmin, c2 / scale**2
 
 
 def _budget_vertices(u, loss, counts, window):
@@ -115,20 +123,24 @@ def _budget_vertices(u, loss, counts, window):
     """
     present = counts > 0
     masked = np.where(present, loss[None, :], np.inf)
-    u0 = u[np.argmin(masked, axis=1)]                                  # lowest run, per row
+    u0 = u[np.argmin(masked, axis=1)]  # lowest run, per row
     lo_all = np.where(present, u, np.inf).min(axis=1)
     hi_all = np.where(present, u, -np.inf).max(axis=1)
     edge = (u0 <= lo_all) | (u0 >= hi_all)
     if window is None:
         sel = present
     else:
-        sel = present & (np.abs(u[None, :] - u0[:, None]) <= window * np.log(10) + 1e-9)
+        sel = present & (
+            np.abs(u[None, :] - u0[:, None]) <= window * np.log(10) + 1e-9
+        )
     vertex, lmin, c2 = _parabola_vertex(u, loss, counts * sel)
     lo = np.where(sel, u, np.inf).min(axis=1)
     hi = np.where(sel, u, -np.inf).max(axis=1)
     n_used = sel.sum(axis=1)
     with np.errstate(invalid="ignore"):
-        interior = (~edge) & (n_used >= 3) & (c2 > 0) & (vertex > lo) & (vertex < hi)
+        interior = (
+            (~edge) & (n_used >= 3) & (c2 > 0) & (vertex > lo) & (vertex < hi)
+        )
     return vertex, lmin, c2, n_used, interior
 
 
@@ -174,26 +186,42 @@ class IsoFLOPResult(_AllocationFit):
     window: float | None = None
 
 
-def _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points, window):
+def _prepare_isoflop(
+    n_params, compute, loss, budgets, rtol, min_points, window
+):
     n = as_positive_array(n_params, "n_params").ravel()
     c = as_positive_array(compute, "compute").ravel()
     ell = as_positive_array(loss, "loss").ravel()
     check_same_shape(n_params=n, compute=c, loss=ell)
     min_points = as_positive_int(min_points, "min_points")
     if min_points < 3:
-        raise ValueError(f"min_points must be >= 3 (a parabola has 3 coefficients), got {min_points}")
+        raise ValueError(
+            f"min_points must be >= 3 (a parabola has 3 coefficients), got {min_points}"
+        )
     check_min_length(n, "n_params", min_points)
     rtol = as_float(rtol, "rtol", low=0.0, high=1.0)
     if window is not None:
         window = as_positive_float(window, "window", high=100.0)
     grid, group = group_budgets(c, budgets, rtol)
     usable = [np.flatnonzero(group == k) for k in range(grid.size)]
-    usable = [sel for sel in usable if sel.size >= min_points and np.unique(n[sel]).size >= 3]
+    usable = [
+        sel
+        for sel in usable
+        if sel.size >= min_points and np.unique(n[sel]).size >= 3
+    ]
     return n, c, ell, usable
 
 
-def isoflop_minima(n_params, compute, loss, *, budgets=None, rtol: float = 0.1,
-                   min_points: int = 3, window: float | None = ISOFLOP_WINDOW) -> IsoFLOPResult:
+def isoflop_minima(
+    n_params,
+    compute,
+    loss,
+    *,
+    budgets=None,
+    rtol: float = 0.1,
+    min_points: int = 3,
+    window: float | None = ISOFLOP_WINDOW,
+) -> IsoFLOPResult:
     """Approach 2 of Hoffmann et al. (2022), Section 3.2: for each compute budget, fit a parabola
     of the loss in ``log N`` near the lowest run and take its minimum; then fit
     ``N_opt ∝ C**a`` and ``D_opt ∝ C**b`` (with ``D = C / (6 N)``) through the minima.
@@ -232,32 +260,72 @@ def isoflop_minima(n_params, compute, loss, *, budgets=None, rtol: float = 0.1,
     >>> round(res.a, 2), round(res.b, 2)
     (0.45, 0.55)
     """
-    n, c, ell, usable = _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points,
-                                         window)
+    n, c, ell, usable = _prepare_isoflop(
+        n_params, compute, loss, budgets, rtol, min_points, window
+    )
     rows = []
     for sel in usable:
-        vertex, lmin, c2, n_used, interior = _budget_vertices(np.log(n[sel]), ell[sel],
-                                                              np.ones((1, sel.size)), window)
+        vertex, lmin, c2, n_used, interior = _budget_vertices(
+            np.log(n[sel]), ell[sel], np.ones((1, sel.size)), window
+        )
         v, c2 = float(vertex[0]), float(c2[0])
-        cb = float(np.exp(np.mean(np.log(c[sel]))))    # the budget: mean of the runs' FLOPs
-        n_opt = float(np.exp(v)) if np.isfinite(v) and abs(v) < 700 else float("nan")
-        rows.append({"compute": cb, "n_points": int(sel.size), "n_used": int(n_used[0]),
-                     "n_opt": n_opt,
-                     "d_opt": cb / (6 * n_opt) if np.isfinite(n_opt) else float("nan"),
-                     "loss_opt": float(lmin[0]), "curvature": c2,
-                     "interior": bool(interior[0])})
-    table = pd.DataFrame(rows, columns=["compute", "n_points", "n_used", "n_opt", "d_opt",
-                                        "loss_opt", "curvature", "interior"])
+        cb = float(
+            np.exp(np.mean(np.log(c[sel])))
+        )  # the budget: mean of the runs' FLOPs
+        n_opt = (
+            float(np.exp(v))
+            if np.isfinite(v) and abs(v) < 700
+            else float("nan")
+        )
+        rows.append(
+            {
+                "compute": cb,
+                "n_points": int(sel.size),
+                "n_used": int(n_used[0]),
+                "n_opt": n_opt,
+                "d_opt": cb / (6 * n_opt)
+                if np.isfinite(n_opt)
+                else float("nan"),
+                "loss_opt": float(lmin[0]),
+                "curvature": c2,
+                "interior": bool(interior[0]),
+            }
+        )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "compute",
+            "n_points",
+            "n_used",
+            "n_opt",
+            "d_opt",
+            "loss_opt",
+            "curvature",
+            "interior",
+        ],
+    )
     good = table[table.interior]
     if len(good) < 2:
-        return IsoFLOPResult(table, None, None, False,
-                             f"{len(good)} budget(s) with an interior minimum out of {len(table)}; "
-                             "need at least 2 to fit a power law", window)
+        return IsoFLOPResult(
+            table,
+            None,
+            None,
+            False,
+            f"{len(good)} budget(s) with an interior minimum out of {len(table)}; "
+            "need at least 2 to fit a power law",
+            window,
+        )
     n_fit = fit_power_law(good.compute, good.n_opt)
     d_fit = fit_power_law(good.compute, good.d_opt)
-    return IsoFLOPResult(table, n_fit, d_fit, True,
-                         f"power laws through {len(good)} interior minima out of {len(table)} "
-                         "budgets", window)
+    return IsoFLOPResult(
+        table,
+        n_fit,
+        d_fit,
+        True,
+        f"power laws through {len(good)} interior minima out of {len(table)} "
+        "budgets",
+        window,
+    )
 
 
 @dataclass(frozen=True)
@@ -275,9 +343,18 @@ class IsoFLOPBootstrap(BootstrapSamples):
         return self.samples
 
 
-def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=None,
-                      budgets=None, rtol: float = 0.1, min_points: int = 3,
-                      window: float | None = ISOFLOP_WINDOW) -> IsoFLOPBootstrap:
+def bootstrap_isoflop(
+    n_params,
+    compute,
+    loss,
+    *,
+    n_resamples: int = 1000,
+    rng=None,
+    budgets=None,
+    rtol: float = 0.1,
+    min_points: int = 3,
+    window: float | None = ISOFLOP_WINDOW,
+) -> IsoFLOPBootstrap:
     """Bootstrap interval for the exponent of approach 2: the runs of every budget are resampled
     with replacement, the windowed parabolas of :func:`isoflop_minima` refitted, and
     ``N_opt ∝ C**a`` refitted through the interior minima of each resample.
@@ -299,16 +376,26 @@ def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=N
     >>> bool(lo < 0.452 < hi)
     True
     """
-    point = isoflop_minima(n_params, compute, loss, budgets=budgets, rtol=rtol,
-                           min_points=min_points, window=window)
-    n, c, ell, usable = _prepare_isoflop(n_params, compute, loss, budgets, rtol, min_points,
-                                         window)
+    point = isoflop_minima(
+        n_params,
+        compute,
+        loss,
+        budgets=budgets,
+        rtol=rtol,
+        min_points=min_points,
+        window=window,
+    )
+    n, c, ell, usable = _prepare_isoflop(
+        n_params, compute, loss, budgets, rtol, min_points, window
+    )
     n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=10**5)
     rng = as_rng(rng)
     logc, logn = [], []
     for sel in usable:
         counts = resample_counts(rng, n_resamples, sel.size)
-        vertex, _, _, _, interior = _budget_vertices(np.log(n[sel]), ell[sel], counts, window)
+        vertex, _, _, _, interior = _budget_vertices(
+            np.log(n[sel]), ell[sel], counts, window
+        )
         logn.append(np.where(interior, vertex, np.nan))
         logc.append(np.full(n_resamples, np.mean(np.log(c[sel]))))
     if not logn:
@@ -321,7 +408,9 @@ def bootstrap_isoflop(n_params, compute, loss, *, n_resamples: int = 1000, rng=N
         ym = np.where(mask, Y, 0).sum(axis=1) / cnt
         dx = np.where(mask, X - xm[:, None], 0)
         dy = np.where(mask, Y - ym[:, None], 0)
-        slope = (dx * dy).sum(axis=1) / (dx * dx).sum(axis=1)   # least squares in log space
+        slope = (dx * dy).sum(axis=1) / (dx * dx).sum(
+            axis=1
+        )  # least squares in log space
     slope[cnt < 2] = np.nan
     return IsoFLOPBootstrap(point, slope)
 
@@ -376,7 +465,7 @@ def envelope_fit(n_params, compute, loss) -> EnvelopeResult:
     ell = as_positive_array(loss, "loss").ravel()
     check_same_shape(n_params=n, compute=c, loss=ell)
     check_min_length(n, "n_params", 2)
-    order = np.lexsort((ell, c))           # by compute, ties by loss
+    order = np.lexsort((ell, c))  # by compute, ties by loss
     best = np.inf
     keep = []
     for i in order:
@@ -384,13 +473,28 @@ def envelope_fit(n_params, compute, loss) -> EnvelopeResult:
             keep.append(i)
             best = ell[i]
     keep = np.array(keep)
-    frontier = pd.DataFrame({"n_params": n[keep], "compute": c[keep],
-                             "n_tokens": c[keep] / (6 * n[keep]), "loss": ell[keep]})
+    frontier = pd.DataFrame(
+        {
+            "n_params": n[keep],
+            "compute": c[keep],
+            "n_tokens": c[keep] / (6 * n[keep]),
+            "loss": ell[keep],
+        }
+    )
     if len(frontier) < 2 or np.ptp(np.log(frontier.compute)) == 0:
-        return EnvelopeResult(frontier, None, None, False,
-                              f"only {len(frontier)} run(s) on the envelope; need 2")
+        return EnvelopeResult(
+            frontier,
+            None,
+            None,
+            False,
+            f"only {len(frontier)} run(s) on the envelope; need 2",
+        )
     n_fit = fit_power_law(frontier.compute, frontier.n_params)
     d_fit = fit_power_law(frontier.compute, frontier.n_tokens)
-    return EnvelopeResult(frontier, n_fit, d_fit, True,
-                          f"power laws through {len(frontier)} envelope runs out of {n.size}")
-
+    return EnvelopeResult(
+        frontier,
+        n_fit,
+        d_fit,
+        True,
+        f"power laws through {len(frontier)} envelope runs out of {n.size}",
+    )

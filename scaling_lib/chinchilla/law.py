@@ -18,13 +18,25 @@ from .._validation import as_positive_array, as_positive_float
 def check_params(params) -> "ParametricLoss":
     """``params`` if it is a :class:`ParametricLoss`, else a ``ValueError`` naming it."""
     if not isinstance(params, ParametricLoss):
-        raise ValueError(f"params must be a ParametricLoss, got {type(params).__name__}")
+        raise ValueError(
+            f"params must be a ParametricLoss, got {type(params).__name__}"
+        )
     return params
 
+
 __all__ = [
-    "allocation", "ParametricLoss", "HOFFMANN_2022", "HOFFMANN_2022_UNROUNDED", "BESIROGLU_2024",
-    "BESIROGLU_2024_REPLICATION", "BESIROGLU_2024_INTERVALS", "AllocationExponents",
-    "HOFFMANN_2022_TABLE2", "HOFFMANN_2022_TABLE3", "KNOWN_MODELS", "compute_optimal_numeric",
+    "allocation",
+    "ParametricLoss",
+    "HOFFMANN_2022",
+    "HOFFMANN_2022_UNROUNDED",
+    "BESIROGLU_2024",
+    "BESIROGLU_2024_REPLICATION",
+    "BESIROGLU_2024_INTERVALS",
+    "AllocationExponents",
+    "HOFFMANN_2022_TABLE2",
+    "HOFFMANN_2022_TABLE3",
+    "KNOWN_MODELS",
+    "compute_optimal_numeric",
     "allocation_table",
 ]
 
@@ -47,7 +59,10 @@ def allocation(A, B, alpha, beta):
     (0.452, 0.548, 1.345)
     """
     A, B = as_positive_array(A, "A"), as_positive_array(B, "B")
-    alpha, beta = as_positive_array(alpha, "alpha"), as_positive_array(beta, "beta")
+    alpha, beta = (
+        as_positive_array(alpha, "alpha"),
+        as_positive_array(beta, "beta"),
+    )
     s = alpha + beta
     G = (alpha * A / (beta * B)) ** (1.0 / s)
     return beta / s, alpha / s, G
@@ -91,14 +106,30 @@ class ParametricLoss:
     def from_lse(cls, theta, source: str = "") -> "ParametricLoss":
         """Build from the log-sum-exp parameters ``(a, b, e, alpha, beta)`` with
         ``A, B, E = exp(a), exp(b), exp(e)`` (Hoffmann et al., Appendix D.2)."""
-        a, b, e, alpha, beta = (float(v) for v in np.asarray(theta, dtype=float))
-        return cls(E=float(np.exp(e)), A=float(np.exp(a)), B=float(np.exp(b)), alpha=alpha,
-                   beta=beta, source=source)
+        a, b, e, alpha, beta = (
+            float(v) for v in np.asarray(theta, dtype=float)
+        )
+        return cls(
+            E=float(np.exp(e)),
+            A=float(np.exp(a)),
+            B=float(np.exp(b)),
+            alpha=alpha,
+            beta=beta,
+            source=source,
+        )
 
     @property
     def lse(self) -> np.ndarray:
         """The parameters as ``(a, b, e, alpha, beta)`` = ``(log A, log B, log E, alpha, beta)``."""
-        return np.array([np.log(self.A), np.log(self.B), np.log(self.E), self.alpha, self.beta])
+        return np.array(
+            [
+                np.log(self.A),
+                np.log(self.B),
+                np.log(self.E),
+                self.alpha,
+                self.beta,
+            ]
+        )
 
     @property
     def a(self) -> float:
@@ -119,7 +150,7 @@ class ParametricLoss:
         """``E + A / N**alpha + B / D**beta`` (Hoffmann et al., eq. 2); broadcasts."""
         n = as_positive_array(n_params, "n_params")
         d = as_positive_array(n_tokens, "n_tokens")
-        return self.E + self.A * n ** -self.alpha + self.B * d ** -self.beta
+        return self.E + self.A * n**-self.alpha + self.B * d**-self.beta
 
     def compute_optimal(self, compute):
         """The allocation that minimizes the loss at ``C = 6 N D`` FLOPs (Hoffmann et al., eq. 4):
@@ -139,7 +170,7 @@ class ParametricLoss:
         """
         c = as_positive_array(compute, "compute")
         x = c / 6.0
-        return self.G * x ** self.a, x ** self.b / self.G
+        return self.G * x**self.a, x**self.b / self.G
 
     def tokens_per_param(self, compute):
         """``D_opt / N_opt`` at budget ``C``: ``(C/6)**(b - a) / G**2``."""
@@ -158,36 +189,62 @@ class ParametricLoss:
         """
         n = as_positive_array(n_params, "n_params")
         target = as_positive_array(target_loss, "target_loss")
-        gap = target - self.E - self.A * n ** -self.alpha
+        gap = target - self.E - self.A * n**-self.alpha
         with np.errstate(divide="ignore"):
-            return np.where(gap > 0, (self.B / np.where(gap > 0, gap, 1.0)) ** (1.0 / self.beta),
-                            np.inf)
+            return np.where(
+                gap > 0,
+                (self.B / np.where(gap > 0, gap, 1.0)) ** (1.0 / self.beta),
+                np.inf,
+            )
 
 
 #: Hoffmann et al. (2022), eq. (10) (Section 3.3 and Appendix D.2), as printed (rounded).
-HOFFMANN_2022 = ParametricLoss(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28,
-                               source="Hoffmann et al. 2022, eq. (10)")
+HOFFMANN_2022 = ParametricLoss(
+    E=1.69,
+    A=406.4,
+    B=410.7,
+    alpha=0.34,
+    beta=0.28,
+    source="Hoffmann et al. 2022, eq. (10)",
+)
 #: The same fit with the unrounded values of the paper's TeX source, as quoted by Besiroglu
 #: et al. (2024) (``scaling_lib/data/chinchilla/README.md``): a = 6.0073404, b = 6.0179186,
 #: e = 0.5267228, alpha = 0.33917084, beta = 0.2849083.
 HOFFMANN_2022_UNROUNDED = ParametricLoss.from_lse(
     [6.0073404, 6.0179186, 0.5267228, 0.33917084, 0.2849083],
-    source="Hoffmann et al. 2022, eq. (10), unrounded TeX-source values (Besiroglu et al. 2024)")
+    source="Hoffmann et al. 2022, eq. (10), unrounded TeX-source values (Besiroglu et al. 2024)",
+)
 #: Besiroglu et al. (2024), headline maximum-likelihood refit on the digitized data, as computed
 #: in their released analysis notebook (README of the data): A = 482.01, B = 2085.43,
 #: E = 1.8169, alpha = 0.3478, beta = 0.3658.
-BESIROGLU_2024 = ParametricLoss(E=1.8169, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658,
-                                source="Besiroglu et al. 2024, headline estimate")
+BESIROGLU_2024 = ParametricLoss(
+    E=1.8169,
+    A=482.01,
+    B=2085.43,
+    alpha=0.3478,
+    beta=0.3658,
+    source="Besiroglu et al. 2024, headline estimate",
+)
 #: Besiroglu et al. (2024), "replicate exactly": Hoffmann's procedure (sum of Huber losses,
 #: delta = 1e-3, L-BFGS-B from 4,500 starts) on the digitized data; README of the data.
-BESIROGLU_2024_REPLICATION = ParametricLoss(E=1.8172, A=477.84, B=2143.86, alpha=0.34731,
-                                            beta=0.36718,
-                                            source="Besiroglu et al. 2024, exact replication")
+BESIROGLU_2024_REPLICATION = ParametricLoss(
+    E=1.8172,
+    A=477.84,
+    B=2143.86,
+    alpha=0.34731,
+    beta=0.36718,
+    source="Besiroglu et al. 2024, exact replication",
+)
 
 #: Besiroglu et al. (2024): 95 % percentile intervals from 4,000 bootstrap resamples of the 240
 #: runs, computed in their released analysis notebook (README of the data).
-BESIROGLU_2024_INTERVALS = {"E": (1.769, 1.871), "A": (285.2, 743.6), "B": (1042.4, 5810.3),
-                            "alpha": (0.317, 0.373), "beta": (0.331, 0.415)}
+BESIROGLU_2024_INTERVALS = {
+    "E": (1.769, 1.871),
+    "A": (285.2, 743.6),
+    "B": (1042.4, 5810.3),
+    "alpha": (0.317, 0.373),
+    "beta": (0.331, 0.415),
+}
 
 
 @dataclass(frozen=True)
@@ -205,31 +262,79 @@ class AllocationExponents:
 #: fits on 80 % subsamples, as the table's caption says).
 HOFFMANN_2022_TABLE2 = {
     "1. Minimum over training curves": AllocationExponents(
-        0.50, 0.50, (0.488, 0.502), (0.501, 0.512), "Hoffmann et al. 2022, Table 2"),
+        0.50,
+        0.50,
+        (0.488, 0.502),
+        (0.501, 0.512),
+        "Hoffmann et al. 2022, Table 2",
+    ),
     "2. IsoFLOP profiles": AllocationExponents(
-        0.49, 0.51, (0.462, 0.534), (0.483, 0.529), "Hoffmann et al. 2022, Table 2"),
+        0.49,
+        0.51,
+        (0.462, 0.534),
+        (0.483, 0.529),
+        "Hoffmann et al. 2022, Table 2",
+    ),
     "3. Parametric modelling of the loss": AllocationExponents(
-        0.46, 0.54, (0.454, 0.455), (0.542, 0.543), "Hoffmann et al. 2022, Table 2"),
+        0.46,
+        0.54,
+        (0.454, 0.455),
+        (0.542, 0.543),
+        "Hoffmann et al. 2022, Table 2",
+    ),
     "Kaplan et al. (2020)": AllocationExponents(
-        0.73, 0.27, None, None, "Hoffmann et al. 2022, Table 2, quoting Kaplan et al. 2020"),
+        0.73,
+        0.27,
+        None,
+        None,
+        "Hoffmann et al. 2022, Table 2, quoting Kaplan et al. 2020",
+    ),
 }
 
 #: Hoffmann et al. (2022), Table 3 (approach 1): model size, compute-optimal FLOPs, tokens.
 HOFFMANN_2022_TABLE3 = pd.DataFrame(
-    {"n_params": [400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12],
-     "compute": [1.92e19, 1.21e20, 1.23e22, 5.76e23, 3.85e24, 9.90e24, 3.43e25, 1.27e26, 1.30e28],
-     "n_tokens": [8.0e9, 20.2e9, 205.1e9, 1.5e12, 3.7e12, 5.9e12, 11.0e12, 21.2e12, 216.2e12]})
+    {
+        "n_params": [400e6, 1e9, 10e9, 67e9, 175e9, 280e9, 520e9, 1e12, 10e12],
+        "compute": [
+            1.92e19,
+            1.21e20,
+            1.23e22,
+            5.76e23,
+            3.85e24,
+            9.90e24,
+            3.43e25,
+            1.27e26,
+            1.30e28,
+        ],
+        "n_tokens": [
+            8.0e9,
+            20.2e9,
+            205.1e9,
+            1.5e12,
+            3.7e12,
+            5.9e12,
+            11.0e12,
+            21.2e12,
+            216.2e12,
+        ],
+    }
+)
 
 #: Size and training tokens of three well-known models: GPT-3 (Brown et al. 2020, Table 2.1 and
 #: Section 2.2: 300B tokens), Gopher (Rae et al. 2021: 300B tokens) and Chinchilla
 #: (Hoffmann et al. 2022, Section 4: 70B parameters, 1.4T tokens).
 KNOWN_MODELS = pd.DataFrame(
-    {"model": ["GPT-3", "Gopher", "Chinchilla"],
-     "n_params": [175e9, 280e9, 70e9],
-     "n_tokens": [300e9, 300e9, 1.4e12]})
+    {
+        "model": ["GPT-3", "Gopher", "Chinchilla"],
+        "n_params": [175e9, 280e9, 70e9],
+        "n_tokens": [300e9, 300e9, 1.4e12],
+    }
+)
 
 
-def compute_optimal_numeric(params: ParametricLoss, compute) -> tuple[np.ndarray, np.ndarray]:
+def compute_optimal_numeric(
+    params: ParametricLoss, compute
+) -> tuple[np.ndarray, np.ndarray]:
     """Minimize ``L(N, C / (6N))`` along the iso-FLOP line numerically (a check of eq. 4).
 
     Uses a bounded scalar minimization in ``log N`` for each budget.
@@ -248,13 +353,21 @@ def compute_optimal_numeric(params: ParametricLoss, compute) -> tuple[np.ndarray
         # L along the line D = C / (6 N), in u = log N; unimodal (sum of two monotone powers).
         def f(u, ci=ci):
             n = np.exp(u)
-            return params.A * n ** -params.alpha + params.B * (ci / (6 * n)) ** -params.beta
+            return (
+                params.A * n**-params.alpha
+                + params.B * (ci / (6 * n)) ** -params.beta
+            )
 
         # f is convex in u (a sum of two exponentials of u): a wide bracket is safe
         mid = 0.5 * np.log(ci / 6.0)
         from scipy import optimize  # imported here: a slow import
-        res = optimize.minimize_scalar(f, bounds=(mid - 60.0, mid + 60.0), method="bounded",
-                                       options={"xatol": 1e-10})
+
+        res = optimize.minimize_scalar(
+            f,
+            bounds=(mid - 60.0, mid + 60.0),
+            method="bounded",
+            options={"xatol": 1e-10},
+        )
         n_out.ravel()[i] = np.exp(res.x)
     n_out = n_out.reshape(np.shape(as_positive_array(compute, "compute")))
     return n_out, np.asarray(compute, dtype=float) / (6 * n_out)
@@ -272,12 +385,20 @@ def allocation_table(params: ParametricLoss, n_params=None) -> pd.DataFrame:
     '2.64e+20 FLOPs, 4.4e+10 tokens'
     """
     params = check_params(params)
-    n = HOFFMANN_2022_TABLE3.n_params.to_numpy() if n_params is None else n_params
+    n = (
+        HOFFMANN_2022_TABLE3.n_params.to_numpy()
+        if n_params is None
+        else n_params
+    )
     n = np.atleast_1d(as_positive_array(n, "n_params"))
     a, _, G = allocation(params.A, params.B, params.alpha, params.beta)
     compute = 6.0 * (n / G) ** (1.0 / a)
     tokens = compute / (6.0 * n)
-    return pd.DataFrame({"n_params": n, "compute": compute, "n_tokens": tokens,
-                         "tokens_per_param": tokens / n})
-
-
+    return pd.DataFrame(
+        {
+            "n_params": n,
+            "compute": compute,
+            "n_tokens": tokens,
+            "tokens_per_param": tokens / n,
+        }
+    )

@@ -13,10 +13,20 @@ from ._io import read_table
 
 __all__ = ["load_chinchilla_runs"]
 
-_COLUMNS = ["x", "y", "color", "Model Size", "Training FLOP", "hex_color", "loss"]
+_COLUMNS = [
+    "x",
+    "y",
+    "color",
+    "Model Size",
+    "Training FLOP",
+    "hex_color",
+    "loss",
+]
 
 
-def load_chinchilla_runs(*, exclude_highest: int = 5, path: Path | None = None) -> pd.DataFrame:
+def load_chinchilla_runs(
+    *, exclude_highest: int = 5, path: Path | None = None
+) -> pd.DataFrame:
     """Training runs of Hoffmann et al. (2022), Figure 4 (left), as digitized from the figure's
     SVG by Besiroglu et al. (2024): one row per run.
 
@@ -44,12 +54,24 @@ def load_chinchilla_runs(*, exclude_highest: int = 5, path: Path | None = None) 
     >>> bool(np.allclose(6 * runs.n_params * runs.n_tokens, runs.compute))
     True
     """
-    exclude_highest = as_int(exclude_highest, "exclude_highest", minimum=0, maximum=244)
+    exclude_highest = as_int(
+        exclude_highest, "exclude_highest", minimum=0, maximum=244
+    )
     path = None if path is None else as_path(path, "path")
-    raw = read_table("chinchilla", "svg_extracted_data.csv", columns=_COLUMNS, rows=245, path=path)
-    frame = pd.DataFrame({"n_params": raw["Model Size"].astype(float),
-                          "compute": raw["Training FLOP"].astype(float),
-                          "loss": raw["loss"].astype(float)})
+    raw = read_table(
+        "chinchilla",
+        "svg_extracted_data.csv",
+        columns=_COLUMNS,
+        rows=245,
+        path=path,
+    )
+    frame = pd.DataFrame(
+        {
+            "n_params": raw["Model Size"].astype(float),
+            "compute": raw["Training FLOP"].astype(float),
+            "loss": raw["loss"].astype(float),
+        }
+    )
     frame["n_tokens"] = frame.compute / (6.0 * frame.n_params)
     frame = frame[["n_params", "n_tokens", "compute", "loss"]]
     if exclude_highest:

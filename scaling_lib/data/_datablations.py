@@ -12,11 +12,22 @@ from ._io import read_table
 
 __all__ = ["load_datablations_runs"]
 
-_COLUMNS = ["run_name", "params", "tokens", "unique_tokens", "epochs", "val_loss", "seed", "dedup",
-            "note"]
+_COLUMNS = [
+    "run_name",
+    "params",
+    "tokens",
+    "unique_tokens",
+    "epochs",
+    "val_loss",
+    "seed",
+    "dedup",
+    "note",
+]
 
 
-def load_datablations_runs(*, include_dedup: bool = False, path: Path | None = None) -> pd.DataFrame:
+def load_datablations_runs(
+    *, include_dedup: bool = False, path: Path | None = None
+) -> pd.DataFrame:
     """Final C4 validation losses of GPT-2-style models trained on repeated data (Muennighoff et
     al. 2023): one row per run, with the shared vocabulary's column names.
 
@@ -41,9 +52,20 @@ def load_datablations_runs(*, include_dedup: bool = False, path: Path | None = N
     (296, 41)
     """
     include_dedup = as_bool(include_dedup, "include_dedup")
-    frame = read_table("datablations", "datablations_c4_final_val_loss.csv", columns=_COLUMNS,
-                       rows=308, path=path)
+    frame = read_table(
+        "datablations",
+        "datablations_c4_final_val_loss.csv",
+        columns=_COLUMNS,
+        rows=308,
+        path=path,
+    )
     if not include_dedup:
         frame = frame[frame.dedup == 0]
-    frame = frame.rename(columns={"params": "n_params", "tokens": "n_tokens", "val_loss": "loss"})
+    frame = frame.rename(
+        columns={
+            "params": "n_params",
+            "tokens": "n_tokens",
+            "val_loss": "loss",
+        }
+    )
     return frame.reset_index(drop=True)

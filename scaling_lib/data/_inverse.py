@@ -12,9 +12,19 @@ import pandas as pd
 
 from ._io import read_table
 
-__all__ = ["load_inverse_scaling", "load_inverse_scaling_tests", "parse_test_cell",
-           "INVERSE_TASKS", "INVERSE_TASK_CAUSES", "ISP_CAUSES", "PYTHIA_SIZES", "PYTHIA_PARAMS",
-           "PYTHIA_NOMINAL_PARAMS", "PYTHIA_STEPS", "PYTHIA_TOKENS_PER_STEP"]
+__all__ = [
+    "load_inverse_scaling",
+    "load_inverse_scaling_tests",
+    "parse_test_cell",
+    "INVERSE_TASKS",
+    "INVERSE_TASK_CAUSES",
+    "ISP_CAUSES",
+    "PYTHIA_SIZES",
+    "PYTHIA_PARAMS",
+    "PYTHIA_NOMINAL_PARAMS",
+    "PYTHIA_STEPS",
+    "PYTHIA_TOKENS_PER_STEP",
+]
 
 #: Model sizes in the order of their parameter count (names used by the Hugging Face Hub ids).
 PYTHIA_SIZES = ["70m", "160m", "410m", "1b", "1.4b", "2.8b", "6.9b", "12b"]
@@ -24,16 +34,27 @@ PYTHIA_SIZES = ["70m", "160m", "410m", "1b", "1.4b", "2.8b", "6.9b", "12b"]
 #: card. Each equals the non-embedding count there plus the input and output embeddings
 #: (2 x vocabulary x model dimension).
 PYTHIA_PARAMS = {
-    "70m": 70_426_624, "160m": 162_322_944, "410m": 405_334_016, "1b": 1_011_781_632,
-    "1.4b": 1_414_647_808, "2.8b": 2_775_208_960, "6.9b": 6_857_302_016,
+    "70m": 70_426_624,
+    "160m": 162_322_944,
+    "410m": 405_334_016,
+    "1b": 1_011_781_632,
+    "1.4b": 1_414_647_808,
+    "2.8b": 2_775_208_960,
+    "6.9b": 6_857_302_016,
     "12b": 11_846_072_320,
 }
 
 #: The round numbers in the model names; Michaelov & Bergen's regression
 #: (``statistical_analysis/StatisticalAnalysis.Rmd``) uses these, not the exact counts.
 PYTHIA_NOMINAL_PARAMS = {
-    "70m": 70e6, "160m": 160e6, "410m": 410e6, "1b": 1e9, "1.4b": 1.4e9, "2.8b": 2.8e9,
-    "6.9b": 6.9e9, "12b": 12e9,
+    "70m": 70e6,
+    "160m": 160e6,
+    "410m": 410e6,
+    "1b": 1e9,
+    "1.4b": 1.4e9,
+    "2.8b": 2.8e9,
+    "6.9b": 6.9e9,
+    "12b": 12e9,
 }
 
 #: The eight checkpoints in the data (optimizer steps); 143,000 is the final model.
@@ -85,10 +106,18 @@ INVERSE_TASK_CAUSES = {
     "truthfulqa_mc2": "(not a prize task)",
 }
 
-_RESULT_COLUMNS = ["ModelName", "ModelRevision", "Task", "Accuracy", "Accuracy_SE"]
+_RESULT_COLUMNS = [
+    "ModelName",
+    "ModelRevision",
+    "Task",
+    "Accuracy",
+    "Accuracy_SE",
+]
 _TEST_COLUMNS = ["task_name", "Parameters", "Tokens", "Interaction"]
-_CELL = re.compile(r"^\s*t\((?P<df>\d+)\)\s*=\s*(?P<t>[-+]?\d+(?:\.\d+)?)\s*,\s*"
-                   r"p\s*(?P<op>[<=])\s*(?P<p>\d*\.?\d+)\s*$")
+_CELL = re.compile(
+    r"^\s*t\((?P<df>\d+)\)\s*=\s*(?P<t>[-+]?\d+(?:\.\d+)?)\s*,\s*"
+    r"p\s*(?P<op>[<=])\s*(?P<p>\d*\.?\d+)\s*$"
+)
 
 
 def parse_test_cell(text: str) -> dict:
@@ -119,15 +148,25 @@ def parse_test_cell(text: str) -> dict:
     """
     match = _CELL.match(str(text))
     if match is None:
-        raise ValueError(f"text must look like 't(60)=-4.22, p<0.001', got {text!r}")
-    return {"t": float(match["t"]), "df": int(match["df"]), "p": float(match["p"]),
-            "p_is_upper_bound": match["op"] == "<"}
+        raise ValueError(
+            f"text must look like 't(60)=-4.22, p<0.001', got {text!r}"
+        )
+    return {
+        "t": float(match["t"]),
+        "df": int(match["df"]),
+        "p": float(match["p"]),
+        "p_is_upper_bound": match["op"] == "<",
+    }
 
 
-def _check_values(frame: pd.DataFrame, column: str, allowed: list, name: str) -> None:
+def _check_values(
+    frame: pd.DataFrame, column: str, allowed: list, name: str
+) -> None:
     unknown = sorted(set(frame[column]) - set(allowed))
     if unknown:
-        raise ValueError(f"{name}: unexpected {column} values {unknown}; expected {allowed}")
+        raise ValueError(
+            f"{name}: unexpected {column} values {unknown}; expected {allowed}"
+        )
 
 
 def load_inverse_scaling(*, path: Path | None = None) -> pd.DataFrame:
@@ -164,9 +203,19 @@ def load_inverse_scaling(*, path: Path | None = None) -> pd.DataFrame:
     >>> int(df.n_tokens.max())
     299892736000
     """
-    raw = read_table("inverse_scaling", "emergent_inabilities_all_results.tsv",
-                     columns=_RESULT_COLUMNS, rows=768, sep="\t", path=path)
-    name = Path(path).name if path is not None else "emergent_inabilities_all_results.tsv"
+    raw = read_table(
+        "inverse_scaling",
+        "emergent_inabilities_all_results.tsv",
+        columns=_RESULT_COLUMNS,
+        rows=768,
+        sep="\t",
+        path=path,
+    )
+    name = (
+        Path(path).name
+        if path is not None
+        else "emergent_inabilities_all_results.tsv"
+    )
     models = [f"EleutherAI/pythia-{s}" for s in PYTHIA_SIZES]
     revisions = [f"step{s}" for s in PYTHIA_STEPS]
     _check_values(raw, "ModelName", models, name)
@@ -175,13 +224,17 @@ def load_inverse_scaling(*, path: Path | None = None) -> pd.DataFrame:
     counts = raw.groupby(["Task", "ModelName", "ModelRevision"]).size()
     expected = len(INVERSE_TASKS) * len(models) * len(revisions)
     if len(counts) != expected or (counts != 1).any():
-        raise ValueError(f"{name}: the (task, model, checkpoint) grid must hold each of the "
-                         f"{expected} cells exactly once; found {len(counts)} distinct cells, "
-                         f"{int((counts > 1).sum())} repeated")
+        raise ValueError(
+            f"{name}: the (task, model, checkpoint) grid must hold each of the "
+            f"{expected} cells exactly once; found {len(counts)} distinct cells, "
+            f"{int((counts > 1).sum())} repeated"
+        )
     for column in ("Accuracy", "Accuracy_SE"):
         values = pd.to_numeric(raw[column], errors="coerce")
         if values.isna().any():
-            raise ValueError(f"{name}: column {column} has non-numeric entries")
+            raise ValueError(
+                f"{name}: column {column} has non-numeric entries"
+            )
         raw[column] = values
     if ((raw.Accuracy < 0) | (raw.Accuracy > 1)).any():
         raise ValueError(f"{name}: Accuracy must lie in [0, 1]")
@@ -189,18 +242,22 @@ def load_inverse_scaling(*, path: Path | None = None) -> pd.DataFrame:
         raise ValueError(f"{name}: Accuracy_SE must be >= 0")
     size = raw.ModelName.str.removeprefix("EleutherAI/pythia-")
     step = raw.ModelRevision.str.removeprefix("step").astype(int)
-    frame = pd.DataFrame({
-        "task": raw.Task,
-        "task_name": raw.Task.map(INVERSE_TASKS),
-        "cause": raw.Task.map(INVERSE_TASK_CAUSES),
-        "size": pd.Categorical(size, categories=PYTHIA_SIZES, ordered=True),
-        "n_params": size.map(PYTHIA_PARAMS).astype(np.int64),
-        "step": step,
-        "n_tokens": step.astype(np.int64) * PYTHIA_TOKENS_PER_STEP,
-        "final": step == PYTHIA_STEPS[-1],
-        "accuracy": raw.Accuracy.astype(float),
-        "accuracy_se": raw.Accuracy_SE.astype(float),
-    })
+    frame = pd.DataFrame(
+        {
+            "task": raw.Task,
+            "task_name": raw.Task.map(INVERSE_TASKS),
+            "cause": raw.Task.map(INVERSE_TASK_CAUSES),
+            "size": pd.Categorical(
+                size, categories=PYTHIA_SIZES, ordered=True
+            ),
+            "n_params": size.map(PYTHIA_PARAMS).astype(np.int64),
+            "step": step,
+            "n_tokens": step.astype(np.int64) * PYTHIA_TOKENS_PER_STEP,
+            "final": step == PYTHIA_STEPS[-1],
+            "accuracy": raw.Accuracy.astype(float),
+            "accuracy_se": raw.Accuracy_SE.astype(float),
+        }
+    )
     return frame.sort_values(["task", "size", "step"]).reset_index(drop=True)
 
 
@@ -233,9 +290,19 @@ def load_inverse_scaling_tests(*, path: Path | None = None) -> pd.DataFrame:
     >>> print(row.t, row.df, row.p, row.p_is_upper_bound)
     -10.05 60 0.001 True
     """
-    raw = read_table("inverse_scaling", "emergent_inabilities_statistical_tests.tsv",
-                     columns=_TEST_COLUMNS, rows=len(INVERSE_TASKS), sep="\t", path=path)
-    name = Path(path).name if path is not None else "emergent_inabilities_statistical_tests.tsv"
+    raw = read_table(
+        "inverse_scaling",
+        "emergent_inabilities_statistical_tests.tsv",
+        columns=_TEST_COLUMNS,
+        rows=len(INVERSE_TASKS),
+        sep="\t",
+        path=path,
+    )
+    name = (
+        Path(path).name
+        if path is not None
+        else "emergent_inabilities_statistical_tests.tsv"
+    )
     by_name = {v: k for k, v in INVERSE_TASKS.items()}
     _check_values(raw, "task_name", list(by_name), name)
     rows = []
@@ -244,8 +311,16 @@ def load_inverse_scaling_tests(*, path: Path | None = None) -> pd.DataFrame:
             try:
                 cell = parse_test_cell(record[effect])
             except ValueError as exc:
-                raise ValueError(f"{name}: task {record.task_name!r}, column {effect}: "
-                                 f"{exc}") from None
-            rows.append({"task": by_name[record.task_name], "task_name": record.task_name,
-                         "effect": effect, **cell})
+                raise ValueError(
+                    f"{name}: task {record.task_name!r}, column {effect}: "
+                    f"{exc}"
+                ) from None
+            rows.append(
+                {
+                    "task": by_name[record.task_name],
+                    "task_name": record.task_name,
+                    "effect": effect,
+                    **cell,
+                }
+            )
     return pd.DataFrame(rows)

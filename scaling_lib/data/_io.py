@@ -17,11 +17,15 @@ __all__ = ["DATA_DIR", "data_path", "read_table", "sha256"]
 
 def _check_parts(parts) -> tuple[str, ...]:
     if not parts or not all(isinstance(p, str) and p for p in parts):
-        raise ValueError(f"parts must be one or more non-empty str (folder, file name), got "
-                         f"parts={parts!r}")
+        raise ValueError(
+            f"parts must be one or more non-empty str (folder, file name), got "
+            f"parts={parts!r}"
+        )
     if any(p in ("..", ".") or "/" in p or "\\" in p for p in parts):
-        raise ValueError(f"parts must name a file below scaling_lib/data, one folder per part "
-                         f"and no '..', got parts={parts!r}")
+        raise ValueError(
+            f"parts must name a file below scaling_lib/data, one folder per part "
+            f"and no '..', got parts={parts!r}"
+        )
     return parts
 
 
@@ -49,8 +53,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_table(*parts: str, columns: list[str], rows: int | None = None, sep: str = ",",
-               path: Path | None = None) -> pd.DataFrame:
+def read_table(
+    *parts: str,
+    columns: list[str],
+    rows: int | None = None,
+    sep: str = ",",
+    path: Path | None = None,
+) -> pd.DataFrame:
     """Read a CSV/TSV and check its header and row count.
 
     Parameters
@@ -74,16 +83,26 @@ def read_table(*parts: str, columns: list[str], rows: int | None = None, sep: st
         If the header differs from ``columns`` or the row count from ``rows``, or an argument
         has the wrong kind (the message names it).
     """
-    if isinstance(columns, (str, bytes)) or not isinstance(columns, (list, tuple)) \
-            or not columns or not all(isinstance(c, str) for c in columns):
-        raise ValueError(f"columns must be a non-empty list of str, got columns={columns!r}")
+    if (
+        isinstance(columns, (str, bytes))
+        or not isinstance(columns, (list, tuple))
+        or not columns
+        or not all(isinstance(c, str) for c in columns)
+    ):
+        raise ValueError(
+            f"columns must be a non-empty list of str, got columns={columns!r}"
+        )
     if rows is not None:
         rows = as_int(rows, "rows", minimum=0)
     if sep not in (",", "\t", ";", "|"):
-        raise ValueError(f"sep must be one of [',', '\\t', ';', '|'], got sep={sep!r}")
+        raise ValueError(
+            f"sep must be one of [',', '\\t', ';', '|'], got sep={sep!r}"
+        )
     path = as_path(path, "path") if path is not None else data_path(*parts)
     if not path.is_file():
-        raise FileNotFoundError(f"data file {path} is missing (path={str(path)!r})")
+        raise FileNotFoundError(
+            f"data file {path} is missing (path={str(path)!r})"
+        )
     frame = pd.read_csv(path, sep=sep)
     found = list(frame.columns)
     if found != list(columns):
@@ -94,5 +113,7 @@ def read_table(*parts: str, columns: list[str], rows: int | None = None, sep: st
             f"(missing {missing}, unexpected {extra}; is sep={sep!r} right?)"
         )
     if rows is not None and len(frame) != rows:
-        raise ValueError(f"{path.name}: expected {rows} data rows, found {len(frame)}")
+        raise ValueError(
+            f"{path.name}: expected {rows} data rows, found {len(frame)}"
+        )
     return frame

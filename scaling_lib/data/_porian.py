@@ -9,11 +9,22 @@ import pandas as pd
 from .._validation import as_path
 from ._io import read_table
 
-__all__ = ["load_porian_isoflops", "load_porian_optima", "PORIAN_CONFIG_COLUMNS",
-           "PORIAN_FIGURE1_STEPS"]
+__all__ = [
+    "load_porian_isoflops",
+    "load_porian_optima",
+    "PORIAN_CONFIG_COLUMNS",
+    "PORIAN_FIGURE1_STEPS",
+]
 
 #: Columns that together identify one training configuration. Never pool across them.
-PORIAN_CONFIG_COLUMNS = ["dataset", "hparams", "warmup", "decay", "param_count", "loss_split"]
+PORIAN_CONFIG_COLUMNS = [
+    "dataset",
+    "hparams",
+    "warmup",
+    "decay",
+    "param_count",
+    "loss_split",
+]
 
 #: The five steps of Porian et al. (2024), Figure 1, from Kaplan's set-up to Chinchilla's
 #: (label, hparams, warmup, decay, param_count, loss_split); README "Files" section.
@@ -22,26 +33,54 @@ PORIAN_FIGURE1_STEPS = [
     ("Counting last layer FLOPs", "base", "long", "kaplan", "standard", "val"),
     ("Correcting warmup", "base", "short", "kaplan", "standard", "val"),
     ("Cosine decay", "base", "short", "chinchilla", "standard", "val"),
-    ("Optimizer tuning (no decay)", "tuned", "short", "const", "standard", "val"),
+    (
+        "Optimizer tuning (no decay)",
+        "tuned",
+        "short",
+        "const",
+        "standard",
+        "val",
+    ),
 ]
 
-_POINT_COLUMNS = ["source_file", *PORIAN_CONFIG_COLUMNS, "flops", "params", "tokens", "loss"]
-_OPTIMA_COLUMNS = ["source_file", *PORIAN_CONFIG_COLUMNS, "flops", "n_opt", "t_opt", "loss_opt",
-                   "n_opt_log_std", "t_opt_log_std"]
+_POINT_COLUMNS = [
+    "source_file",
+    *PORIAN_CONFIG_COLUMNS,
+    "flops",
+    "params",
+    "tokens",
+    "loss",
+]
+_OPTIMA_COLUMNS = [
+    "source_file",
+    *PORIAN_CONFIG_COLUMNS,
+    "flops",
+    "n_opt",
+    "t_opt",
+    "loss_opt",
+    "n_opt_log_std",
+    "t_opt_log_std",
+]
 
 
 def _select(frame: pd.DataFrame, filters: dict) -> pd.DataFrame:
     for key, value in filters.items():
         if key not in PORIAN_CONFIG_COLUMNS:
-            raise ValueError(f"{key} is not a configuration column; use one of {PORIAN_CONFIG_COLUMNS}")
+            raise ValueError(
+                f"{key} is not a configuration column; use one of {PORIAN_CONFIG_COLUMNS}"
+            )
         allowed = sorted(frame[key].unique())
         if not isinstance(value, str) or value not in allowed:
-            raise ValueError(f"{key}={value!r} is not in the data; choose one of {allowed}")
+            raise ValueError(
+                f"{key}={value!r} is not in the data; choose one of {allowed}"
+            )
         frame = frame[frame[key] == value]
     return frame.reset_index(drop=True)
 
 
-def load_porian_isoflops(*, path: Path | None = None, **filters) -> pd.DataFrame:
+def load_porian_isoflops(
+    *, path: Path | None = None, **filters
+) -> pd.DataFrame:
     """IsoFLOP points of real training runs (Porian et al. 2024): one row per configuration,
     budget and model size.
 
@@ -67,8 +106,13 @@ def load_porian_isoflops(*, path: Path | None = None, **filters) -> pd.DataFrame
     (107, 11)
     """
     path = None if path is None else as_path(path, "path")
-    frame = read_table("porian2024", "porian2024_isoflop_points.csv", columns=_POINT_COLUMNS,
-                       rows=None if filters else 1745, path=path)
+    frame = read_table(
+        "porian2024",
+        "porian2024_isoflop_points.csv",
+        columns=_POINT_COLUMNS,
+        rows=None if filters else 1745,
+        path=path,
+    )
     return _select(frame, filters)
 
 
@@ -78,6 +122,11 @@ def load_porian_optima(*, path: Path | None = None, **filters) -> pd.DataFrame:
     Use it to check a fit against Porian et al.'s, never as data to fit.
     """
     path = None if path is None else as_path(path, "path")
-    frame = read_table("porian2024", "porian2024_isoflop_optima_derived.csv",
-                       columns=_OPTIMA_COLUMNS, rows=None if filters else 177, path=path)
+    frame = read_table(
+        "porian2024",
+        "porian2024_isoflop_optima_derived.csv",
+        columns=_OPTIMA_COLUMNS,
+        rows=None if filters else 177,
+        path=path,
+    )
     return _select(frame, filters)

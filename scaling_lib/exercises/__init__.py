@@ -22,7 +22,13 @@ import numbers
 
 import numpy as np
 
-__all__ = ["Feedback", "check_close", "parse_answer", "parse_choice", "parse_collection"]
+__all__ = [
+    "Feedback",
+    "check_close",
+    "parse_answer",
+    "parse_choice",
+    "parse_collection",
+]
 
 _KIND = {"number": "a single finite number (for example 1.5e9)"}
 
@@ -62,7 +68,9 @@ def _short(value, limit: int = 60) -> str:
 
 def _check_name(name) -> None:
     if not isinstance(name, str) or not name:
-        raise ValueError(f"name must be a non-empty str (what the answer is), got {_short(name)}")
+        raise ValueError(
+            f"name must be a non-empty str (what the answer is), got {_short(name)}"
+        )
 
 
 def _kind(value) -> str:
@@ -98,28 +106,54 @@ def parse_answer(answer, name: str):
     """
     _check_name(name)
     expected = f"{name} should be {_KIND['number']}"
-    if isinstance(answer, bool) or answer is None or isinstance(answer, (dict, set, frozenset)):
+    if (
+        isinstance(answer, bool)
+        or answer is None
+        or isinstance(answer, (dict, set, frozenset))
+    ):
         return Feedback(False, f"{expected}, got {_kind(answer)}.")
-    if isinstance(answer, (list, tuple)) or (hasattr(answer, "ndim") and getattr(answer, "ndim")):
+    if isinstance(answer, (list, tuple)) or (
+        hasattr(answer, "ndim") and getattr(answer, "ndim")
+    ):
         try:
-            size = len(answer) if isinstance(answer, (list, tuple)) else int(answer.size)
+            size = (
+                len(answer)
+                if isinstance(answer, (list, tuple))
+                else int(answer.size)
+            )
         except Exception:
             size = 2
         if size != 1:
             return Feedback(False, f"{expected}, got {_kind(answer)}.")
         try:
-            answer = answer[0] if isinstance(answer, (list, tuple)) else answer.ravel()[0]
+            answer = (
+                answer[0]
+                if isinstance(answer, (list, tuple))
+                else answer.ravel()[0]
+            )
         except Exception:
             return Feedback(False, f"{expected}, got {_kind(answer)}.")
         return parse_answer(answer, name)
-    if isinstance(answer, complex) or (isinstance(answer, numbers.Complex)
-                                       and not isinstance(answer, numbers.Real)):
-        return Feedback(False, f"{expected}, got the complex number {_short(answer)}.")
+    if isinstance(answer, complex) or (
+        isinstance(answer, numbers.Complex)
+        and not isinstance(answer, numbers.Real)
+    ):
+        return Feedback(
+            False, f"{expected}, got the complex number {_short(answer)}."
+        )
     try:
-        value = float(answer.strip().replace("_", "") if isinstance(answer, str) else answer)
+        value = float(
+            answer.strip().replace("_", "")
+            if isinstance(answer, str)
+            else answer
+        )
     except OverflowError:
-        return Feedback(False, f"{expected}, got a number too large for a float.")
-    except Exception:  # TypeError, ValueError, or anything a student's object raises
+        return Feedback(
+            False, f"{expected}, got a number too large for a float."
+        )
+    except (
+        Exception
+    ):  # TypeError, ValueError, or anything a student's object raises
         return Feedback(False, f"{expected}, got {_kind(answer)}.")
     if not math.isfinite(value):
         return Feedback(False, f"{expected}, got {value!r}.")
@@ -138,15 +172,25 @@ def parse_choice(answer, name: str, choices):
     verdict should be one of ['positive', 'inverse'], got nothing (None).
     """
     _check_name(name)
-    if isinstance(choices, (str, bytes)) or not isinstance(choices, (list, tuple, set, frozenset)) \
-            or not choices or not all(isinstance(c, str) for c in choices):
-        raise ValueError(f"choices must be a non-empty list of str, got {_short(choices)}")
+    if (
+        isinstance(choices, (str, bytes))
+        or not isinstance(choices, (list, tuple, set, frozenset))
+        or not choices
+        or not all(isinstance(c, str) for c in choices)
+    ):
+        raise ValueError(
+            f"choices must be a non-empty list of str, got {_short(choices)}"
+        )
     choices = list(choices)
     if isinstance(answer, str):
-        found = {str(c).lower(): c for c in choices}.get(answer.strip().lower())
+        found = {str(c).lower(): c for c in choices}.get(
+            answer.strip().lower()
+        )
         if found is not None:
             return found
-    return Feedback(False, f"{name} should be one of {choices}, got {_kind(answer)}.")
+    return Feedback(
+        False, f"{name} should be one of {choices}, got {_kind(answer)}."
+    )
 
 
 def parse_collection(answer, name: str) -> set | Feedback:
@@ -161,7 +205,9 @@ def parse_collection(answer, name: str) -> set | Feedback:
     tasks should be a list or set of names (for example ['a', 'b']), got 3.0.
     """
     _check_name(name)
-    expected = f"{name} should be a list or set of names (for example ['a', 'b'])"
+    expected = (
+        f"{name} should be a list or set of names (for example ['a', 'b'])"
+    )
     if isinstance(answer, str):
         return {answer}
     if isinstance(answer, (list, tuple, set, frozenset)):
@@ -176,14 +222,20 @@ def _setting(value, name: str) -> float:
     """A check's own numeric setting: a real, finite number (not text), else ``ValueError``."""
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.reshape(()).item()
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number, got {_short(value)}")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, numbers.Real
+    ):
+        raise ValueError(
+            f"{name} must be a finite number, got {_short(value)}"
+        )
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise ValueError(f"{name} must be a finite number, got {_short(value)}")
+        raise ValueError(
+            f"{name} must be a finite number, got {_short(value)}"
+        )
     return number
 
 
@@ -198,14 +250,23 @@ def _how_far(value: float, expected: float, rtol: float) -> str:
     decades = abs(math.log10(ratio))
     if decades >= 0.95:
         n = round(decades)
-        return f"is about {n} order{'s' * (n != 1)} of magnitude too {direction}"
+        return (
+            f"is about {n} order{'s' * (n != 1)} of magnitude too {direction}"
+        )
     if decades >= math.log10(2):
         return f"is too {direction} by a factor between 2 and 10"
     return f"is too {direction}, by less than a factor of 2 (tolerance {100 * rtol:.3g} %)"
 
 
-def check_close(answer, expected: float, *, name: str, rtol: float = 0.02, unit: str = "",
-                hint: str = "") -> Feedback:
+def check_close(
+    answer,
+    expected: float,
+    *,
+    name: str,
+    rtol: float = 0.02,
+    unit: str = "",
+    hint: str = "",
+) -> Feedback:
     """Compare a student's number with the expected one, within relative tolerance ``rtol``.
 
     Never raises on ``answer`` (see :func:`parse_answer`); a wrong answer is told its
@@ -222,20 +283,35 @@ def check_close(answer, expected: float, *, name: str, rtol: float = 0.02, unit:
     >>> print(check_close(1.5e11, 1e9, name="N"))
     N = 1.5e+11 is about 2 orders of magnitude too high.
     """
-    if not isinstance(name, str) or not isinstance(unit, str) or not isinstance(hint, str):
-        which = next(k for k, v in (("name", name), ("unit", unit), ("hint", hint))
-                     if not isinstance(v, str))
-        raise ValueError(f"{which} must be a str, got {_short(locals()[which])}")
+    if (
+        not isinstance(name, str)
+        or not isinstance(unit, str)
+        or not isinstance(hint, str)
+    ):
+        which = next(
+            k
+            for k, v in (("name", name), ("unit", unit), ("hint", hint))
+            if not isinstance(v, str)
+        )
+        raise ValueError(
+            f"{which} must be a str, got {_short(locals()[which])}"
+        )
     exp, tol = _setting(expected, "expected"), _setting(rtol, "rtol")
     if not 0 <= tol < 1:
-        raise ValueError(f"rtol must be a number in [0, 1), got {_short(rtol)}")
+        raise ValueError(
+            f"rtol must be a number in [0, 1), got {_short(rtol)}"
+        )
     value = parse_answer(answer, name)
     if isinstance(value, Feedback):
         return value
     u = f" {unit}" if unit else ""
-    close = abs(value - exp) <= tol * abs(exp) if exp != 0 else abs(value) <= tol
+    close = (
+        abs(value - exp) <= tol * abs(exp) if exp != 0 else abs(value) <= tol
+    )
     if close:
-        return Feedback(True, f"{name} = {value:.4g}{u}: correct (expected {exp:.4g}{u}).")
+        return Feedback(
+            True, f"{name} = {value:.4g}{u}: correct (expected {exp:.4g}{u})."
+        )
     msg = f"{name} = {value:.4g}{u} {_how_far(value, exp, tol)}."
     if hint:
         msg += f" Hint: {hint}"

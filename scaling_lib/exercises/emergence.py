@@ -13,9 +13,15 @@ import math
 from .._validation import as_float, as_positive_int
 from . import Feedback, check_close, parse_answer
 
-__all__ = ["check_exact_match", "check_required_token_accuracy", "check_compute",
-           "check_decades", "check_pooled_crossing", "check_resolution_size",
-           "check_crossing_function"]
+__all__ = [
+    "check_exact_match",
+    "check_required_token_accuracy",
+    "check_compute",
+    "check_decades",
+    "check_pooled_crossing",
+    "check_resolution_size",
+    "check_crossing_function",
+]
 
 
 def check_exact_match(answer, *, p_token: float, length: int) -> Feedback:
@@ -29,12 +35,19 @@ def check_exact_match(answer, *, p_token: float, length: int) -> Feedback:
     """
     p_token = as_float(p_token, "p_token", low=0, high=1, low_open=True)
     length = as_positive_int(length, "length", maximum=10**6)
-    expected = math.exp(length * math.log(p_token))      # p ** L, by logarithms
-    return check_close(answer, expected, name="exact match", rtol=0.01,
-                       hint="every one of the tokens must be right: multiply, do not add")
+    expected = math.exp(length * math.log(p_token))  # p ** L, by logarithms
+    return check_close(
+        answer,
+        expected,
+        name="exact match",
+        rtol=0.01,
+        hint="every one of the tokens must be right: multiply, do not add",
+    )
 
 
-def check_required_token_accuracy(answer, *, target: float, length: int) -> Feedback:
+def check_required_token_accuracy(
+    answer, *, target: float, length: int
+) -> Feedback:
     """Check the per-token accuracy needed for exact match ``target`` on ``length`` tokens.
 
     Examples
@@ -44,12 +57,21 @@ def check_required_token_accuracy(answer, *, target: float, length: int) -> Feed
     """
     target = as_float(target, "target", low=0, high=1, low_open=True)
     length = as_positive_int(length, "length", maximum=10**6)
-    expected = math.exp(math.log(target) / length)       # the length-th root, by logarithms
-    return check_close(answer, expected, name="per-token accuracy", rtol=0.002,
-                       hint="solve p**L = target for p: take the L-th root")
+    expected = math.exp(
+        math.log(target) / length
+    )  # the length-th root, by logarithms
+    return check_close(
+        answer,
+        expected,
+        name="per-token accuracy",
+        rtol=0.002,
+        hint="solve p**L = target for p: take the L-th root",
+    )
 
 
-def check_compute(answer, *, n_params: float, n_tokens: float, rtol: float = 0.02) -> Feedback:
+def check_compute(
+    answer, *, n_params: float, n_tokens: float, rtol: float = 0.02
+) -> Feedback:
     """Check a training compute in FLOPs for ``n_params`` parameters and ``n_tokens`` tokens
     (``C = 6 N D``, Kaplan et al. 2020, Sec. 2.1).
 
@@ -62,12 +84,19 @@ def check_compute(answer, *, n_params: float, n_tokens: float, rtol: float = 0.0
     n_tokens = as_float(n_tokens, "n_tokens", low=0, low_open=True, high=1e30)
     rtol = as_float(rtol, "rtol", low=0, high=1, high_open=True)
     expected = 6.0 * n_params * n_tokens
-    return check_close(answer, expected, name="compute", rtol=rtol, unit="FLOPs",
-                       hint="C = 6 N D with N in parameters and D in tokens, not billions")
+    return check_close(
+        answer,
+        expected,
+        name="compute",
+        rtol=rtol,
+        unit="FLOPs",
+        hint="C = 6 N D with N in parameters and D in tokens, not billions",
+    )
 
 
-def check_decades(answer, *, expected: float, tolerance: float = 0.1, name: str = "log10 C"
-                  ) -> Feedback:
+def check_decades(
+    answer, *, expected: float, tolerance: float = 0.1, name: str = "log10 C"
+) -> Feedback:
     """Check a quantity measured in decades (``log10`` units) to within ``tolerance`` decades.
     A wrong answer is told its direction and distance, not the expected value.
 
@@ -88,12 +117,16 @@ def check_decades(answer, *, expected: float, tolerance: float = 0.1, name: str 
     if abs(value - expected) <= tolerance:
         return Feedback(True, f"{name} = {value:.3g}: correct.")
     side = "high" if value > expected else "low"
-    return Feedback(False, f"{name} = {value:.3g} is {abs(value - expected):.2g} decades too "
-                           f"{side}. Hint: work in log10 of FLOPs, not in FLOPs.")
+    return Feedback(
+        False,
+        f"{name} = {value:.3g} is {abs(value - expected):.2g} decades too "
+        f"{side}. Hint: work in log10 of FLOPs, not in FLOPs.",
+    )
 
 
-def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3digit_add"
-                          ) -> Feedback:
+def check_pooled_crossing(
+    answer, *, level: float = 0.5, task: str = "arith_3digit_add"
+) -> Feedback:
     """Check ``log10 C`` at which one sigmoid (floor 0, ceiling 1) through every model with known
     compute reaches ``level`` on ``task``.
 
@@ -106,7 +139,9 @@ def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3dig
     from .._validation import as_choice
     from ..data import EMERGENCE_TASKS, load_emergence_long
 
-    level = as_float(level, "level", low=0, high=1, low_open=True, high_open=True)
+    level = as_float(
+        level, "level", low=0, high=1, low_open=True, high_open=True
+    )
     as_choice(task, "task", [t.name for t in EMERGENCE_TASKS])
 
     d = load_emergence_long(task)
@@ -115,7 +150,11 @@ def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3dig
     def logistic(t, m, k):
         return 1.0 / (1.0 + np.exp(-k * (t - m)))
 
-    starts = [(m0, k0) for m0 in np.linspace(x.min(), x.max(), 5) for k0 in (1.0, 3.0)]
+    starts = [
+        (m0, k0)
+        for m0 in np.linspace(x.min(), x.max(), 5)
+        for k0 in (1.0, 3.0)
+    ]
     fits = []
     for p0 in starts:
         try:
@@ -125,12 +164,22 @@ def check_pooled_crossing(answer, *, level: float = 0.5, task: str = "arith_3dig
         fits.append((float(np.sum((logistic(x, *p) - y) ** 2)), p))
     m, k = min(fits, key=lambda f: f[0])[1]
     expected = float(m + np.log(level / (1 - level)) / k)
-    return check_decades(answer, expected=expected, tolerance=0.05,
-                         name=f"log10 C at {level:.0%}")
+    return check_decades(
+        answer,
+        expected=expected,
+        tolerance=0.05,
+        name=f"log10 C at {level:.0%}",
+    )
 
 
-def check_resolution_size(answer, *, n_questions: int = 1000, length: int = 10,
-                          scale: float = 1e8, exponent: float = -0.3) -> Feedback:
+def check_resolution_size(
+    answer,
+    *,
+    n_questions: int = 1000,
+    length: int = 10,
+    scale: float = 1e8,
+    exponent: float = -0.3,
+) -> Feedback:
     """Check the model size ``N`` at which the toy model's expected exact match,
     ``exp(-length (N/scale)**exponent)``, reaches ``1 / n_questions``.
 
@@ -149,17 +198,26 @@ def check_resolution_size(answer, *, n_questions: int = 1000, length: int = 10,
     scale = as_float(scale, "scale", low=0, low_open=True, high=1e30)
     exponent = as_float(exponent, "exponent", low=-10, high=0, high_open=True)
 
-    def gap(log_n):                      # expected exact match minus the resolution, rising in N
-        return math.exp(-length * (10.0**log_n / scale) ** exponent) - 1.0 / n_questions
+    def gap(log_n):  # expected exact match minus the resolution, rising in N
+        return (
+            math.exp(-length * (10.0**log_n / scale) ** exponent)
+            - 1.0 / n_questions
+        )
 
     lo, hi = 0.0, 30.0
     for _ in range(200):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if gap(mid) < 0 else (lo, mid)
     expected = 10.0 ** ((lo + hi) / 2)
-    return check_close(answer, expected, name="N", rtol=0.02, unit="parameters",
-                       hint="from p**L = 1/n get p, then the loss -ln p, then N from "
-                            "loss = (N/c)**alpha; alpha is negative.")
+    return check_close(
+        answer,
+        expected,
+        name="N",
+        rtol=0.02,
+        unit="parameters",
+        hint="from p**L = 1/n get p, then the loss -ln p, then N from "
+        "loss = (N/c)**alpha; alpha is negative.",
+    )
 
 
 def check_crossing_function(func) -> Feedback:
@@ -173,7 +231,9 @@ def check_crossing_function(func) -> Feedback:
     import numpy as np
 
     if not callable(func):
-        return Feedback(False, f"Pass your function itself (first_crossing), not {func!r}.")
+        return Feedback(
+            False, f"Pass your function itself (first_crossing), not {func!r}."
+        )
     rng = np.random.default_rng(2024)
 
     def reference(x, y, level):
@@ -182,11 +242,13 @@ def check_crossing_function(func) -> Feedback:
         if y[0] >= level:
             return float(x[0])
         for i in range(1, len(x)):
-            if y[i] >= level:                      # first segment that reaches the level
+            if y[i] >= level:  # first segment that reaches the level
                 a, b = x[i - 1], x[i]
-                for _ in range(100):               # bisection on the segment's line
+                for _ in range(100):  # bisection on the segment's line
                     mid = (a + b) / 2
-                    y_mid = y[i - 1] + (y[i] - y[i - 1]) * (mid - x[i - 1]) / (x[i] - x[i - 1])
+                    y_mid = y[i - 1] + (y[i] - y[i - 1]) * (mid - x[i - 1]) / (
+                        x[i] - x[i - 1]
+                    )
                     a, b = (mid, b) if y_mid < level else (a, mid)
                 return float((a + b) / 2)
         return None
@@ -197,7 +259,12 @@ def check_crossing_function(func) -> Feedback:
     cases = [
         ("a rising curve", x, rising, 0.5),
         ("x not sorted", x[perm], rising[perm], 0.3),
-        ("rises, falls back, rises again", x, np.array([.1, .2, .6, .3, .2, .5, .7, .8, .9]), .55),
+        (
+            "rises, falls back, rises again",
+            x,
+            np.array([0.1, 0.2, 0.6, 0.3, 0.2, 0.5, 0.7, 0.8, 0.9]),
+            0.55,
+        ),
         ("already above the level", x, rising + 0.5, 0.4),
         ("never reaches the level", x, 0.4 * rising, 0.5),
     ]
@@ -205,22 +272,40 @@ def check_crossing_function(func) -> Feedback:
         want = reference(cx, cy, level)
         try:
             got = func(cx.copy(), cy.copy(), level)
-        except Exception as err:                   # report, do not crash the check
-            return Feedback(False, f"On {name} your function raised {type(err).__name__}: {err}")
+        except Exception as err:  # report, do not crash the check
+            return Feedback(
+                False,
+                f"On {name} your function raised {type(err).__name__}: {err}",
+            )
         if want is None:
             if got is not None:
-                return Feedback(False, "On a curve that never reaches the level, return None "
-                                       "(no crossing), not a number.")
+                return Feedback(
+                    False,
+                    "On a curve that never reaches the level, return None "
+                    "(no crossing), not a number.",
+                )
             continue
         if got is None:
-            return Feedback(False, f"On {name} you returned None, but the curve does reach "
-                                   f"{level}.")
+            return Feedback(
+                False,
+                f"On {name} you returned None, but the curve does reach "
+                f"{level}.",
+            )
         if not abs(float(got) - want) <= 1e-6 * max(1.0, abs(want)):
-            hint = {"x not sorted": "sort the points by x first (np.argsort).",
-                    "rises, falls back, rises again": "return the first crossing, between the "
-                    "last point below the level and the first point at or above it.",
-                    "already above the level": "if the first point is already at or above the "
-                    "level, return its x."}.get(name, "interpolate linearly between the two "
-                                                 "points that bracket the level.")
-            return Feedback(False, f"On {name} your crossing is off. Hint: {hint}")
-    return Feedback(True, f"All {len(cases)} cases agree with the reference crossing.")
+            hint = {
+                "x not sorted": "sort the points by x first (np.argsort).",
+                "rises, falls back, rises again": "return the first crossing, between the "
+                "last point below the level and the first point at or above it.",
+                "already above the level": "if the first point is already at or above the "
+                "level, return its x.",
+            }.get(
+                name,
+                "interpolate linearly between the two "
+                "points that bracket the level.",
+            )
+            return Feedback(
+                False, f"On {name} your crossing is off. Hint: {hint}"
+            )
+    return Feedback(
+        True, f"All {len(cases)} cases agree with the reference crossing."
+    )

@@ -13,9 +13,17 @@ import math
 
 from . import Feedback, check_close, parse_answer
 
-__all__ = ["check_training_days", "check_gpt2_small_params", "check_crossover_appendix_f",
-           "check_devices_for_model_states", "check_activation_gb", "check_forward_flops",
-           "check_mfu_llama3_8b", "check_decode_ms_llama2_70b", "check_remat_share"]
+__all__ = [
+    "check_training_days",
+    "check_gpt2_small_params",
+    "check_crossover_appendix_f",
+    "check_devices_for_model_states",
+    "check_activation_gb",
+    "check_forward_flops",
+    "check_mfu_llama3_8b",
+    "check_decode_ms_llama2_70b",
+    "check_remat_share",
+]
 
 
 def check_training_days(answer_days) -> Feedback:
@@ -24,9 +32,13 @@ def check_training_days(answer_days) -> Feedback:
     expected = 3.14e23 / (1024 * 312e12 * 0.40) / 86400
     hint = "time = C / (devices x peak FLOP/s x MFU), then divide the seconds by 86,400."
     value = parse_answer(answer_days, "training time")
-    if not isinstance(value, Feedback) and math.isclose(value * 2, expected, rel_tol=0.02):
+    if not isinstance(value, Feedback) and math.isclose(
+        value * 2, expected, rel_tol=0.02
+    ):
         hint = "use the dense peak (312 TFLOP/s), not the 2:4-sparse one."
-    return check_close(answer_days, expected, name="training time", unit="days", hint=hint)
+    return check_close(
+        answer_days, expected, name="training time", unit="days", hint=hint
+    )
 
 
 #: GPT-2 small as released (Radford et al. 2019; the Hugging Face ``gpt2`` checkpoint):
@@ -41,18 +53,30 @@ def check_gpt2_small_params(answer) -> Feedback:
         return value
     d, V, n_ctx, L = 768, 50257, 1024, 12
     hints = {  # typical wrong counts, and what they miss
-        _GPT2_SMALL_PARAMS + V * d: "the output matrix is tied to the token embedding: count "
-                                    "it once.",
-        _GPT2_SMALL_PARAMS - n_ctx * d: "GPT-2 learns its position embeddings: count them.",
-        _GPT2_SMALL_PARAMS - L * (9 * d + 4 * d) - 2 * d: "count the biases and the LayerNorm "
-                                                          "gains and biases too.",
-        _GPT2_SMALL_PARAMS - 2 * d: "do not forget the final LayerNorm after the last block.",
+        _GPT2_SMALL_PARAMS
+        + V * d: "the output matrix is tied to the token embedding: count "
+        "it once.",
+        _GPT2_SMALL_PARAMS
+        - n_ctx * d: "GPT-2 learns its position embeddings: count them.",
+        _GPT2_SMALL_PARAMS
+        - L * (9 * d + 4 * d)
+        - 2 * d: "count the biases and the LayerNorm gains and biases too.",
+        _GPT2_SMALL_PARAMS
+        - 2 * d: "do not forget the final LayerNorm after the last block.",
     }
     if value == _GPT2_SMALL_PARAMS:
-        return Feedback(True, f"N = {value:,.0f}: correct, the released checkpoint's count.")
-    hint = hints.get(value, "an exact count is an integer: go through the block matrix by "
-                            "matrix, then biases, LayerNorms and the two embeddings.")
-    return check_close(value, _GPT2_SMALL_PARAMS, name="N", rtol=0.0, hint=hint)
+        return Feedback(
+            True,
+            f"N = {value:,.0f}: correct, the released checkpoint's count.",
+        )
+    hint = hints.get(
+        value,
+        "an exact count is an integer: go through the block matrix by "
+        "matrix, then biases, LayerNorms and the two embeddings.",
+    )
+    return check_close(
+        value, _GPT2_SMALL_PARAMS, name="N", rtol=0.0, hint=hint
+    )
 
 
 def check_crossover_appendix_f(answer) -> Feedback:
@@ -64,8 +88,10 @@ def check_crossover_appendix_f(answer) -> Feedback:
     """
     d, h = 4096, 32
 
-    def excess(n):   # per token and layer, Hoffmann et al. 2022, Appendix F
-        context = 2 * n * d + 3 * h * n + 2 * n * d          # logits, softmax, reduction
+    def excess(n):  # per token and layer, Hoffmann et al. 2022, Appendix F
+        context = (
+            2 * n * d + 3 * h * n + 2 * n * d
+        )  # logits, softmax, reduction
         weights = 2 * 3 * d * d + 2 * d * d + 2 * 2 * d * 4 * d
         return context - weights
 
@@ -78,11 +104,17 @@ def check_crossover_appendix_f(answer) -> Feedback:
     hint = "per token and layer, equate 4 n_ctx d_attn + 3 n_heads n_ctx with 24 d_model^2."
     if not isinstance(value, Feedback):
         if math.isclose(value, 12 * d, rel_tol=1e-3):
-            hint = ("12 d_model is Kaplan's causal count; Appendix F charges the full score "
-                    "matrix and the softmax.")
+            hint = (
+                "12 d_model is Kaplan's causal count; Appendix F charges the full score "
+                "matrix and the softmax."
+            )
         elif math.isclose(value, 6 * d, rel_tol=1e-3):
-            hint = "close: you left out the softmax, 3 FLOPs per score and head."
-    return check_close(answer, expected, name="n_ctx", unit="tokens", rtol=1e-3, hint=hint)
+            hint = (
+                "close: you left out the softmax, 3 FLOPs per score and head."
+            )
+    return check_close(
+        answer, expected, name="n_ctx", unit="tokens", rtol=1e-3, hint=hint
+    )
 
 
 def check_devices_for_model_states(answer) -> Feedback:
@@ -96,10 +128,12 @@ def check_devices_for_model_states(answer) -> Feedback:
         return value
     if value == expected:
         return Feedback(True, f"{expected} GPUs: correct.")
-    hint = ("round up: a GPU cannot be shared in part, and the states must fit." if
-            value < expected else
-            "that is more than needed: divide the bytes of the states by the bytes of one GPU "
-            "and round up.")
+    hint = (
+        "round up: a GPU cannot be shared in part, and the states must fit."
+        if value < expected
+        else "that is more than needed: divide the bytes of the states by the bytes of one GPU "
+        "and round up."
+    )
     if value < expected / 3:
         hint = "mixed-precision Adam keeps 16 bytes per parameter, not 2 or 4."
     return Feedback(False, f"{value:g} GPUs is not right. Hint: {hint}")
@@ -111,9 +145,15 @@ def check_activation_gb(answer) -> Feedback:
     eq. (1), ``s b h (34 + 5 a s / h)`` per layer, b = 1."""
     s, h, a, L = 2048, 8192, 64, 80
     expected = L * s * h * (34 + 5 * a * s / h) / 1e9
-    return check_close(answer, expected, name="activation memory", unit="GB", rtol=0.01,
-                       hint="eq. (1) of Korthikanti et al. is per layer; data parallelism and "
-                            "ZeRO do not shard activations.")
+    return check_close(
+        answer,
+        expected,
+        name="activation memory",
+        unit="GB",
+        rtol=0.01,
+        hint="eq. (1) of Korthikanti et al. is per layer; data parallelism and "
+        "ZeRO do not shard activations.",
+    )
 
 
 # ------------------------------------------------------------------ exercise 1.5
@@ -123,15 +163,45 @@ def check_activation_gb(answer) -> Feedback:
 #: section 2: 32 layers, d_model 4096, 32 heads, 8 K/V heads, d_ff 14336, vocabulary 32,000,
 #: 8 experts, 2 per token) and Mistral 7B 7,241,732,096 (Jiang et al. 2023, Table 1).
 _RELEASED = {
-    "Llama 3 8B": (8_030_261_248, dict(n_layers=32, d_model=4096, n_heads=32, n_kv_heads=8,
-                                       d_ff=14336, vocab_size=128256, n_experts=1,
-                                       experts_per_token=1)),
-    "Mistral 7B": (7_241_732_096, dict(n_layers=32, d_model=4096, n_heads=32, n_kv_heads=8,
-                                       d_ff=14336, vocab_size=32000, n_experts=1,
-                                       experts_per_token=1)),
-    "Mixtral 8x7B": (46_702_792_704, dict(n_layers=32, d_model=4096, n_heads=32, n_kv_heads=8,
-                                          d_ff=14336, vocab_size=32000, n_experts=8,
-                                          experts_per_token=2)),
+    "Llama 3 8B": (
+        8_030_261_248,
+        dict(
+            n_layers=32,
+            d_model=4096,
+            n_heads=32,
+            n_kv_heads=8,
+            d_ff=14336,
+            vocab_size=128256,
+            n_experts=1,
+            experts_per_token=1,
+        ),
+    ),
+    "Mistral 7B": (
+        7_241_732_096,
+        dict(
+            n_layers=32,
+            d_model=4096,
+            n_heads=32,
+            n_kv_heads=8,
+            d_ff=14336,
+            vocab_size=32000,
+            n_experts=1,
+            experts_per_token=1,
+        ),
+    ),
+    "Mixtral 8x7B": (
+        46_702_792_704,
+        dict(
+            n_layers=32,
+            d_model=4096,
+            n_heads=32,
+            n_kv_heads=8,
+            d_ff=14336,
+            vocab_size=32000,
+            n_experts=8,
+            experts_per_token=2,
+        ),
+    ),
 }
 
 
@@ -147,21 +217,56 @@ def _expected_from_release(total, c, n_context):
 
 def _expected_generated(c, n_context):
     """The same count term by term, for shapes without a release (a second method)."""
-    L, d, h, kv, f = c["n_layers"], c["d_model"], c["n_heads"], c["n_kv_heads"], c["d_ff"]
+    L, d, h, kv, f = (
+        c["n_layers"],
+        c["d_model"],
+        c["n_heads"],
+        c["n_kv_heads"],
+        c["d_ff"],
+    )
     d_head = d // h
-    per_layer = (d * d + d * d                       # Q and output
-                 + 2 * d * kv * d_head               # K and V
-                 + c["experts_per_token"] * 3 * d * f
-                 + (d * c["n_experts"] if c["n_experts"] > 1 else 0))   # router
+    per_layer = (
+        d * d
+        + d * d  # Q and output
+        + 2 * d * kv * d_head  # K and V
+        + c["experts_per_token"] * 3 * d * f
+        + (d * c["n_experts"] if c["n_experts"] > 1 else 0)
+    )  # router
     return 2 * (L * per_layer + c["vocab_size"] * d) + 4 * L * n_context * d
 
 
-_GENERATED = [dict(n_layers=2, d_model=64, n_heads=8, n_kv_heads=2, d_ff=96, vocab_size=100,
-                   n_experts=4, experts_per_token=1),
-              dict(n_layers=3, d_model=48, n_heads=4, n_kv_heads=4, d_ff=128, vocab_size=37,
-                   n_experts=1, experts_per_token=1),
-              dict(n_layers=1, d_model=32, n_heads=4, n_kv_heads=1, d_ff=40, vocab_size=11,
-                   n_experts=6, experts_per_token=3)]
+_GENERATED = [
+    dict(
+        n_layers=2,
+        d_model=64,
+        n_heads=8,
+        n_kv_heads=2,
+        d_ff=96,
+        vocab_size=100,
+        n_experts=4,
+        experts_per_token=1,
+    ),
+    dict(
+        n_layers=3,
+        d_model=48,
+        n_heads=4,
+        n_kv_heads=4,
+        d_ff=128,
+        vocab_size=37,
+        n_experts=1,
+        experts_per_token=1,
+    ),
+    dict(
+        n_layers=1,
+        d_model=32,
+        n_heads=4,
+        n_kv_heads=1,
+        d_ff=40,
+        vocab_size=11,
+        n_experts=6,
+        experts_per_token=3,
+    ),
+]
 
 
 def check_forward_flops(func) -> Feedback:
@@ -170,30 +275,53 @@ def check_forward_flops(func) -> Feedback:
     three released models (expected values from their checkpoints' parameter counts) and on
     shapes generated here."""
     if not callable(func):
-        return Feedback(False, f"The answer should be your function itself, got "
-                               f"{type(func).__name__}.")
-    cases = [(name, c, n, _expected_from_release(total, c, n), 1e-4)
-             for name, (total, c) in _RELEASED.items() for n in (1, 2048)]
-    cases += [(f"a generated shape {c}", c, n, _expected_generated(c, n), 1e-9)
-              for c in _GENERATED for n in (0, 17)]
+        return Feedback(
+            False,
+            f"The answer should be your function itself, got "
+            f"{type(func).__name__}.",
+        )
+    cases = [
+        (name, c, n, _expected_from_release(total, c, n), 1e-4)
+        for name, (total, c) in _RELEASED.items()
+        for n in (1, 2048)
+    ]
+    cases += [
+        (f"a generated shape {c}", c, n, _expected_generated(c, n), 1e-9)
+        for c in _GENERATED
+        for n in (0, 17)
+    ]
     for name, c, n, expected, tol in cases:
         try:
             got = float(func(n_context=n, **c))
         except Exception as exc:  # noqa: BLE001 - any error is the student's to see
-            return Feedback(False, f"Your function raised {type(exc).__name__} for {name}: "
-                                   f"{exc}")
-        if not math.isfinite(got) or not math.isclose(got, expected, rel_tol=tol):
+            return Feedback(
+                False,
+                f"Your function raised {type(exc).__name__} for {name}: {exc}",
+            )
+        if not math.isfinite(got) or not math.isclose(
+            got, expected, rel_tol=tol
+        ):
             L, d, f = c["n_layers"], c["d_model"], c["d_ff"]
             d_head = d // c["n_heads"]
             diff = got - expected
             hint = "go through the matrices one token multiplies, 2 FLOPs per weight."
-            idle = 2 * L * (c["n_experts"] - c["experts_per_token"]) * 3 * d * f
+            idle = (
+                2 * L * (c["n_experts"] - c["experts_per_token"]) * 3 * d * f
+            )
             if idle and math.isclose(diff, idle, rel_tol=1e-3):
                 hint = "a token goes through experts_per_token experts, not all of them."
-            elif math.isclose(diff, 2 * 2 * L * d * (c["n_heads"] - c["n_kv_heads"]) * d_head,
-                              rel_tol=1e-3) and c["n_heads"] != c["n_kv_heads"]:
+            elif (
+                math.isclose(
+                    diff,
+                    2 * 2 * L * d * (c["n_heads"] - c["n_kv_heads"]) * d_head,
+                    rel_tol=1e-3,
+                )
+                and c["n_heads"] != c["n_kv_heads"]
+            ):
                 hint = "K and V have n_kv_heads heads, not n_heads."
-            elif math.isclose(diff, -2 * L * c["experts_per_token"] * d * f, rel_tol=1e-3):
+            elif math.isclose(
+                diff, -2 * L * c["experts_per_token"] * d * f, rel_tol=1e-3
+            ):
                 hint = "a gated MLP has three d_model x d_ff matrices."
             elif math.isclose(diff, 2 * c["vocab_size"] * d, rel_tol=1e-3):
                 hint = "the input embedding is a lookup: it costs no FLOPs."
@@ -201,10 +329,16 @@ def check_forward_flops(func) -> Feedback:
                 hint = "the output matrix (d_model x vocab_size) makes the logits: count it."
             elif math.isclose(diff, -2 * L * n * d, rel_tol=1e-3) and n:
                 hint = "the scores and the weighted sum cost 2 n_context d_model each."
-            return Feedback(False, f"Your count is not right for {name} at n_context = {n}: yours is "
-                                   f"{got / expected:.4g} times the expected count. Hint: {hint}")
-    return Feedback(True, "Correct on Llama 3 8B, Mistral 7B, Mixtral 8x7B and three generated "
-                          "shapes.")
+            return Feedback(
+                False,
+                f"Your count is not right for {name} at n_context = {n}: yours is "
+                f"{got / expected:.4g} times the expected count. Hint: {hint}",
+            )
+    return Feedback(
+        True,
+        "Correct on Llama 3 8B, Mistral 7B, Mixtral 8x7B and three generated "
+        "shapes.",
+    )
 
 
 def check_mfu_llama3_8b(answer) -> Feedback:
@@ -212,11 +346,16 @@ def check_mfu_llama3_8b(answer) -> Feedback:
     tokens) on 64 H100s (989 TFLOP/s dense BF16 each), 64 sequences per step, 1.3 s per step.
     MFU with the model FLOPs of Chowdhery et al. (2023), Appendix B?"""
     tokens_per_second = 64 * 8192 / 1.3
-    flops_per_token = 6 * 8.03e9 + 12 * 32 * 32 * 128 * 8192    # 6N + 12 L H Q T
+    flops_per_token = 6 * 8.03e9 + 12 * 32 * 32 * 128 * 8192  # 6N + 12 L H Q T
     expected = tokens_per_second * flops_per_token / (64 * 989e12)
-    return check_close(answer, expected, name="MFU", rtol=0.02,
-                       hint="MFU = tokens/s x (6N + 12 L H Q T) / (devices x dense peak); "
-                            "tokens/s = sequences x tokens per sequence / step time.")
+    return check_close(
+        answer,
+        expected,
+        name="MFU",
+        rtol=0.02,
+        hint="MFU = tokens/s x (6N + 12 L H Q T) / (devices x dense peak); "
+        "tokens/s = sequences x tokens per sequence / step time.",
+    )
 
 
 def check_decode_ms_llama2_70b(answer) -> Feedback:
@@ -226,15 +365,25 @@ def check_decode_ms_llama2_70b(answer) -> Feedback:
     sharing the work perfectly. Lower bound on the milliseconds per generated token?"""
     expected = 2 * (68_976_648_192 - 32000 * 8192) / (8 * 3.35e12) * 1e3
     value = parse_answer(answer, "time per token")
-    hint = ("at batch 1 decoding is memory-bound: bytes of weights over the total memory "
-            "bandwidth, not FLOPs over peak.")
+    hint = (
+        "at batch 1 decoding is memory-bound: bytes of weights over the total memory "
+        "bandwidth, not FLOPs over peak."
+    )
     if not isinstance(value, Feedback):
-        if math.isclose(value, 2 * 68_976_648_192 / (8 * 3.35e12) * 1e3, rel_tol=5e-4):
+        if math.isclose(
+            value, 2 * 68_976_648_192 / (8 * 3.35e12) * 1e3, rel_tol=5e-4
+        ):
             hint = "leave out the input embedding table: a lookup reads one row of it."
         elif math.isclose(value, 8 * expected, rel_tol=0.01):
             hint = "the 8 GPUs read their shares at the same time."
-    return check_close(answer, expected, name="time per token", unit="ms", rtol=1e-3,
-                       hint=hint)
+    return check_close(
+        answer,
+        expected,
+        name="time per token",
+        unit="ms",
+        rtol=1e-3,
+        hint=hint,
+    )
 
 
 def check_remat_share(answer) -> Feedback:
@@ -244,6 +393,10 @@ def check_remat_share(answer) -> Feedback:
     expected = 1 - 0.462 / 0.578
     value = parse_answer(answer, "rematerialization share")
     hint = "the chips executed HFU x peak; of that, MFU x peak was the model's own work."
-    if not isinstance(value, Feedback) and math.isclose(value, 0.578 - 0.462, rel_tol=0.01):
+    if not isinstance(value, Feedback) and math.isclose(
+        value, 0.578 - 0.462, rel_tol=0.01
+    ):
         hint = "a share of the executed FLOPs: divide by the HFU."
-    return check_close(answer, expected, name="rematerialization share", rtol=0.01, hint=hint)
+    return check_close(
+        answer, expected, name="rematerialization share", rtol=0.01, hint=hint
+    )

@@ -14,9 +14,17 @@ import math
 from .._validation import as_choice, as_float, as_positive_int
 from . import Feedback, check_close, parse_collection
 
-__all__ = ["check_labels", "check_z_score", "check_endpoint_z", "check_paule_mandel",
-           "check_threshold_changes", "check_turning_point", "check_bh_p",
-           "check_recovery_size", "check_paired_se"]
+__all__ = [
+    "check_labels",
+    "check_z_score",
+    "check_endpoint_z",
+    "check_paule_mandel",
+    "check_threshold_changes",
+    "check_turning_point",
+    "check_bh_p",
+    "check_recovery_size",
+    "check_paired_se",
+]
 
 
 def check_labels(answer, expected) -> Feedback:
@@ -33,18 +41,28 @@ def check_labels(answer, expected) -> Feedback:
         return given
     want = parse_collection(expected, "expected")
     if isinstance(want, Feedback):
-        raise ValueError(f"expected must be a list or set of names, got {expected!r}")
+        raise ValueError(
+            f"expected must be a list or set of names, got {expected!r}"
+        )
     if given == want:
         return Feedback(True, f"Correct: {len(want)} task(s).")
-    return Feedback(False, f"Not quite: {len(want - given)} expected task(s) missing, "
-                           f"{len(given - want)} listed that should not be.")
+    return Feedback(
+        False,
+        f"Not quite: {len(want - given)} expected task(s) missing, "
+        f"{len(given - want)} listed that should not be.",
+    )
 
 
 def check_z_score(answer, expected: float) -> Feedback:
     """Check a z score of a change in accuracy (within 2 %)."""
-    return check_close(answer, expected, name="z", rtol=0.02,
-                       hint="z = (last - first) / sqrt(se_first**2 + se_last**2); the sign "
-                            "is negative when accuracy falls.")
+    return check_close(
+        answer,
+        expected,
+        name="z",
+        rtol=0.02,
+        hint="z = (last - first) / sqrt(se_first**2 + se_last**2); the sign "
+        "is negative when accuracy falls.",
+    )
 
 
 def _final(task: str):
@@ -54,7 +72,9 @@ def _final(task: str):
     frame = load_inverse_scaling()
     g = frame[(frame.task == task) & frame.final].sort_values("n_params")
     if g.empty:
-        raise ValueError(f"task must be a task of load_inverse_scaling(), got {task!r}")
+        raise ValueError(
+            f"task must be a task of load_inverse_scaling(), got {task!r}"
+        )
     return g
 
 
@@ -68,6 +88,7 @@ def check_endpoint_z(answer, task: str = "truthfulqa_mc2") -> Feedback:
 
 
 # --- an independent Paule-Mandel and weighted parabola, for the checks --------------------
+
 
 def _wrss(u, y, var, degree):
     """Weighted residual sum of squares and coefficients (highest power first), by
@@ -92,7 +113,11 @@ def _pm_tau2(u, y, se, degree, min_se=1e-3):
         hi *= 4
     for _ in range(200):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if _wrss(u, y, base + mid, degree)[0] > dof else (lo, mid)
+        lo, hi = (
+            (mid, hi)
+            if _wrss(u, y, base + mid, degree)[0] > dof
+            else (lo, mid)
+        )
     return (lo + hi) / 2
 
 
@@ -106,36 +131,69 @@ def check_paule_mandel(func) -> Feedback:
     import numpy as np
 
     if not callable(func):
-        return Feedback(False, f"Pass your function itself (pm_tau2), not {func!r}.")
+        return Feedback(
+            False, f"Pass your function itself (pm_tau2), not {func!r}."
+        )
     rng = np.random.default_rng(5)
     u = np.linspace(-1, 1, 8)
     cases = [
-        ("points scattered around a line", u, 0.5 - 0.1 * u + rng.normal(0, 0.05, 8),
-         np.full(8, 0.01), 1),
-        ("points within their error bars", u, 0.5 - 0.1 * u + rng.normal(0, 0.002, 8),
-         np.full(8, 0.01), 1),
-        ("unequal standard errors", u, 0.3 + 0.2 * u + rng.normal(0, 0.04, 8),
-         rng.uniform(0.005, 0.03, 8), 1),
-        ("a parabola (degree 2)", u, 0.7 - 0.3 * u**2 + rng.normal(0, 0.05, 8),
-         np.full(8, 0.015), 2),
+        (
+            "points scattered around a line",
+            u,
+            0.5 - 0.1 * u + rng.normal(0, 0.05, 8),
+            np.full(8, 0.01),
+            1,
+        ),
+        (
+            "points within their error bars",
+            u,
+            0.5 - 0.1 * u + rng.normal(0, 0.002, 8),
+            np.full(8, 0.01),
+            1,
+        ),
+        (
+            "unequal standard errors",
+            u,
+            0.3 + 0.2 * u + rng.normal(0, 0.04, 8),
+            rng.uniform(0.005, 0.03, 8),
+            1,
+        ),
+        (
+            "a parabola (degree 2)",
+            u,
+            0.7 - 0.3 * u**2 + rng.normal(0, 0.05, 8),
+            np.full(8, 0.015),
+            2,
+        ),
     ]
     for name, cu, cy, cse, degree in cases:
         want = _pm_tau2(cu, cy, cse, degree, min_se=0.0)
         try:
             got = float(func(cu.copy(), cy.copy(), cse.copy(), degree))
-        except Exception as err:                   # report, do not crash the check
-            return Feedback(False, f"On {name} your function raised {type(err).__name__}: {err}")
+        except Exception as err:  # report, do not crash the check
+            return Feedback(
+                False,
+                f"On {name} your function raised {type(err).__name__}: {err}",
+            )
         if want == 0.0:
             if abs(got) > 1e-10:
-                return Feedback(False, f"On {name} tau^2 should be 0: when Q(0) is already at "
-                                       "most n - k, no extra variance is added.")
+                return Feedback(
+                    False,
+                    f"On {name} tau^2 should be 0: when Q(0) is already at "
+                    "most n - k, no extra variance is added.",
+                )
             continue
         if not abs(got - want) <= 1e-4 * want:
             side = "high" if got > want else "low"
-            return Feedback(False, f"On {name} your tau^2 is too {side}. Hint: solve "
-                                   "sum(w r^2) = n - k with w = 1/(se^2 + tau^2), refitting the "
-                                   "weighted polynomial at each trial tau^2; k = degree + 1.")
-    return Feedback(True, f"All {len(cases)} cases agree with the reference tau^2.")
+            return Feedback(
+                False,
+                f"On {name} your tau^2 is too {side}. Hint: solve "
+                "sum(w r^2) = n - k with w = 1/(se^2 + tau^2), refitting the "
+                "weighted polynomial at each trial tau^2; k = degree + 1.",
+            )
+    return Feedback(
+        True, f"All {len(cases)} cases agree with the reference tau^2."
+    )
 
 
 def check_threshold_changes(answer) -> Feedback:
@@ -149,8 +207,10 @@ def check_threshold_changes(answer) -> Feedback:
     for task, g in frame[frame.final].groupby("task"):
         g = g.sort_values("n_params")
         args = (g.n_params, g.accuracy, g.accuracy_se)
-        if (classify_trend(*args).label
-                != classify_trend(*args, alpha=0.01, min_effect=0.02).label):
+        if (
+            classify_trend(*args).label
+            != classify_trend(*args, alpha=0.01, min_effect=0.02).label
+        ):
             changed.append(task)
     return check_labels(answer, changed)
 
@@ -168,9 +228,17 @@ def check_turning_point(answer, *, along: str = "size") -> Feedback:
     frame = load_inverse_scaling()
     g = frame[frame.task == "isp_resisting_correction"]
     if along == "size":
-        g, col, unit = g[g.final].sort_values("n_params"), "n_params", "parameters"
+        g, col, unit = (
+            g[g.final].sort_values("n_params"),
+            "n_params",
+            "parameters",
+        )
     else:
-        g, col, unit = g[g["size"] == "12b"].sort_values("n_tokens"), "n_tokens", "tokens"
+        g, col, unit = (
+            g[g["size"] == "12b"].sort_values("n_tokens"),
+            "n_tokens",
+            "tokens",
+        )
     x = np.log10(g[col].to_numpy(float))
     center, half = (x.max() + x.min()) / 2, (x.max() - x.min()) / 2
     u, y = (x - center) / half, g.accuracy.to_numpy(float)
@@ -178,16 +246,27 @@ def check_turning_point(answer, *, along: str = "size") -> Feedback:
     tau2 = _pm_tau2(u, y, se, 2)
     b2, b1, _ = _wrss(u, y, se**2 + tau2, 2)[1]
     expected = 10 ** (center + half * (-b1 / (2 * b2)))
-    return check_close(answer, expected, name="turning point", rtol=0.05, unit=unit,
-                       hint="turning_x is log10 of the scale: take 10**turning_x.")
+    return check_close(
+        answer,
+        expected,
+        name="turning point",
+        rtol=0.05,
+        unit=unit,
+        hint="turning_x is log10 of the scale: take 10**turning_x.",
+    )
 
 
 def check_bh_p(answer) -> Feedback:
     """Check the Benjamini-Hochberg p-value of NeQA's interaction against the published table of
     Michaelov & Bergen (2023): 0.034 (within 5 %, the rounding of their t values)."""
-    return check_close(answer, 0.034, name="corrected p", rtol=0.05,
-                       hint="multiply the k-th smallest of the 36 p-values by 36/k, then take "
-                            "the running minimum from the largest down.")
+    return check_close(
+        answer,
+        0.034,
+        name="corrected p",
+        rtol=0.05,
+        hint="multiply the k-th smallest of the 36 p-values by 36/k, then take "
+        "the running minimum from the largest down.",
+    )
 
 
 def check_recovery_size(answer, *, loss_true: float = 1.95) -> Feedback:
@@ -204,21 +283,40 @@ def check_recovery_size(answer, *, loss_true: float = 1.95) -> Feedback:
     law = HOFFMANN_2022
     floor = law.E + law.A * 1e13**-law.alpha + law.B * (2e14) ** -law.beta
     if not loss_true > floor:
-        raise ValueError(f"loss_true must exceed the law's loss at 1e13 parameters, got "
-                         f"{loss_true!r}")
+        raise ValueError(
+            f"loss_true must exceed the law's loss at 1e13 parameters, got "
+            f"{loss_true!r}"
+        )
 
-    def gap(log_n):                      # eq. (2) with the fitted constants, along D = 20 N
+    def gap(log_n):  # eq. (2) with the fitted constants, along D = 20 N
         n = 10.0**log_n
-        return law.E + law.A / n**law.alpha + law.B / (20 * n) ** law.beta - loss_true
+        return (
+            law.E
+            + law.A / n**law.alpha
+            + law.B / (20 * n) ** law.beta
+            - loss_true
+        )
 
     expected = 10 ** brentq(gap, 6.0, 13.0)
-    return check_close(answer, expected, name="N at recovery", rtol=0.1, unit="parameters",
-                       hint="find the N at which the Chinchilla loss along D = 20 N equals "
-                            "the new threshold, 1.95.")
+    return check_close(
+        answer,
+        expected,
+        name="N at recovery",
+        rtol=0.1,
+        unit="parameters",
+        hint="find the N at which the Chinchilla loss along D = 20 N equals "
+        "the new threshold, 1.95.",
+    )
 
 
-def check_paired_se(answer, *, n_items: int = 400, p_a: float = 0.80, p_b: float = 0.70,
-                    p_both: float = 0.65) -> Feedback:
+def check_paired_se(
+    answer,
+    *,
+    n_items: int = 400,
+    p_a: float = 0.80,
+    p_b: float = 0.70,
+    p_both: float = 0.65,
+) -> Feedback:
     """Check the standard error of ``acc_B - acc_A`` for two models scored on the same
     ``n_items`` items, right on ``p_a`` and ``p_b`` of them and both right on ``p_both``.
 
@@ -233,12 +331,19 @@ def check_paired_se(answer, *, n_items: int = 400, p_a: float = 0.80, p_b: float
     n_items = as_positive_int(n_items, "n_items", maximum=10**12)
     p_a = as_float(p_a, "p_a", low=0, high=1)
     p_b = as_float(p_b, "p_b", low=0, high=1)
-    p_both = as_float(p_both, "p_both", low=max(0.0, p_a + p_b - 1), high=min(p_a, p_b))
-    up = p_b - p_both                    # B right, A wrong: d = +1
-    down = p_a - p_both                  # A right, B wrong: d = -1
+    p_both = as_float(
+        p_both, "p_both", low=max(0.0, p_a + p_b - 1), high=min(p_a, p_b)
+    )
+    up = p_b - p_both  # B right, A wrong: d = +1
+    down = p_a - p_both  # A right, B wrong: d = -1
     mean = up - down
-    var = up + down - mean**2            # E[d^2] - E[d]^2
-    return check_close(answer, math.sqrt(var / n_items), name="paired standard error",
-                       rtol=0.01, hint="Var(b - a) = Var(a) + Var(b) - 2 Cov(a, b), per item, "
-                                        "then divide by the number of items; Cov(a, b) = "
-                                        "P(both right) - p_a p_b.")
+    var = up + down - mean**2  # E[d^2] - E[d]^2
+    return check_close(
+        answer,
+        math.sqrt(var / n_items),
+        name="paired standard error",
+        rtol=0.01,
+        hint="Var(b - a) = Var(a) + Var(b) - 2 Cov(a, b), per item, "
+        "then divide by the number of items; Cov(a, b) = "
+        "P(both right) - p_a p_b.",
+    )

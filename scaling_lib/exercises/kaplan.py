@@ -13,13 +13,20 @@ import numpy as np
 from .._validation import as_float, as_positive_float, as_rng
 from . import Feedback, check_close, parse_answer
 
-__all__ = ["check_lnd_loss", "check_pf_days", "check_optimal_params", "check_overfitting_tokens",
-           "check_table6_ratio", "check_spectrum_exponent", "check_exponent",
-           "check_loglog_fit"]
+__all__ = [
+    "check_lnd_loss",
+    "check_pf_days",
+    "check_optimal_params",
+    "check_overfitting_tokens",
+    "check_table6_ratio",
+    "check_spectrum_exponent",
+    "check_exponent",
+    "check_loglog_fit",
+]
 
 # Kaplan et al. (2020), Section 1.2 (= Table 5): eq. 1.5's constants.
 _ALPHA_N, _ALPHA_D, _N_C, _D_C = 0.076, 0.095, 8.8e13, 5.4e13
-_PF_DAY = 1e15 * 24 * 3600          # FLOPs in one PF-day
+_PF_DAY = 1e15 * 24 * 3600  # FLOPs in one PF-day
 # Table 2: the joint fit of eq. 1.5 in Section 4, used for the overfitting rule (eq. 4.3-4.4).
 _ALPHA_D_T2, _N_C_T2, _D_C_T2 = 0.103, 6.4e13, 1.8e13
 # Table 6: N_opt = 1.3e9 C^0.73, D_opt = 2e10 C^0.27, C in PF-days.
@@ -28,7 +35,9 @@ _N_E, _P_N, _D_E, _P_D = 1.3e9, 0.73, 2e10, 0.27
 
 def _lnd(n_params: float, n_tokens: float) -> float:
     """Eq. 1.5: L(N, D) = [(N_c/N)^(alpha_N/alpha_D) + D_c/D]^alpha_D."""
-    return ((_N_C / n_params) ** (_ALPHA_N / _ALPHA_D) + _D_C / n_tokens) ** _ALPHA_D
+    return (
+        (_N_C / n_params) ** (_ALPHA_N / _ALPHA_D) + _D_C / n_tokens
+    ) ** _ALPHA_D
 
 
 def check_lnd_loss(answer, n_params: float, n_tokens: float) -> Feedback:
@@ -44,13 +53,20 @@ def check_lnd_loss(answer, n_params: float, n_tokens: float) -> Feedback:
     with np.errstate(over="ignore", divide="ignore"):
         expected = _lnd(n_params, n_tokens)
     if not np.isfinite(expected):
-        raise ValueError(f"n_params and n_tokens give an infinite loss: n_params={n_params!r}, "
-                         f"n_tokens={n_tokens!r}")
-    return check_close(answer, expected, name="L(N, D)", rtol=0.005,
-                       unit="nats/token",
-                       hint="use eq. 1.5 with the constants of Section 1.2 (alpha_N = 0.076, "
-                            "alpha_D = 0.095, N_c = 8.8e13, D_c = 5.4e13), not those of Table 2, "
-                            "and N without embeddings")
+        raise ValueError(
+            f"n_params and n_tokens give an infinite loss: n_params={n_params!r}, "
+            f"n_tokens={n_tokens!r}"
+        )
+    return check_close(
+        answer,
+        expected,
+        name="L(N, D)",
+        rtol=0.005,
+        unit="nats/token",
+        hint="use eq. 1.5 with the constants of Section 1.2 (alpha_N = 0.076, "
+        "alpha_D = 0.095, N_c = 8.8e13, D_c = 5.4e13), not those of Table 2, "
+        "and N without embeddings",
+    )
 
 
 def check_pf_days(answer, compute: float) -> Feedback:
@@ -62,8 +78,14 @@ def check_pf_days(answer, compute: float) -> Feedback:
     False
     """
     compute = as_float(compute, "compute", low=1e-200)
-    return check_close(answer, compute / _PF_DAY, name="C", rtol=0.01, unit="PF-days",
-                       hint="1 PF-day = 1e15 FLOP/s x 86,400 s")
+    return check_close(
+        answer,
+        compute / _PF_DAY,
+        name="C",
+        rtol=0.01,
+        unit="PF-days",
+        hint="1 PF-day = 1e15 FLOP/s x 86,400 s",
+    )
 
 
 def check_optimal_params(answer, compute: float) -> Feedback:
@@ -79,11 +101,15 @@ def check_optimal_params(answer, compute: float) -> Feedback:
     if isinstance(value, Feedback):
         return value
     expected = _N_E * (compute / _PF_DAY) ** _P_N
-    in_flops = _N_E * compute ** _P_N
-    hint = ("that is Table 6's formula with C in FLOPs: convert to PF-days first"
-            if value > 0 and abs(np.log(value / in_flops)) < 0.05 else
-            "N_opt = 1.3e9 x C^0.73 with C in PF-days")
-    return check_close(value, expected, name="N_opt", rtol=0.02, unit="parameters", hint=hint)
+    in_flops = _N_E * compute**_P_N
+    hint = (
+        "that is Table 6's formula with C in FLOPs: convert to PF-days first"
+        if value > 0 and abs(np.log(value / in_flops)) < 0.05
+        else "N_opt = 1.3e9 x C^0.73 with C in PF-days"
+    )
+    return check_close(
+        value, expected, name="N_opt", rtol=0.02, unit="parameters", hint=hint
+    )
 
 
 def check_overfitting_tokens(answer, n_params: float) -> Feedback:
@@ -103,14 +129,26 @@ def check_overfitting_tokens(answer, n_params: float) -> Feedback:
     printed = 5e3 * n_params**0.74
     # eq. 4.3: L(N, D)/L(N, inf) - 1 = (1 + (N/N_c)^(alpha_N/alpha_D) D_c/D)^alpha_D - 1 = 0.02
     # with Table 2's constants (alpha_N = 0.076 as in Section 1.2)
-    exact = ((n_params / _N_C_T2) ** (_ALPHA_N / _ALPHA_D_T2) * _D_C_T2
-             / (1.02 ** (1 / _ALPHA_D_T2) - 1))
+    exact = (
+        (n_params / _N_C_T2) ** (_ALPHA_N / _ALPHA_D_T2)
+        * _D_C_T2
+        / (1.02 ** (1 / _ALPHA_D_T2) - 1)
+    )
     lo, hi = min(printed, exact), max(printed, exact)
     if 0.97 * lo <= value <= 1.03 * hi:
-        return Feedback(True, f"D = {value:.3g} tokens: correct (eq. 4.4 and the exact "
-                              "eq. 4.3 agree with it).")
-    return check_close(value, printed, name="D", rtol=0.0, unit="tokens",
-                       hint="D >~ 5e3 N^0.74 (eq. 4.4), N without embeddings")
+        return Feedback(
+            True,
+            f"D = {value:.3g} tokens: correct (eq. 4.4 and the exact "
+            "eq. 4.3 agree with it).",
+        )
+    return check_close(
+        value,
+        printed,
+        name="D",
+        rtol=0.0,
+        unit="tokens",
+        hint="D >~ 5e3 N^0.74 (eq. 4.4), N without embeddings",
+    )
 
 
 def check_table6_ratio(answer) -> Feedback:
@@ -121,13 +159,22 @@ def check_table6_ratio(answer) -> Feedback:
     >>> bool(check_table6_ratio(1.0))
     False
     """
-    expected = 6 * _N_E * _D_E / _PF_DAY          # C = 1 PF-day; the exponents add to 1
-    return check_close(answer, expected, name="6 N D / C_min", rtol=0.02,
-                       hint="evaluate both laws at the same C (1 PF-day is simplest) and "
-                            "express C in FLOPs in the denominator")
+    expected = (
+        6 * _N_E * _D_E / _PF_DAY
+    )  # C = 1 PF-day; the exponents add to 1
+    return check_close(
+        answer,
+        expected,
+        name="6 N D / C_min",
+        rtol=0.02,
+        hint="evaluate both laws at the same C (1 PF-day is simplest) and "
+        "express C in FLOPs in the denominator",
+    )
 
 
-def check_spectrum_exponent(answer, alpha: float = 0.5, *, tolerance: float = 0.1) -> Feedback:
+def check_spectrum_exponent(
+    answer, alpha: float = 0.5, *, tolerance: float = 0.1
+) -> Feedback:
     """Check a measured feature exponent ``a_N`` of the random-feature model against the
     theory ``a_N = alpha`` (two seeds of the chapter's grid scatter by about +-0.06).
 
@@ -142,18 +189,27 @@ def check_spectrum_exponent(answer, alpha: float = 0.5, *, tolerance: float = 0.
     if isinstance(value, Feedback):
         return value
     if abs(value - alpha) <= tolerance:
-        return Feedback(True, f"a_N = {value:.3g}: within {tolerance:g} of the theory.")
+        return Feedback(
+            True, f"a_N = {value:.3g}: within {tolerance:g} of the theory."
+        )
     if abs(-value - alpha) <= tolerance:
-        return Feedback(False, f"a_N = {value:.3g} has the wrong sign: the loss falls as N "
-                               "grows, and the exponent is defined as minus the slope.")
-    return Feedback(False, f"a_N = {value:.3g} is more than {tolerance:g} from the theory. "
-                           "Hint: set alpha=0.5 in random_feature_experiment, use the chapter's "
-                           "grid, and take params_law() (the feature-limited law), not "
-                           "data_law().")
+        return Feedback(
+            False,
+            f"a_N = {value:.3g} has the wrong sign: the loss falls as N "
+            "grows, and the exponent is defined as minus the slope.",
+        )
+    return Feedback(
+        False,
+        f"a_N = {value:.3g} is more than {tolerance:g} from the theory. "
+        "Hint: set alpha=0.5 in random_feature_experiment, use the chapter's "
+        "grid, and take params_law() (the feature-limited law), not "
+        "data_law().",
+    )
 
 
-def check_exponent(answer, expected: float, *, name: str = "exponent",
-                   tolerance: float = 0.05) -> Feedback:
+def check_exponent(
+    answer, expected: float, *, name: str = "exponent", tolerance: float = 0.05
+) -> Feedback:
     """Check a measured exponent against ``expected`` within an absolute ``tolerance``.
 
     Examples
@@ -169,11 +225,21 @@ def check_exponent(answer, expected: float, *, name: str = "exponent",
     if isinstance(value, Feedback):
         return value
     if abs(value - expected) <= tolerance:
-        return Feedback(True, f"{name} = {value:.3g}: within {tolerance:g} of {expected:g}.")
+        return Feedback(
+            True,
+            f"{name} = {value:.3g}: within {tolerance:g} of {expected:g}.",
+        )
     with np.errstate(over="ignore"):
-        sign = (" It has the wrong sign." if abs(value + expected) <= tolerance else "")
-    return Feedback(False, f"{name} = {value:.3g} is more than {tolerance:g} away from the "
-                           f"expected value.{sign}")
+        sign = (
+            " It has the wrong sign."
+            if abs(value + expected) <= tolerance
+            else ""
+        )
+    return Feedback(
+        False,
+        f"{name} = {value:.3g} is more than {tolerance:g} away from the "
+        f"expected value.{sign}",
+    )
 
 
 def check_loglog_fit(func, *, rng=0) -> Feedback:
@@ -196,38 +262,70 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
     rng = as_rng(rng)
     cases = []
     for p in (-0.076, 0.73, -rng.uniform(0.2, 0.6)):
-        x = np.logspace(rng.uniform(6, 9), rng.uniform(11, 14), int(rng.integers(5, 12)))
+        x = np.logspace(
+            rng.uniform(6, 9), rng.uniform(11, 14), int(rng.integers(5, 12))
+        )
         k = 10 ** rng.uniform(-1, 3)
         cases.append((x, k * x**p, p, k, "an exact power law"))
     x, y, p, k, _ = cases[1]
     order = rng.permutation(x.size)
     cases.append((x[order], y[order], p, k, "points given out of order"))
     x = np.logspace(8, 12, 7)
-    wiggle = np.exp(0.05 * np.array([1, -1, 0, 0, 0, -1, 1]))   # zero mean, symmetric in log x
-    cases.append((x, 3.0 * x**-0.3 * wiggle, -0.3, 3.0,
-                  "seven points scattered about a power law (least squares, not two points)"))
+    wiggle = np.exp(
+        0.05 * np.array([1, -1, 0, 0, 0, -1, 1])
+    )  # zero mean, symmetric in log x
+    cases.append(
+        (
+            x,
+            3.0 * x**-0.3 * wiggle,
+            -0.3,
+            3.0,
+            "seven points scattered about a power law (least squares, not two points)",
+        )
+    )
     for x, y, p, k, what in cases:
         try:
             got_p, got_k = (float(v) for v in func(x, y))
         except Exception as exc:
-            return Feedback(False, f"Your function raised {type(exc).__name__}: {exc} on {what}. "
-                                   "It should return (exponent, prefactor).")
+            return Feedback(
+                False,
+                f"Your function raised {type(exc).__name__}: {exc} on {what}. "
+                "It should return (exponent, prefactor).",
+            )
         if abs(got_p - p) > 1e-6:
-            return Feedback(False, f"On {what} the exponent is off. Hint: fit a straight line "
-                                   "to (log x, log y) by least squares; its slope is the "
-                                   "exponent.")
-        if not np.isfinite(got_k) or abs(np.log(abs(got_k) + 1e-300) - np.log(k)) > 1e-6:
-            return Feedback(False, f"On {what} the exponent is right but the prefactor is off. "
-                                   "Hint: the intercept is log k; return k = exp(intercept).")
+            return Feedback(
+                False,
+                f"On {what} the exponent is off. Hint: fit a straight line "
+                "to (log x, log y) by least squares; its slope is the "
+                "exponent.",
+            )
+        if (
+            not np.isfinite(got_k)
+            or abs(np.log(abs(got_k) + 1e-300) - np.log(k)) > 1e-6
+        ):
+            return Feedback(
+                False,
+                f"On {what} the exponent is right but the prefactor is off. "
+                "Hint: the intercept is log k; return k = exp(intercept).",
+            )
     try:
         func(np.full(5, 1e9), np.array([3.0, 2.9, 2.8, 2.9, 3.1]))
     except ValueError:
         pass
     except Exception as exc:
-        return Feedback(False, f"With a single distinct x your function raised "
-                               f"{type(exc).__name__}; raise ValueError with a message instead.")
+        return Feedback(
+            False,
+            f"With a single distinct x your function raised "
+            f"{type(exc).__name__}; raise ValueError with a message instead.",
+        )
     else:
-        return Feedback(False, "With a single distinct x no slope can be fitted: raise "
-                               "ValueError instead of returning a number.")
-    return Feedback(True, f"Your fit recovers the exponent and prefactor of all {len(cases)} "
-                          "cases and refuses data with one distinct x.")
+        return Feedback(
+            False,
+            "With a single distinct x no slope can be fitted: raise "
+            "ValueError instead of returning a number.",
+        )
+    return Feedback(
+        True,
+        f"Your fit recovers the exponent and prefactor of all {len(cases)} "
+        "cases and refuses data with one distinct x.",
+    )

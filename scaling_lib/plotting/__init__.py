@@ -12,13 +12,35 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._validation import (as_bool, as_float, as_int, as_positive_array, check_same_shape)
+from .._validation import (
+    as_bool,
+    as_float,
+    as_int,
+    as_positive_array,
+    check_same_shape,
+)
 
-__all__ = ["COLORS", "new_figure", "log_axes", "plain_log_ticks", "use_course_style",
-           "plot_fit_with_residuals", "close"]
+__all__ = [
+    "COLORS",
+    "new_figure",
+    "log_axes",
+    "plain_log_ticks",
+    "use_course_style",
+    "plot_fit_with_residuals",
+    "close",
+]
 
 #: A colour-blind-safe cycle (Okabe & Ito 2008) used by every figure.
-COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+COLORS = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+]
 
 _STYLE = {
     "figure.dpi": 100,
@@ -39,8 +61,14 @@ def use_course_style() -> None:
     mpl.rcParams.update(_STYLE)
 
 
-def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: float = 4.0,
-               **kwargs):
+def new_figure(
+    ncols: int = 1,
+    nrows: int = 1,
+    *,
+    width: float = 6.4,
+    height: float = 4.0,
+    **kwargs,
+):
     """Create a figure with ``nrows x ncols`` axes sized for the book; returns ``(fig, axes)``.
 
     ``ncols`` and ``nrows`` are integers in [1, 20]; ``width`` and ``height`` are inches in
@@ -49,12 +77,25 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, width: float = 6.4, height: fl
     nrows = as_int(nrows, "nrows", minimum=1, maximum=20)
     width = as_float(width, "width", low=0.5, high=50.0)
     height = as_float(height, "height", low=0.5, high=50.0)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), constrained_layout=True,
-                             **kwargs)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(width, height),
+        constrained_layout=True,
+        **kwargs,
+    )
     return fig, axes
 
 
-def log_axes(ax, xlabel: str, ylabel: str, *, logx: bool = True, logy: bool = True, title=None):
+def log_axes(
+    ax,
+    xlabel: str,
+    ylabel: str,
+    *,
+    logx: bool = True,
+    logy: bool = True,
+    title=None,
+):
     """Label ``ax`` (with units in the label text) and set log scales; returns ``ax``."""
     _check_axes(ax)
     _check_text(xlabel=xlabel, ylabel=ylabel, title=title)
@@ -81,8 +122,10 @@ def plain_log_ticks(axis, ticks=None) -> None:
     about a decade, where scientific labels hide the values a reader wants. With ``ticks``,
     label exactly those values and leave the minor ticks unlabelled."""
     if not isinstance(axis, mpl.axis.Axis):
-        raise ValueError(f"axis must be a matplotlib axis such as ax.xaxis, got "
-                         f"{type(axis).__name__} {axis!r:.60}")
+        raise ValueError(
+            f"axis must be a matplotlib axis such as ax.xaxis, got "
+            f"{type(axis).__name__} {axis!r:.60}"
+        )
     if ticks is not None:
         ticks = as_positive_array(ticks, "ticks", ndim=1, min_size=1)
     fmt = mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}")
@@ -94,7 +137,9 @@ def plain_log_ticks(axis, ticks=None) -> None:
     axis.set_major_formatter(fmt)
 
 
-def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str | None = None):
+def plot_fit_with_residuals(
+    x, y, fit, *, xlabel: str, ylabel: str, label: str | None = None
+):
     """Data and a fitted law on log-log axes (top) and the residuals ``log y - log fit`` (bottom).
 
     ``fit`` is any result with a ``predict`` method (for example a
@@ -105,17 +150,29 @@ def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str |
     y = as_positive_array(y, "y", ndim=1, min_size=1)
     check_same_shape(x=x, y=y)
     if not callable(getattr(fit, "predict", None)):
-        raise ValueError(f"fit must be a fit result with a predict method, got "
-                         f"{type(fit).__name__}")
+        raise ValueError(
+            f"fit must be a fit result with a predict method, got "
+            f"{type(fit).__name__}"
+        )
     if getattr(fit, "success", True) is False:
-        raise ValueError(f"fit failed ({fit.message}): there is no law to draw")
+        raise ValueError(
+            f"fit failed ({fit.message}): there is no law to draw"
+        )
     _check_text(xlabel=xlabel, ylabel=ylabel, label=label)
     if label is None:
         label = "fit"
         if hasattr(fit, "exponent_stderr"):
-            label = f"fit: exponent {fit.exponent:.3f} ± {fit.exponent_stderr:.3f}"
-    fig, (ax, ax_res) = new_figure(1, 2, width=6.4, height=5.0, sharex=True,
-                                   gridspec_kw={"height_ratios": [3, 1.3]})
+            label = (
+                f"fit: exponent {fit.exponent:.3f} ± {fit.exponent_stderr:.3f}"
+            )
+    fig, (ax, ax_res) = new_figure(
+        1,
+        2,
+        width=6.4,
+        height=5.0,
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 1.3]},
+    )
     grid = np.logspace(np.log10(x.min()), np.log10(x.max()), 100)
     ax.plot(x, y, "o", color=COLORS[0], label="data")
     ax.plot(grid, fit.predict(grid), "-", color=COLORS[1], label=label)
@@ -131,8 +188,10 @@ def plot_fit_with_residuals(x, y, fit, *, xlabel: str, ylabel: str, label: str |
 
 def _check_axes(ax) -> None:
     if not isinstance(ax, mpl.axes.Axes):
-        raise ValueError(f"ax must be a matplotlib Axes (from new_figure), got "
-                         f"{type(ax).__name__} {ax!r:.60}")
+        raise ValueError(
+            f"ax must be a matplotlib Axes (from new_figure), got "
+            f"{type(ax).__name__} {ax!r:.60}"
+        )
 
 
 def _check_text(optional=("title", "label"), **texts) -> None:
@@ -141,7 +200,9 @@ def _check_text(optional=("title", "label"), **texts) -> None:
         if value is None and name in optional:
             continue
         if not isinstance(value, str):
-            raise ValueError(f"{name} must be a str, got {type(value).__name__} {value!r:.60}")
+            raise ValueError(
+                f"{name} must be a str, got {type(value).__name__} {value!r:.60}"
+            )
 
 
 use_course_style()

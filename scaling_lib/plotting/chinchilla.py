@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    NullFormatter,
+    NullLocator,
+)
 
 from .. import chinchilla as ch
 from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-exported)
@@ -39,21 +44,41 @@ _C = "training compute C (FLOPs)"
 _N = "parameters N"
 
 
-def plot_runs_and_frontiers(runs: pd.DataFrame, fits: Mapping[str, ch.ParametricLoss]):
+def plot_runs_and_frontiers(
+    runs: pd.DataFrame, fits: Mapping[str, ch.ParametricLoss]
+):
     """The digitized runs in the (C, N) plane coloured by loss (as Hoffmann et al.'s Figure 4,
     left) with the compute-optimal frontier ``N_opt(C)`` of each parametric fit."""
     fig, ax = new_figure()
-    sc = ax.scatter(runs.compute, runs.n_params, c=runs.loss, cmap="viridis_r", s=14,
-                    norm=Normalize(runs.loss.min(), runs.loss.quantile(0.98)))
+    sc = ax.scatter(
+        runs.compute,
+        runs.n_params,
+        c=runs.loss,
+        cmap="viridis_r",
+        s=14,
+        norm=Normalize(runs.loss.min(), runs.loss.quantile(0.98)),
+    )
     fig.colorbar(sc, ax=ax, label=_LOSS)
-    c = np.logspace(np.log10(runs.compute.min()) - 0.3, np.log10(runs.compute.max()) + 0.3, 100)
+    c = np.logspace(
+        np.log10(runs.compute.min()) - 0.3,
+        np.log10(runs.compute.max()) + 0.3,
+        100,
+    )
     styles = ["-", "--", ":", "-."]
     for i, (label, params) in enumerate(fits.items()):
         n_opt, _ = params.compute_optimal(c)
-        ax.plot(c, n_opt, color=COLORS[(i + 1) % len(COLORS)], ls=styles[i % 4], lw=2,
-                label=f"{label}: a = {params.a:.3f}")
+        ax.plot(
+            c,
+            n_opt,
+            color=COLORS[(i + 1) % len(COLORS)],
+            ls=styles[i % 4],
+            lw=2,
+            label=f"{label}: a = {params.a:.3f}",
+        )
     ax.legend(loc="upper left", fontsize=8)
-    log_axes(ax, _C, _N, title="Runs (colour = loss) and compute-optimal frontiers")
+    log_axes(
+        ax, _C, _N, title="Runs (colour = loss) and compute-optimal frontiers"
+    )
     return fig
 
 
@@ -68,18 +93,38 @@ def plot_envelope(runs: pd.DataFrame, envelope: ch.EnvelopeResult):
     log_axes(ax0, _C, _LOSS, title="Lowest loss for each amount of compute")
     plain_log_ticks(ax0.yaxis)
     ax0.legend()
-    ax1.scatter(fr.compute, fr.n_params, s=14, color=COLORS[1], label="runs on the envelope")
+    ax1.scatter(
+        fr.compute,
+        fr.n_params,
+        s=14,
+        color=COLORS[1],
+        label="runs on the envelope",
+    )
     if envelope.n_fit is not None:
-        c = np.logspace(np.log10(fr.compute.min()), np.log10(fr.compute.max()), 50)
-        ax1.plot(c, envelope.n_fit.predict(c), color=COLORS[0],
-                 label=rf"fit: $N \propto C^{{{envelope.a:.2f}}}$")
+        c = np.logspace(
+            np.log10(fr.compute.min()), np.log10(fr.compute.max()), 50
+        )
+        ax1.plot(
+            c,
+            envelope.n_fit.predict(c),
+            color=COLORS[0],
+            label=rf"fit: $N \propto C^{{{envelope.a:.2f}}}$",
+        )
     log_axes(ax1, _C, _N, title="Model size on the envelope")
     ax1.legend()
     return fig
 
 
-def plot_isoflop_profiles(n_params, compute, loss, result: ch.IsoFLOPResult, *, budgets=None,
-                          rtol: float = 0.1, title: str = ""):
+def plot_isoflop_profiles(
+    n_params,
+    compute,
+    loss,
+    result: ch.IsoFLOPResult,
+    *,
+    budgets=None,
+    rtol: float = 0.1,
+    title: str = "",
+):
     """Approach 2: loss against model size for each budget with its parabola and minimum (left),
     and the minima with the power law ``N_opt ∝ C^a`` (right)."""
     n = np.asarray(n_params, dtype=float)
@@ -99,101 +144,226 @@ def plot_isoflop_profiles(n_params, compute, loss, result: ch.IsoFLOPResult, *, 
         row = table[np.isclose(table.compute, cb, rtol=1e-9)]
         if len(row) and np.isfinite(row.n_opt.iloc[0]):
             r = row.iloc[0]
-            half = np.inf if result.window is None else result.window * np.log(10)
+            half = (
+                np.inf if result.window is None else result.window * np.log(10)
+            )
             u_lo = max(np.log(n[sel].min()), np.log(r.n_opt) - half)
             u_hi = min(np.log(n[sel].max()), np.log(r.n_opt) + half)
-            u = np.linspace(u_lo, u_hi, 60)     # the parabola only where it was fitted
-            ax0.plot(np.exp(u), r.loss_opt + r.curvature * (u - np.log(r.n_opt)) ** 2,
-                     color=color, lw=1, label=f"{cb:.2g}")
+            u = np.linspace(
+                u_lo, u_hi, 60
+            )  # the parabola only where it was fitted
+            ax0.plot(
+                np.exp(u),
+                r.loss_opt + r.curvature * (u - np.log(r.n_opt)) ** 2,
+                color=color,
+                lw=1,
+                label=f"{cb:.2g}",
+            )
             if r.interior:
                 ax0.plot(r.n_opt, r.loss_opt, "k*", ms=7)
-    log_axes(ax0, _N, _LOSS, logy=False, title=title or "IsoFLOP profiles (star = minimum)")
+    log_axes(
+        ax0,
+        _N,
+        _LOSS,
+        logy=False,
+        title=title or "IsoFLOP profiles (star = minimum)",
+    )
     if len(table) and table.interior.any():
-        ax0.set_ylim(ell.min() - 0.05, float(table.loss_opt[table.interior].max()) + 0.8)
+        ax0.set_ylim(
+            ell.min() - 0.05, float(table.loss_opt[table.interior].max()) + 0.8
+        )
     ax0.legend(title="C (FLOPs)", fontsize=6, title_fontsize=7, ncol=2)
     good = table[table.interior]
-    ax1.scatter(good.compute, good.n_opt, color=COLORS[0], zorder=3, label="parabola minima")
+    ax1.scatter(
+        good.compute,
+        good.n_opt,
+        color=COLORS[0],
+        zorder=3,
+        label="parabola minima",
+    )
     bad = table[~table.interior & np.isfinite(table.n_opt)]
     if len(bad):
-        ax1.scatter(bad.compute, bad.n_opt, facecolor="none", edgecolor=COLORS[1],
-                    label="no interior minimum (left out)")
+        ax1.scatter(
+            bad.compute,
+            bad.n_opt,
+            facecolor="none",
+            edgecolor=COLORS[1],
+            label="no interior minimum (left out)",
+        )
     if result.n_fit is not None:
-        cc = np.logspace(np.log10(table.compute.min()), np.log10(table.compute.max()), 50)
-        ax1.plot(cc, result.n_fit.predict(cc), color=COLORS[0],
-                 label=rf"$N_{{opt}} \propto C^{{{result.a:.3f}}}$")
-    log_axes(ax1, _C, r"optimal parameters $N_{opt}$", title="Minima and power law")
+        cc = np.logspace(
+            np.log10(table.compute.min()), np.log10(table.compute.max()), 50
+        )
+        ax1.plot(
+            cc,
+            result.n_fit.predict(cc),
+            color=COLORS[0],
+            label=rf"$N_{{opt}} \propto C^{{{result.a:.3f}}}$",
+        )
+    log_axes(
+        ax1, _C, r"optimal parameters $N_{opt}$", title="Minima and power law"
+    )
     ax1.legend(fontsize=8)
     return fig
 
 
-def plot_bootstrap(boot: ch.BootstrapResult, references: Mapping[str, ch.ParametricLoss]):
+def plot_bootstrap(
+    boot: ch.BootstrapResult, references: Mapping[str, ch.ParametricLoss]
+):
     """Bootstrap distributions of ``alpha, beta, E`` and ``a`` with published values marked."""
     fig, axes = new_figure(4, width=10.5, height=3.0)
     s = boot.samples[boot.converged]
     p = boot.point.params
     for ax, name in zip(axes, ["alpha", "beta", "E", "a"]):
         ax.hist(s[name], bins=40, color="0.75")
-        ax.axvline(getattr(p, name), color="k", lw=1.5, label="fit to all runs")
+        ax.axvline(
+            getattr(p, name), color="k", lw=1.5, label="fit to all runs"
+        )
         for i, (label, ref) in enumerate(references.items()):
-            ax.axvline(getattr(ref, name), color=COLORS[(i + 1) % len(COLORS)],
-                       ls=["--", ":", "-."][i % 3], lw=2, label=label)
-        ax.set_xlabel({"alpha": r"$\alpha$", "beta": r"$\beta$", "E": "E (nats/token)",
-                       "a": r"$a = \beta/(\alpha+\beta)$"}[name])
+            ax.axvline(
+                getattr(ref, name),
+                color=COLORS[(i + 1) % len(COLORS)],
+                ls=["--", ":", "-."][i % 3],
+                lw=2,
+                label=label,
+            )
+        ax.set_xlabel(
+            {
+                "alpha": r"$\alpha$",
+                "beta": r"$\beta$",
+                "E": "E (nats/token)",
+                "a": r"$a = \beta/(\alpha+\beta)$",
+            }[name]
+        )
         ax.set_yticks([])
     axes[0].set_ylabel(f"number of fits (of {len(s)} resamples)")
     axes[0].legend(fontsize=7, loc="upper left")
     return fig
 
 
-def plot_tokens_per_param(boot: ch.BootstrapResult, fits: Mapping[str, ch.ParametricLoss], *,
-                          compute=None, level: float = 0.95):
+def plot_tokens_per_param(
+    boot: ch.BootstrapResult,
+    fits: Mapping[str, ch.ParametricLoss],
+    *,
+    compute=None,
+    level: float = 0.95,
+):
     """Compute-optimal tokens per parameter against budget: bootstrap band of our fit, the
     published fits, and Hoffmann et al.'s Table 3 (approach 1)."""
-    c = np.logspace(18, 28.5, 70) if compute is None else np.asarray(compute, dtype=float)
+    c = (
+        np.logspace(18, 28.5, 70)
+        if compute is None
+        else np.asarray(compute, dtype=float)
+    )
     fig, ax = new_figure()
     tpp = boot.tokens_per_param(c)
     lo, hi = np.quantile(tpp, [(1 - level) / 2, (1 + level) / 2], axis=0)
-    ax.fill_between(c, lo, hi, color=COLORS[0], alpha=0.25,
-                    label=f"our fit, {level:.0%} bootstrap band")
-    ax.plot(c, boot.point.params.tokens_per_param(c), color=COLORS[0], lw=2, label="our fit")
+    ax.fill_between(
+        c,
+        lo,
+        hi,
+        color=COLORS[0],
+        alpha=0.25,
+        label=f"our fit, {level:.0%} bootstrap band",
+    )
+    ax.plot(
+        c,
+        boot.point.params.tokens_per_param(c),
+        color=COLORS[0],
+        lw=2,
+        label="our fit",
+    )
     for i, (label, params) in enumerate(fits.items()):
-        ax.plot(c, params.tokens_per_param(c), color=COLORS[(i + 1) % len(COLORS)],
-                ls=["--", ":", "-."][i % 3], lw=2, label=label)
+        ax.plot(
+            c,
+            params.tokens_per_param(c),
+            color=COLORS[(i + 1) % len(COLORS)],
+            ls=["--", ":", "-."][i % 3],
+            lw=2,
+            label=label,
+        )
     t3 = ch.HOFFMANN_2022_TABLE3
-    ax.scatter(t3.compute, t3.n_tokens / t3.n_params, color="k", marker="s", s=18, zorder=3,
-               label="Hoffmann et al. Table 3 (approach 1)")
-    log_axes(ax, _C, "tokens per parameter D/N", title="Compute-optimal tokens per parameter")
+    ax.scatter(
+        t3.compute,
+        t3.n_tokens / t3.n_params,
+        color="k",
+        marker="s",
+        s=18,
+        zorder=3,
+        label="Hoffmann et al. Table 3 (approach 1)",
+    )
+    log_axes(
+        ax,
+        _C,
+        "tokens per parameter D/N",
+        title="Compute-optimal tokens per parameter",
+    )
     plain_log_ticks(ax.yaxis, [5, 10, 20, 50, 100, 200, 500])
     ax.legend(fontsize=7)
     return fig
 
 
-def plot_kaplan_vs_chinchilla(kaplan_optimal_params: Callable, fits: Mapping[str, ch.ParametricLoss],
-                              *, models: pd.DataFrame | None = None, compute=None,
-                              kaplan_raw: Callable | None = None):
+def plot_kaplan_vs_chinchilla(
+    kaplan_optimal_params: Callable,
+    fits: Mapping[str, ch.ParametricLoss],
+    *,
+    models: pd.DataFrame | None = None,
+    compute=None,
+    kaplan_raw: Callable | None = None,
+):
     """``N_opt(C)`` of Kaplan et al. (2020) and of Chinchilla fits on one figure, with GPT-3,
     Gopher and Chinchilla placed at their own (N, C = 6ND). ``kaplan_raw`` (optional) is Kaplan
     et al.'s fit of the same frontier against raw compute (``N ∝ C^0.88``), the one on the same
     compute axis as the Chinchilla curves."""
-    c = np.logspace(18, 26, 60) if compute is None else np.asarray(compute, dtype=float)
+    c = (
+        np.logspace(18, 26, 60)
+        if compute is None
+        else np.asarray(compute, dtype=float)
+    )
     models = ch.KNOWN_MODELS if models is None else models
     fig, ax = new_figure()
-    ax.plot(c, kaplan_optimal_params(c), color=COLORS[1], lw=2,
-            label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N; $C_{min}$)")
+    ax.plot(
+        c,
+        kaplan_optimal_params(c),
+        color=COLORS[1],
+        lw=2,
+        label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N; $C_{min}$)",
+    )
     if kaplan_raw is not None:
-        ax.plot(c, kaplan_raw(c), color=COLORS[1], lw=1.5, ls="-.",
-                label=r"Kaplan et al. 2020: $N \propto C^{0.88}$ (raw compute)")
+        ax.plot(
+            c,
+            kaplan_raw(c),
+            color=COLORS[1],
+            lw=1.5,
+            ls="-.",
+            label=r"Kaplan et al. 2020: $N \propto C^{0.88}$ (raw compute)",
+        )
     for i, (label, params) in enumerate(fits.items()):
-        ax.plot(c, params.compute_optimal(c)[0], color=[COLORS[0], COLORS[2], COLORS[3]][i % 3],
-                ls=["-", "--", ":"][i % 3], lw=2, label=f"{label}: $N \\propto C^{{{params.a:.2f}}}$")
+        ax.plot(
+            c,
+            params.compute_optimal(c)[0],
+            color=[COLORS[0], COLORS[2], COLORS[3]][i % 3],
+            ls=["-", "--", ":"][i % 3],
+            lw=2,
+            label=f"{label}: $N \\propto C^{{{params.a:.2f}}}$",
+        )
     offsets = {"GPT-3": (-95, -6), "Gopher": (-85, 8), "Chinchilla": (8, -14)}
     for _, m in models.iterrows():
         cm = 6 * m.n_params * m.n_tokens
         ax.scatter(cm, m.n_params, color="k", zorder=3, s=25)
-        ax.annotate(f"{m.model}: {m.n_tokens / m.n_params:.1f} tokens/param", (cm, m.n_params),
-                    textcoords="offset points", xytext=offsets.get(m.model, (6, 4)), fontsize=7)
-    log_axes(ax, _C, r"compute-optimal parameters $N_{opt}$",
-             title="Two answers to the same question")
+        ax.annotate(
+            f"{m.model}: {m.n_tokens / m.n_params:.1f} tokens/param",
+            (cm, m.n_params),
+            textcoords="offset points",
+            xytext=offsets.get(m.model, (6, 4)),
+            fontsize=7,
+        )
+    log_axes(
+        ax,
+        _C,
+        r"compute-optimal parameters $N_{opt}$",
+        title="Two answers to the same question",
+    )
     ax.legend(fontsize=7, loc="upper left")
     return fig
 
@@ -208,15 +378,40 @@ def plot_porian_exponents(table: pd.DataFrame):
     for i, (ds, sub) in enumerate(table.groupby("dataset", sort=False)):
         sub = sub.set_index("step").loc[steps]
         off = (i - 0.5) * 0.18
-        ax.errorbar(x + off, sub.a, yerr=[sub.a - sub.lower, sub.upper - sub.a], fmt="o",
-                    color=COLORS[i], capsize=3, label=f"{ds}: windowed parabola, 95% bootstrap")
+        ax.errorbar(
+            x + off,
+            sub.a,
+            yerr=[sub.a - sub.lower, sub.upper - sub.a],
+            fmt="o",
+            color=COLORS[i],
+            capsize=3,
+            label=f"{ds}: windowed parabola, 95% bootstrap",
+        )
         if "authors" in sub:
-            ax.scatter(x + off, sub.authors, marker="x", color=COLORS[i], s=30,
-                       label=f"{ds}: through the authors' optima")
+            ax.scatter(
+                x + off,
+                sub.authors,
+                marker="x",
+                color=COLORS[i],
+                s=30,
+                label=f"{ds}: through the authors' optima",
+            )
     ax.axhline(0.88, color=COLORS[1], ls="-.", lw=1)
-    ax.text(0.25, 0.885, "Kaplan et al., raw C (Fig. 14): 0.88", fontsize=7, color=COLORS[1])
+    ax.text(
+        0.25,
+        0.885,
+        "Kaplan et al., raw C (Fig. 14): 0.88",
+        fontsize=7,
+        color=COLORS[1],
+    )
     ax.axhline(0.73, color=COLORS[3], ls=":", lw=1)
-    ax.text(0.25, 0.735, "Kaplan et al., C_min (Table 6): 0.73", fontsize=7, color=COLORS[3])
+    ax.text(
+        0.25,
+        0.735,
+        "Kaplan et al., C_min (Table 6): 0.73",
+        fontsize=7,
+        color=COLORS[3],
+    )
     ax.axhline(0.5, color=COLORS[2], ls="--", lw=1)
     ax.text(0.25, 0.505, "Chinchilla ≈ 0.5", fontsize=7, color=COLORS[2])
     ax.set_xticks(x, [textwrap.fill(s, 14) for s in steps], fontsize=7)
@@ -226,50 +421,97 @@ def plot_porian_exponents(table: pd.DataFrame):
     return fig
 
 
-def plot_inference_optimal(params: ch.ParametricLoss, target_loss: float, *,
-                           inference_tokens: Sequence[float] | None = None,
-                           highlight: float | None = None):
+def plot_inference_optimal(
+    params: ch.ParametricLoss,
+    target_loss: float,
+    *,
+    inference_tokens: Sequence[float] | None = None,
+    highlight: float | None = None,
+):
     """Sardana et al. (2024): the model that reaches ``target_loss`` at the lowest total cost,
     against lifetime inference tokens: size and training tokens (left), tokens per parameter and
     the saving against the compute-optimal model (right)."""
-    d_inf = np.logspace(9, 14, 40) if inference_tokens is None else np.asarray(
-        inference_tokens, dtype=float)
+    d_inf = (
+        np.logspace(9, 14, 40)
+        if inference_tokens is None
+        else np.asarray(inference_tokens, dtype=float)
+    )
     res = ch.inference_optimal(params, target_loss, d_inf)
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.6)
     ax0.plot(d_inf, res.n_params, color=COLORS[0], lw=2, label="parameters N")
-    ax0.plot(d_inf, res.n_tokens, color=COLORS[1], lw=2, label="training tokens D")
-    ax0.axhline(res.chinchilla_n_params[0], color=COLORS[0], ls=":", lw=1,
-                label="compute-optimal N")
-    ax0.axhline(res.chinchilla_n_tokens[0], color=COLORS[1], ls=":", lw=1,
-                label="compute-optimal D")
-    log_axes(ax0, "lifetime inference tokens", "parameters N, training tokens D",
-             title=f"Cheapest model reaching loss {target_loss:.3f}")
+    ax0.plot(
+        d_inf, res.n_tokens, color=COLORS[1], lw=2, label="training tokens D"
+    )
+    ax0.axhline(
+        res.chinchilla_n_params[0],
+        color=COLORS[0],
+        ls=":",
+        lw=1,
+        label="compute-optimal N",
+    )
+    ax0.axhline(
+        res.chinchilla_n_tokens[0],
+        color=COLORS[1],
+        ls=":",
+        lw=1,
+        label="compute-optimal D",
+    )
+    log_axes(
+        ax0,
+        "lifetime inference tokens",
+        "parameters N, training tokens D",
+        title=f"Cheapest model reaching loss {target_loss:.3f}",
+    )
     ax0.legend(fontsize=7)
-    ax1.plot(d_inf, res.tokens_per_param, color=COLORS[2], lw=2, label="tokens per parameter")
-    log_axes(ax1, "lifetime inference tokens", "training tokens per parameter D/N")
+    ax1.plot(
+        d_inf,
+        res.tokens_per_param,
+        color=COLORS[2],
+        lw=2,
+        label="tokens per parameter",
+    )
+    log_axes(
+        ax1, "lifetime inference tokens", "training tokens per parameter D/N"
+    )
     # ticks at 1, 2, 5 x 10^k written plainly (20, 50, 100): the default minor labels overlap
     ax1.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     ax1.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     ax1.yaxis.set_minor_formatter(NullFormatter())
     saving = 1 - res.total_flops / res.chinchilla_total_flops
     ax1b = ax1.twinx()
-    ax1b.plot(d_inf, 100 * saving, color=COLORS[3], ls="--", lw=1.5, label="total FLOPs saved")
+    ax1b.plot(
+        d_inf,
+        100 * saving,
+        color=COLORS[3],
+        ls="--",
+        lw=1.5,
+        label="total FLOPs saved",
+    )
     ax1b.set_ylabel("total FLOPs saved vs compute-optimal (%)")
     ax1b.grid(False)
     lines = ax1.get_lines() + ax1b.get_lines()
-    ax1.legend(lines, [ln.get_label() for ln in lines], fontsize=7, loc="upper left")
+    ax1.legend(
+        lines, [ln.get_label() for ln in lines], fontsize=7, loc="upper left"
+    )
     if highlight is not None:
         one = ch.inference_optimal(params, target_loss, highlight)
-        for ax, ys in ((ax0, (one.n_params, one.n_tokens)), (ax1, (one.tokens_per_param,))):
+        for ax, ys in (
+            (ax0, (one.n_params, one.n_tokens)),
+            (ax1, (one.tokens_per_param,)),
+        ):
             for yv in ys:
                 ax.plot(highlight, float(yv), "ko", ms=6)
-        ax1.set_title(f"N = {float(one.n_params):.3g}, D = {float(one.n_tokens):.3g}, "
-                      f"D/N = {float(one.tokens_per_param):.0f}", fontsize=9)
+        ax1.set_title(
+            f"N = {float(one.n_params):.3g}, D = {float(one.n_tokens):.3g}, "
+            f"D/N = {float(one.tokens_per_param):.0f}",
+            fontsize=9,
+        )
     return fig
 
 
-def show_inference_optimal(params: ch.ParametricLoss, log10_budget: float,
-                           log10_inference: float) -> None:
+def show_inference_optimal(
+    params: ch.ParametricLoss, log10_budget: float, log10_inference: float
+) -> None:
     """Widget callback: the figure of :func:`plot_inference_optimal` for the loss that a
     compute-optimal model reaches with ``10**log10_budget`` FLOPs, highlighting
     ``10**log10_inference`` inference tokens; displayed, then closed so that moving a slider
@@ -278,8 +520,10 @@ def show_inference_optimal(params: ch.ParametricLoss, log10_budget: float,
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    target = float(params.optimal_loss(10.0 ** log10_budget))
-    fig = plot_inference_optimal(params, target, highlight=10.0 ** log10_inference)
+    target = float(params.optimal_loss(10.0**log10_budget))
+    fig = plot_inference_optimal(
+        params, target, highlight=10.0**log10_inference
+    )
     display(fig)
     plt.close(fig)
 
@@ -299,30 +543,70 @@ class LiveRefit:
 _REFIT_C = np.logspace(18, 25, 50)
 
 
-def live_refit_figure(runs: pd.DataFrame, full: ch.ParametricLossFit) -> LiveRefit:
+def live_refit_figure(
+    runs: pd.DataFrame, full: ch.ParametricLossFit
+) -> LiveRefit:
     """The figure of the live refit: runs in the (C, N) plane (kept in colour, left out in
     grey), the frontier ``N_opt(C)`` of the fit to all runs (dashed) and of the refit, and the
     refitted constants. Built once; :func:`live_refit_update` changes its artists."""
     fig, ax = new_figure(width=6.8, height=4.0)
     c, n = runs.compute.to_numpy(), runs.n_params.to_numpy()
-    dropped = ax.scatter(c[:0], n[:0], s=10, color="0.8", label="runs left out")
+    dropped = ax.scatter(
+        c[:0], n[:0], s=10, color="0.8", label="runs left out"
+    )
     kept = ax.scatter(c, n, s=10, color=COLORS[0], label="runs in the fit")
-    ax.plot(_REFIT_C, full.params.compute_optimal(_REFIT_C)[0], color="k", ls="--", lw=1,
-            label=f"all runs: $a$ = {full.params.a:.3f}")
-    (line,) = ax.plot(_REFIT_C, full.params.compute_optimal(_REFIT_C)[0], color=COLORS[1],
-                      lw=2, label="refit")
-    text = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", va="bottom",
-                   fontsize=8, family="monospace")
-    log_axes(ax, _C, "parameters N", title="Approach 3, refitted on the runs you keep")
+    ax.plot(
+        _REFIT_C,
+        full.params.compute_optimal(_REFIT_C)[0],
+        color="k",
+        ls="--",
+        lw=1,
+        label=f"all runs: $a$ = {full.params.a:.3f}",
+    )
+    (line,) = ax.plot(
+        _REFIT_C,
+        full.params.compute_optimal(_REFIT_C)[0],
+        color=COLORS[1],
+        lw=2,
+        label="refit",
+    )
+    text = ax.text(
+        0.98,
+        0.03,
+        "",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        family="monospace",
+    )
+    log_axes(
+        ax,
+        _C,
+        "parameters N",
+        title="Approach 3, refitted on the runs you keep",
+    )
     ax.legend(fontsize=7, loc="upper left")
     ax.set_xlim(1e18, 1e25)
-    for axis in (ax.xaxis, ax.yaxis):       # fewer ticks, and plain text rather than
-        axis.set_minor_locator(NullLocator())   # mathtext: each is laid out at every change
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
-    state = LiveRefit(fig, runs, full, full, {"kept": kept, "dropped": dropped, "line": line,
-                                              "text": text})
+    for axis in (
+        ax.xaxis,
+        ax.yaxis,
+    ):  # fewer ticks, and plain text rather than
+        axis.set_minor_locator(
+            NullLocator()
+        )  # mathtext: each is laid out at every change
+        axis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}")
+        )
+    state = LiveRefit(
+        fig,
+        runs,
+        full,
+        full,
+        {"kept": kept, "dropped": dropped, "line": line, "text": text},
+    )
     _show_fit(state, full, int(len(runs)))
-    fig.canvas.draw()                       # lay out once, not at every change
+    fig.canvas.draw()  # lay out once, not at every change
     fig.set_layout_engine("none")
     return state
 
@@ -333,20 +617,28 @@ def live_refit_view() -> LiveRefit:
     from ..data import load_chinchilla_runs
 
     runs = load_chinchilla_runs()
-    return live_refit_figure(runs, ch.fit_parametric_loss(runs.n_params, runs.n_tokens,
-                                                          runs.loss))
+    return live_refit_figure(
+        runs, ch.fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
+    )
 
 
-def _show_fit(state: LiveRefit, fit: ch.ParametricLossFit, n_kept: int) -> None:
+def _show_fit(
+    state: LiveRefit, fit: ch.ParametricLossFit, n_kept: int
+) -> None:
     p = fit.params
     state.artists["line"].set_ydata(p.compute_optimal(_REFIT_C)[0])
     state.artists["text"].set_text(
         f"{n_kept} runs  alpha = {p.alpha:.3f}  beta = {p.beta:.3f}\n"
-        f"E = {p.E:.3f}  a = beta/(alpha+beta) = {p.a:.3f}")
+        f"E = {p.E:.3f}  a = beta/(alpha+beta) = {p.a:.3f}"
+    )
 
 
-def live_refit_update(state: LiveRefit, log10_c_min: float, log10_c_max: float,
-                      log10_delta: float = -3.0):
+def live_refit_update(
+    state: LiveRefit,
+    log10_c_min: float,
+    log10_c_max: float,
+    log10_delta: float = -3.0,
+):
     """One step of the live refit: keep the runs with ``10**log10_c_min <= C <=
     10**log10_c_max``, refit approach 3 with Huber ``delta = 10**log10_delta`` from the
     fit to all runs (:func:`scaling_lib.chinchilla.refit_parametric_loss`), update the
@@ -354,8 +646,10 @@ def live_refit_update(state: LiveRefit, log10_c_min: float, log10_c_max: float,
     or they cannot identify the law (the figure says so)."""
     lo, hi = float(log10_c_min), float(log10_c_max)
     if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
-        raise ValueError(f"log10_c_min must be <= log10_c_max, got {log10_c_min!r}, "
-                         f"{log10_c_max!r}")
+        raise ValueError(
+            f"log10_c_min must be <= log10_c_max, got {log10_c_min!r}, "
+            f"{log10_c_max!r}"
+        )
     runs = state.runs
     logc = np.log10(runs.compute.to_numpy())
     keep = (logc >= lo) & (logc <= hi)
@@ -365,11 +659,17 @@ def live_refit_update(state: LiveRefit, log10_c_min: float, log10_c_max: float,
     fit = None
     if keep.sum() >= 6:
         sub = runs[keep]
-        fit = ch.refit_parametric_loss(state.full, sub.n_params, sub.n_tokens, sub.loss,
-                                       delta=10.0 ** float(log10_delta))
+        fit = ch.refit_parametric_loss(
+            state.full,
+            sub.n_params,
+            sub.n_tokens,
+            sub.loss,
+            delta=10.0 ** float(log10_delta),
+        )
     if fit is None or fit.params is None:
-        state.artists["text"].set_text(f"{int(keep.sum())} runs: too few, or they cannot "
-                                       "identify the law")
+        state.artists["text"].set_text(
+            f"{int(keep.sum())} runs: too few, or they cannot identify the law"
+        )
         fit = None
     else:
         state.current = fit
@@ -385,18 +685,40 @@ def plot_window_sensitivity(table: pd.DataFrame):
     windows = [w for w in table.index if w != "whole"]
     x_whole = max(windows) + 0.25
     for i, step in enumerate(table.columns):
-        ax.plot(windows, table.loc[windows, step], "o-", color=COLORS[i % len(COLORS)], ms=4,
-                label=step)
+        ax.plot(
+            windows,
+            table.loc[windows, step],
+            "o-",
+            color=COLORS[i % len(COLORS)],
+            ms=4,
+            label=step,
+        )
         if "whole" in table.index:
-            ax.plot([x_whole], [table.loc["whole", step]], "s", mfc="none", ms=6,
-                    color=COLORS[i % len(COLORS)])
+            ax.plot(
+                [x_whole],
+                [table.loc["whole", step]],
+                "s",
+                mfc="none",
+                ms=6,
+                color=COLORS[i % len(COLORS)],
+            )
     ax.axvline(ch.ISOFLOP_WINDOW, color="0.5", ls=":", lw=1)
-    ax.text(ch.ISOFLOP_WINDOW + 0.01, ax.get_ylim()[1] - 0.02, "course default", fontsize=7,
-            va="top")
+    ax.text(
+        ch.ISOFLOP_WINDOW + 0.01,
+        ax.get_ylim()[1] - 0.02,
+        "course default",
+        fontsize=7,
+        va="top",
+    )
     ticks = list(windows) + ([x_whole] if "whole" in table.index else [])
-    ax.set_xticks(ticks, [f"{w:g}" for w in windows] + (["whole\ncurve"] if "whole" in
-                                                          table.index else []))
-    ax.set_xlabel("half-width of the window around the lowest run (decades of N)")
+    ax.set_xticks(
+        ticks,
+        [f"{w:g}" for w in windows]
+        + (["whole\ncurve"] if "whole" in table.index else []),
+    )
+    ax.set_xlabel(
+        "half-width of the window around the lowest run (decades of N)"
+    )
     ax.set_ylabel(r"exponent $a$ in $N_{opt} \propto C^a$")
     ax.set_title("How the IsoFLOP window moves the exponent (RefinedWeb)")
     ax.legend(fontsize=7, loc="center right")
@@ -410,9 +732,19 @@ def plot_early_stop_spread(a_values, *, optimum: float, published: float):
     a_values = a_values[np.isfinite(a_values)]
     fig, ax = new_figure(width=6.4, height=3.6)
     ax.hist(a_values, bins=np.linspace(0, 1, 51), color="0.6")
-    ax.axvline(optimum, color=COLORS[0], lw=2, label=f"optimum of the objective: {optimum:.2f}")
-    ax.axvline(published, color=COLORS[1], ls="--", lw=2,
-               label=f"Hoffmann et al. approach 3: {published:.2f}")
+    ax.axvline(
+        optimum,
+        color=COLORS[0],
+        lw=2,
+        label=f"optimum of the objective: {optimum:.2f}",
+    )
+    ax.axvline(
+        published,
+        color=COLORS[1],
+        ls="--",
+        lw=2,
+        label=f"Hoffmann et al. approach 3: {published:.2f}",
+    )
     ax.set_xlabel(r"$a = \beta/(\alpha+\beta)$ where the optimizer stopped")
     ax.set_ylabel(f"number of starts (of {a_values.size})")
     ax.set_title("Mean objective, L-BFGS-B defaults: one end point per start")

@@ -10,19 +10,40 @@ import pandas as pd
 from matplotlib.colors import ListedColormap, TwoSlopeNorm
 from matplotlib.patches import Patch
 
-from .._validation import (as_float, as_positive_array, as_probability_array, check_columns,
-                           check_same_shape)
+from .._validation import (
+    as_float,
+    as_positive_array,
+    as_probability_array,
+    check_columns,
+    check_same_shape,
+)
 from . import COLORS, log_axes, new_figure
 
-__all__ = ["plot_size_heatmap", "plot_size_curves", "plot_training_curves", "plot_trend_fit",
-           "TrendFitView", "update_trend_fit", "final_checkpoint_trend_view", "plot_verdict_grid", "plot_distractor_toy",
-           "plot_loss_vs_accuracy", "VERDICT_COLORS", "size_styles"]
+__all__ = [
+    "plot_size_heatmap",
+    "plot_size_curves",
+    "plot_training_curves",
+    "plot_trend_fit",
+    "TrendFitView",
+    "update_trend_fit",
+    "final_checkpoint_trend_view",
+    "plot_verdict_grid",
+    "plot_distractor_toy",
+    "plot_loss_vs_accuracy",
+    "VERDICT_COLORS",
+    "size_styles",
+]
 
 #: Colour of each verdict of :func:`scaling_lib.inverse.classify_trend`.
-VERDICT_COLORS = {"positive": COLORS[2], "inverse": COLORS[1], "U-shaped": COLORS[0],
-                  "inverted-U": COLORS[3], "flat": "#DDDDDD"}
+VERDICT_COLORS = {
+    "positive": COLORS[2],
+    "inverse": COLORS[1],
+    "U-shaped": COLORS[0],
+    "inverted-U": COLORS[3],
+    "flat": "#DDDDDD",
+}
 
-_Z95 = 1.96   # two-sided 95 % normal interval
+_Z95 = 1.96  # two-sided 95 % normal interval
 
 
 _SIZE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
@@ -33,8 +54,13 @@ def size_styles(sizes) -> dict:
     model stays visible on white), and a different marker per size."""
     cmap = plt.get_cmap("cividis")
     sizes = list(sizes)
-    return {s: (cmap(0.8 * k / max(1, len(sizes) - 1)), _SIZE_MARKERS[k % len(_SIZE_MARKERS)])
-            for k, s in enumerate(sizes)}
+    return {
+        s: (
+            cmap(0.8 * k / max(1, len(sizes) - 1)),
+            _SIZE_MARKERS[k % len(_SIZE_MARKERS)],
+        )
+        for k, s in enumerate(sizes)
+    }
 
 
 def _names(frame, tasks):
@@ -49,66 +75,113 @@ def plot_size_heatmap(frame: pd.DataFrame, *, tasks=None, clip: float = 25.0):
     clipped at ``clip`` points so that one or two erratic tasks do not wash out the others;
     clipped cells are marked with a triangle. Text: the accuracy itself in per cent.
     """
-    check_columns(frame, "frame", ["task", "size", "final", "accuracy", "task_name"],
-                  min_rows=1)
+    check_columns(
+        frame,
+        "frame",
+        ["task", "size", "final", "accuracy", "task_name"],
+        min_rows=1,
+    )
     clip = as_float(clip, "clip", low=0, low_open=True, high=100)
     final = frame[frame.final]
     table = final.pivot(index="task", columns="size", values="accuracy")
-    if tasks is not None and (isinstance(tasks, (str, dict)) or np.ndim(tasks) != 1
-                              or not set(tasks) <= set(table.index) or len(tasks) == 0):
-        raise ValueError(f"tasks must be a list of tasks of frame, got {tasks!r}")
+    if tasks is not None and (
+        isinstance(tasks, (str, dict))
+        or np.ndim(tasks) != 1
+        or not set(tasks) <= set(table.index)
+        or len(tasks) == 0
+    ):
+        raise ValueError(
+            f"tasks must be a list of tasks of frame, got {tasks!r}"
+        )
     tasks = list(table.index) if tasks is None else list(tasks)
     table = table.loc[tasks]
     delta = 100 * (table.to_numpy() - table.to_numpy()[:, :1])
     fig, ax = new_figure(width=8.0, height=0.42 * len(tasks) + 1.6)
     lim = min(float(clip), max(5.0, float(np.abs(delta).max())))
-    image = ax.imshow(np.clip(delta, -lim, lim), cmap="RdBu", norm=TwoSlopeNorm(0, -lim, lim),
-                      aspect="auto")
+    image = ax.imshow(
+        np.clip(delta, -lim, lim),
+        cmap="RdBu",
+        norm=TwoSlopeNorm(0, -lim, lim),
+        aspect="auto",
+    )
     for i in range(delta.shape[0]):
         for j in range(delta.shape[1]):
             clipped = abs(delta[i, j]) > lim
-            ax.text(j, i, f"{100 * table.iloc[i, j]:.0f}" + ("\u25B4" if clipped else ""),
-                    ha="center", va="center", fontsize=8,
-                    color="white" if abs(delta[i, j]) > 0.6 * lim else "black")
+            ax.text(
+                j,
+                i,
+                f"{100 * table.iloc[i, j]:.0f}"
+                + ("\u25b4" if clipped else ""),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if abs(delta[i, j]) > 0.6 * lim else "black",
+            )
     ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns])
     ax.set_yticks(range(len(tasks)), _names(frame, tasks))
     ax.set_xlabel("Pythia model (parameters), final checkpoint (300B tokens)")
     ax.grid(False)
-    fig.colorbar(image, ax=ax, extend="both",
-                 label=f"accuracy minus the 70M model's (points; \u25B4 beyond \u00B1{lim:.0f})")
+    fig.colorbar(
+        image,
+        ax=ax,
+        extend="both",
+        label=f"accuracy minus the 70M model's (points; \u25b4 beyond \u00b1{lim:.0f})",
+    )
     ax.set_title("Accuracy (%) by task and model size")
     return fig
 
 
-def plot_size_curves(frame: pd.DataFrame, tasks, *, ncols: int = 3, results=None):
+def plot_size_curves(
+    frame: pd.DataFrame, tasks, *, ncols: int = 3, results=None
+):
     """Accuracy against parameters at the final checkpoint, one panel per task, with 95 %
     error bars (1.96 harness standard errors). ``results`` (task -> TrendClassification)
     adds the fitted trend and the verdict to each panel."""
     tasks = list(tasks)
     nrows = int(np.ceil(len(tasks) / ncols))
-    fig, axes = new_figure(ncols, nrows, width=3.2 * ncols, height=2.6 * nrows, squeeze=False)
+    fig, axes = new_figure(
+        ncols, nrows, width=3.2 * ncols, height=2.6 * nrows, squeeze=False
+    )
     final = frame[frame.final]
     for ax, task in zip(axes.flat, tasks):
         g = final[final.task == task].sort_values("n_params")
-        ax.errorbar(g.n_params, g.accuracy, yerr=_Z95 * g.accuracy_se, fmt="o", ms=4,
-                    color=COLORS[0], capsize=2)
+        ax.errorbar(
+            g.n_params,
+            g.accuracy,
+            yerr=_Z95 * g.accuracy_se,
+            fmt="o",
+            ms=4,
+            color=COLORS[0],
+            capsize=2,
+        )
         span = 100 * (g.accuracy.max() - g.accuracy.min())
         title = f"{g.task_name.iloc[0]}\n(points span {span:.0f} pts"
         if results is not None and task in results:
             res = results[task]
-            grid = np.linspace(np.log10(g.n_params.min()), np.log10(g.n_params.max()), 100)
-            ax.plot(10**grid, res.predict(grid), color=VERDICT_COLORS[res.label], lw=2)
+            grid = np.linspace(
+                np.log10(g.n_params.min()), np.log10(g.n_params.max()), 100
+            )
+            ax.plot(
+                10**grid,
+                res.predict(grid),
+                color=VERDICT_COLORS[res.label],
+                lw=2,
+            )
             title += f"; {res.label}"
         title += ")"
         log_axes(ax, "parameters", "accuracy", logy=False, title=title)
-    for ax in list(axes.flat)[len(tasks):]:
+    for ax in list(axes.flat)[len(tasks) :]:
         ax.set_visible(False)
-    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
-    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
+    fig.canvas.draw()  # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine(
+        "none"
+    )  # every rendering (displayed, glued) is byte-identical
     return fig
 
 
-def plot_training_curves(frame: pd.DataFrame, task: str, *, sizes=None, ax=None):
+def plot_training_curves(
+    frame: pd.DataFrame, task: str, *, sizes=None, ax=None
+):
     """Accuracy against training tokens for each model size on one task, with 95 % error bars."""
     g = frame[frame.task == task]
     sizes = list(g["size"].cat.categories) if sizes is None else list(sizes)
@@ -120,25 +193,66 @@ def plot_training_curves(frame: pd.DataFrame, task: str, *, sizes=None, ax=None)
     for size in sizes:
         s = g[g["size"] == size].sort_values("n_tokens")
         color, marker = styles[size]
-        ax.errorbar(s.n_tokens, s.accuracy, yerr=_Z95 * s.accuracy_se, marker=marker, ms=4,
-                    capsize=2, lw=1.2, color=color, label=size)
-    log_axes(ax, "training tokens", "accuracy", logy=False, title=g.task_name.iloc[0])
+        ax.errorbar(
+            s.n_tokens,
+            s.accuracy,
+            yerr=_Z95 * s.accuracy_se,
+            marker=marker,
+            ms=4,
+            capsize=2,
+            lw=1.2,
+            color=color,
+            label=size,
+        )
+    log_axes(
+        ax,
+        "training tokens",
+        "accuracy",
+        logy=False,
+        title=g.task_name.iloc[0],
+    )
     ax.legend(title="model", fontsize=8, ncol=2)
     return fig
 
 
-def plot_trend_fit(scale, accuracy, accuracy_se, result, *, xlabel="parameters", title=None):
+def plot_trend_fit(
+    scale, accuracy, accuracy_se, result, *, xlabel="parameters", title=None
+):
     """Data with 95 % error bars, the fitted line and parabola of a
     :class:`~scaling_lib.inverse.TrendClassification`, and its verdict in the title."""
     scale = np.asarray(scale, float)
     fig, ax = new_figure(width=6.0, height=3.8)
-    ax.errorbar(scale, accuracy, yerr=_Z95 * np.asarray(accuracy_se), fmt="o", color="black",
-                capsize=2, label="data (95 % error bars)")
+    ax.errorbar(
+        scale,
+        accuracy,
+        yerr=_Z95 * np.asarray(accuracy_se),
+        fmt="o",
+        color="black",
+        capsize=2,
+        label="data (95 % error bars)",
+    )
     grid = np.linspace(np.log10(scale.min()), np.log10(scale.max()), 200)
-    ax.plot(10**grid, result.predict(grid, "line"), "--", color=COLORS[5], label="line")
-    ax.plot(10**grid, result.predict(grid, "parabola"), color=COLORS[3], label="parabola")
+    ax.plot(
+        10**grid,
+        result.predict(grid, "line"),
+        "--",
+        color=COLORS[5],
+        label="line",
+    )
+    ax.plot(
+        10**grid,
+        result.predict(grid, "parabola"),
+        color=COLORS[3],
+        label="parabola",
+    )
     head = f"{title}: " if title else ""
-    log_axes(ax, xlabel, "accuracy", logy=False, title=f"{head}verdict = {result.label}")
+    log_axes(
+        ax,
+        xlabel,
+        "accuracy",
+        logy=False,
+        title=f"{head}verdict = {result.label}",
+    )
     ax.legend(fontsize=8)
     return fig
 
@@ -157,13 +271,26 @@ class TrendFitView:
         self.fits, self.classify = fits, classify
         self.fig, self.ax = new_figure(width=6.0, height=3.8)
         ax = self.ax
-        self.points = ax.errorbar([1.0], [0.5], yerr=[0.0], fmt="o", color="black", capsize=2,
-                                  label="data (95 % error bars)")
-        (self.line,) = ax.plot([1.0], [0.5], "--", color=COLORS[5], label="line")
-        (self.parab,) = ax.plot([1.0], [0.5], color=COLORS[3], label="parabola")
+        self.points = ax.errorbar(
+            [1.0],
+            [0.5],
+            yerr=[0.0],
+            fmt="o",
+            color="black",
+            capsize=2,
+            label="data (95 % error bars)",
+        )
+        (self.line,) = ax.plot(
+            [1.0], [0.5], "--", color=COLORS[5], label="line"
+        )
+        (self.parab,) = ax.plot(
+            [1.0], [0.5], color=COLORS[3], label="parabola"
+        )
         log_axes(ax, xlabel, "accuracy", logy=False, title="\n")
         ax.legend(fontsize=8, loc="best")
-        plt.close(self.fig)   # shown through an image widget, not by the notebook itself
+        plt.close(
+            self.fig
+        )  # shown through an image widget, not by the notebook itself
         self._task = None
         self.message = ""
 
@@ -173,30 +300,42 @@ class TrendFitView:
         lo, hi = y - yerr, y + yerr
         caplines[0].set_data(x, lo)
         caplines[1].set_data(x, hi)
-        bars.set_segments([np.array([[xi, a], [xi, b]]) for xi, a, b in zip(x, lo, hi)])
+        bars.set_segments(
+            [np.array([[xi, a], [xi, b]]) for xi, a, b in zip(x, lo, hi)]
+        )
 
     def update(self, task: str, alpha: float = 0.05, min_effect: float = 0.05):
         """Show ``task`` classified at ``alpha`` and ``min_effect``; returns the figure (the
         verdict in words is in ``self.message``)."""
         scale, acc, se, title = self.fits[task]
         res = self.classify(scale, acc, se, alpha=alpha, min_effect=min_effect)
-        if task != self._task:                 # the data and the fits depend on the task only
+        if task != self._task:  # the data and the fits depend on the task only
             self._set_errorbars(scale, acc, _Z95 * se)
-            grid = np.linspace(np.log10(scale.min()), np.log10(scale.max()), 200)
+            grid = np.linspace(
+                np.log10(scale.min()), np.log10(scale.max()), 200
+            )
             self.line.set_data(10**grid, res.predict(grid, "line"))
             self.parab.set_data(10**grid, res.predict(grid, "parabola"))
             pad = 0.05 * (acc.max() - acc.min() + 0.02)
             self.ax.set_xlim(scale.min() / 1.5, scale.max() * 1.5)
-            self.ax.set_ylim(min(acc.min() - 1.96 * se.max(), res.predict(grid).min()) - pad,
-                             max(acc.max() + 1.96 * se.max(), res.predict(grid).max()) + pad)
+            self.ax.set_ylim(
+                min(acc.min() - 1.96 * se.max(), res.predict(grid).min())
+                - pad,
+                max(acc.max() + 1.96 * se.max(), res.predict(grid).max())
+                + pad,
+            )
             self._task = task
         self.ax.set_title(f"{title}: verdict = {res.label}")
         self.message = res.message
         return self.fig
 
 
-def update_trend_fit(view: TrendFitView, task: str, alpha: float = 0.05,
-                     min_effect: float = 0.05):
+def update_trend_fit(
+    view: TrendFitView,
+    task: str,
+    alpha: float = 0.05,
+    min_effect: float = 0.05,
+):
     """The widget's update step, as a plain function a benchmark can time:
     ``view.update(task, alpha, min_effect)``."""
     return view.update(task, alpha, min_effect)
@@ -211,9 +350,15 @@ def final_checkpoint_trend_view() -> TrendFitView:
 
     data = load_inverse_scaling()
     final = data[data.final].sort_values("n_params")
-    fits = {t: (g.n_params.to_numpy(float), g.accuracy.to_numpy(float),
-                g.accuracy_se.to_numpy(float), INVERSE_TASKS[t])
-            for t, g in final.groupby("task")}
+    fits = {
+        t: (
+            g.n_params.to_numpy(float),
+            g.accuracy.to_numpy(float),
+            g.accuracy_se.to_numpy(float),
+            INVERSE_TASKS[t],
+        )
+        for t, g in final.groupby("task")
+    }
     return TrendFitView(fits, classify_trend)
 
 
@@ -224,22 +369,38 @@ def plot_verdict_grid(table: pd.DataFrame, *, names=None):
     labels = list(VERDICT_COLORS)
     codes = grid.map(labels.index).to_numpy()
     fig, ax = new_figure(width=8.6, height=0.42 * grid.shape[0] + 1.4)
-    ax.imshow(codes, cmap=ListedColormap([VERDICT_COLORS[k] for k in labels]), vmin=-0.5,
-              vmax=len(labels) - 0.5, aspect="auto")
+    ax.imshow(
+        codes,
+        cmap=ListedColormap([VERDICT_COLORS[k] for k in labels]),
+        vmin=-0.5,
+        vmax=len(labels) - 0.5,
+        aspect="auto",
+    )
     ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns])
-    ylabels = [names.get(t, t) for t in grid.index] if names else list(grid.index)
+    ylabels = (
+        [names.get(t, t) for t in grid.index] if names else list(grid.index)
+    )
     ax.set_yticks(range(grid.shape[0]), ylabels)
-    ax.set_xlabel("Pythia model (parameters); each cell: trend over 8 checkpoints")
+    ax.set_xlabel(
+        "Pythia model (parameters); each cell: trend over 8 checkpoints"
+    )
     ax.grid(False)
-    ax.legend(handles=[Patch(color=VERDICT_COLORS[k], label=k) for k in labels],
-              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="verdict")
+    ax.legend(
+        handles=[Patch(color=VERDICT_COLORS[k], label=k) for k in labels],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8,
+        title="verdict",
+    )
     ax.set_xticks(np.arange(grid.shape[1] + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(grid.shape[0] + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", lw=1.5)
     ax.tick_params(which="minor", length=0)
     ax.set_title("Trend over training, per task and model size")
-    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
-    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
+    fig.canvas.draw()  # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine(
+        "none"
+    )  # every rendering (displayed, glued) is byte-identical
     return fig
 
 
@@ -252,12 +413,23 @@ def plot_distractor_toy(n_params, loss, accuracy):
     check_same_shape(n_params=n_params, loss=loss, accuracy=accuracy)
     fig, (ax1, ax2) = new_figure(2, 1, width=9.0, height=3.4)
     ax1.plot(n_params, loss, color=COLORS[0])
-    log_axes(ax1, "parameters", "loss (nats/token)", logy=False, title="Loss: smooth power law")
+    log_axes(
+        ax1,
+        "parameters",
+        "loss (nats/token)",
+        logy=False,
+        title="Loss: smooth power law",
+    )
     ax2.plot(n_params, accuracy, color=COLORS[1])
     ax2.axhline(0.5, ls=":", color="grey", label="chance")
     ax2.set_ylim(-0.02, 1.02)
-    log_axes(ax2, "parameters", "task accuracy", logy=False,
-             title="Same models: task accuracy is U-shaped")
+    log_axes(
+        ax2,
+        "parameters",
+        "task accuracy",
+        logy=False,
+        title="Same models: task accuracy is U-shaped",
+    )
     ax2.legend(fontsize=8)
     return fig
 
@@ -268,19 +440,37 @@ def plot_loss_vs_accuracy(loss, frame: pd.DataFrame, task: str):
     g = frame[frame.task == task]
     loss = np.asarray(loss, float)
     if loss.shape != (len(g),):
-        raise ValueError(f"loss must have one value per row of the task, got shape {loss.shape}")
+        raise ValueError(
+            f"loss must have one value per row of the task, got shape {loss.shape}"
+        )
     fig, ax = new_figure(width=6.4, height=4.0)
     sizes = list(g["size"].cat.categories)
     styles = size_styles(sizes)
     for size in sizes:
         mask = (g["size"] == size).to_numpy()
         color, marker = styles[size]
-        ax.errorbar(loss[mask], g.accuracy[mask], yerr=_Z95 * g.accuracy_se[mask],
-                    fmt=marker, ms=4, capsize=2, color=color, label=size)
-    log_axes(ax, "loss predicted by the Chinchilla law (nats/token)", "accuracy", logx=False,
-             logy=False, title=g.task_name.iloc[0])
+        ax.errorbar(
+            loss[mask],
+            g.accuracy[mask],
+            yerr=_Z95 * g.accuracy_se[mask],
+            fmt=marker,
+            ms=4,
+            capsize=2,
+            color=color,
+            label=size,
+        )
+    log_axes(
+        ax,
+        "loss predicted by the Chinchilla law (nats/token)",
+        "accuracy",
+        logx=False,
+        logy=False,
+        title=g.task_name.iloc[0],
+    )
     ax.invert_xaxis()
     ax.legend(title="model", fontsize=8, ncol=2)
-    fig.canvas.draw()                 # lay the figure out once, then freeze that layout, so
-    fig.set_layout_engine("none")     # every rendering (displayed, glued) is byte-identical
+    fig.canvas.draw()  # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine(
+        "none"
+    )  # every rendering (displayed, glued) is byte-identical
     return fig

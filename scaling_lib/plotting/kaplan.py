@@ -40,30 +40,57 @@ def plot_kaplan_laws(constants: K.KaplanConstants = K.KAPLAN_2020):
     axes[0].plot(c, K.loss_from_compute(c, constants), color=COLORS[0])
     axes[1].plot(d, K.loss_from_tokens(d, constants), color=COLORS[1])
     axes[2].plot(n, K.loss_from_params(n, constants), color=COLORS[2])
-    log_axes(axes[0], "compute C_min (FLOPs)", _LOSS,
-             title=rf"$L = (C_c^{{min}}/C_{{min}})^{{{constants.alpha_c_min}}}$ (eq. 1.3)")
-    log_axes(axes[1], "dataset size D (tokens)", "",
-             title=rf"$L = (D_c/D)^{{{constants.alpha_d}}}$ (eq. 1.2)")
-    log_axes(axes[2], "non-embedding parameters N", "",
-             title=rf"$L = (N_c/N)^{{{constants.alpha_n}}}$ (eq. 1.1)")
+    log_axes(
+        axes[0],
+        "compute C_min (FLOPs)",
+        _LOSS,
+        title=rf"$L = (C_c^{{min}}/C_{{min}})^{{{constants.alpha_c_min}}}$ (eq. 1.3)",
+    )
+    log_axes(
+        axes[1],
+        "dataset size D (tokens)",
+        "",
+        title=rf"$L = (D_c/D)^{{{constants.alpha_d}}}$ (eq. 1.2)",
+    )
+    log_axes(
+        axes[2],
+        "non-embedding parameters N",
+        "",
+        title=rf"$L = (N_c/N)^{{{constants.alpha_n}}}$ (eq. 1.1)",
+    )
     for ax in axes:
         ax.yaxis.set_minor_formatter("{x:.1f}")
         ax.yaxis.set_major_formatter("{x:.1f}")
     return fig
 
 
-def plot_lnd_curves(n_params=(1e6, 1e7, 1e8, 1e9, 1e10), *,
-                    constants: K.KaplanConstants = K.KAPLAN_2020):
+def plot_lnd_curves(
+    n_params=(1e6, 1e7, 1e8, 1e9, 1e10),
+    *,
+    constants: K.KaplanConstants = K.KAPLAN_2020,
+):
     """L(N, D) against D for several N (eq. 1.5), with each model's L(N) floor (eq. 1.1) dashed
     and the L(D) envelope (eq. 1.2) dotted: the shape of Kaplan et al.'s Figure 4 (left)."""
     fig, ax = new_figure()
     d = np.logspace(7, 13, 200)
     for k, n in enumerate(n_params):
         color = COLORS[k % len(COLORS)]
-        ax.plot(d, K.loss_from_params_tokens(n, d, constants), color=color,
-                label=f"N = {n:.0e}")
-        ax.axhline(K.loss_from_params(n, constants), color=color, ls="--", lw=0.8)
-    ax.plot(d, K.loss_from_tokens(d, constants), color="k", ls=":", label="L(D), N → ∞")
+        ax.plot(
+            d,
+            K.loss_from_params_tokens(n, d, constants),
+            color=color,
+            label=f"N = {n:.0e}",
+        )
+        ax.axhline(
+            K.loss_from_params(n, constants), color=color, ls="--", lw=0.8
+        )
+    ax.plot(
+        d,
+        K.loss_from_tokens(d, constants),
+        color="k",
+        ls=":",
+        label="L(D), N → ∞",
+    )
     log_axes(ax, "dataset size D (tokens)", _LOSS)
     ax.yaxis.set_major_formatter("{x:.1f}")
     ax.yaxis.set_minor_formatter("{x:.1f}")
@@ -85,15 +112,27 @@ _LND_D = np.logspace(7, 13, 200)
 _LND_N = np.logspace(5, 12, 200)
 
 
-def lnd_point_figure(n_params: float = 1e9, n_tokens: float = 2e10, *,
-                     constants: K.KaplanConstants = K.KAPLAN_2020) -> LndPoint:
+def lnd_point_figure(
+    n_params: float = 1e9,
+    n_tokens: float = 2e10,
+    *,
+    constants: K.KaplanConstants = K.KAPLAN_2020,
+) -> LndPoint:
     """Build the figure of :func:`plot_lnd_point` once, for a widget to update."""
     fig, (ax_d, ax_n) = new_figure(2, width=9.0, height=3.4, sharey=True)
     # the y range covers every slider position (N from 1e5, D from 1e7): fixed, not rescaled
     (line_d,) = ax_d.plot(_LND_D, _LND_D * 0 + 3.0, color=COLORS[0])
-    floor_d = ax_d.axhline(3.0, color=COLORS[0], ls="--", lw=0.8, label="L(N): floor of this model")
+    floor_d = ax_d.axhline(
+        3.0,
+        color=COLORS[0],
+        ls="--",
+        lw=0.8,
+        label="L(N): floor of this model",
+    )
     (line_n,) = ax_n.plot(_LND_N, _LND_N * 0 + 3.0, color=COLORS[1])
-    floor_n = ax_n.axhline(3.0, color=COLORS[1], ls="--", lw=0.8, label="L(D): floor of this data")
+    floor_n = ax_n.axhline(
+        3.0, color=COLORS[1], ls="--", lw=0.8, label="L(D): floor of this data"
+    )
     for ax in (ax_d, ax_n):
         ax.legend(fontsize=8)
     (dot_d,) = ax_d.plot([n_tokens], [3.0], "o", color="k")
@@ -108,10 +147,23 @@ def lnd_point_figure(n_params: float = 1e9, n_tokens: float = 2e10, *,
         ax.xaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_minor_locator(NullLocator())
         # plain text, not mathtext: every label is laid out again at each slider step
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}"))
-    state = LndPoint(fig, constants, {"line_d": line_d, "floor_d": floor_d, "line_n": line_n,
-                                      "floor_n": floor_n, "dot_d": dot_d, "dot_n": dot_n,
-                                      "ax_d": ax_d, "ax_n": ax_n})
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"1e{np.log10(v):.0f}")
+        )
+    state = LndPoint(
+        fig,
+        constants,
+        {
+            "line_d": line_d,
+            "floor_d": floor_d,
+            "line_n": line_n,
+            "floor_n": floor_n,
+            "dot_d": dot_d,
+            "dot_n": dot_n,
+            "ax_d": ax_d,
+            "ax_n": ax_n,
+        },
+    )
     lnd_point_update(state, n_params, n_tokens)
     # lay the figure out once: the layout engine would redo it on every slider step
     fig.canvas.draw()
@@ -119,7 +171,9 @@ def lnd_point_figure(n_params: float = 1e9, n_tokens: float = 2e10, *,
     return state
 
 
-def lnd_point_update(state: LndPoint, n_params: float, n_tokens: float) -> float:
+def lnd_point_update(
+    state: LndPoint, n_params: float, n_tokens: float
+) -> float:
     """One slider step of the L(N, D) widget: move the curves, floors and point to
     ``(n_params, n_tokens)`` without rebuilding the figure; returns L(N, D)."""
     c, a = state.constants, state.artists
@@ -133,20 +187,30 @@ def lnd_point_update(state: LndPoint, n_params: float, n_tokens: float) -> float
     a["ax_d"].set_title(f"N = {n_params:.2g} parameters", fontsize=10)
     a["ax_n"].set_title(f"D = {n_tokens:.2g} tokens", fontsize=10)
     ratio = K.overfitting_ratio(n_params, n_tokens)
-    state.fig.suptitle(f"L(N, D) = {here:.3f} nats/token;  N^0.74/D = {ratio:.2g}", fontsize=10)
+    state.fig.suptitle(
+        f"L(N, D) = {here:.3f} nats/token;  N^0.74/D = {ratio:.2g}",
+        fontsize=10,
+    )
     return here
 
 
-def plot_lnd_point(n_params: float, n_tokens: float, *,
-                   constants: K.KaplanConstants = K.KAPLAN_2020):
+def plot_lnd_point(
+    n_params: float,
+    n_tokens: float,
+    *,
+    constants: K.KaplanConstants = K.KAPLAN_2020,
+):
     """Where a model of ``n_params`` trained on ``n_tokens`` sits on L(N, D) (eq. 1.5): loss
     against D at this N, and loss against N at this D (the static figure of the chapter's
     sliders, which update it with :func:`lnd_point_update`)."""
     return lnd_point_figure(n_params, n_tokens, constants=constants).fig
 
 
-def plot_sample_efficiency(targets=(4.0, 3.5, 3.0, 2.7), *,
-                           constants: K.KaplanConstants = K.KAPLAN_2020):
+def plot_sample_efficiency(
+    targets=(4.0, 3.5, 3.0, 2.7),
+    *,
+    constants: K.KaplanConstants = K.KAPLAN_2020,
+):
     """Tokens needed to reach a target loss against model size (eq. 1.5 inverted): bigger models
     need fewer tokens for the same loss, until the data term dominates."""
     fig, ax = new_figure()
@@ -154,7 +218,12 @@ def plot_sample_efficiency(targets=(4.0, 3.5, 3.0, 2.7), *,
     for k, target in enumerate(targets):
         d = K.tokens_to_reach_loss(target, n, constants)
         ok = np.isfinite(d)
-        ax.plot(n[ok], d[ok], color=COLORS[k % len(COLORS)], label=f"L = {target} nats/token")
+        ax.plot(
+            n[ok],
+            d[ok],
+            color=COLORS[k % len(COLORS)],
+            label=f"L = {target} nats/token",
+        )
     log_axes(ax, "non-embedding parameters N", "tokens needed D")
     ax.legend(fontsize=8)
     return fig
@@ -168,11 +237,16 @@ def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
     to Kaplan et al.'s two fits of Figure 14 (left), against raw compute C (0.88) and against
     C_min (0.73), and Chinchilla's 0.5.
     """
-    c_all, n_all, l_all = (np.asarray(a, dtype=float) for a in (compute, n_params, loss))
+    c_all, n_all, l_all = (
+        np.asarray(a, dtype=float) for a in (compute, n_params, loss)
+    )
     if reference is None:
         k = K.KAPLAN_2020
-        reference = ((f"Kaplan, raw C (Fig. 14): {k.p_n_raw:g}", k.p_n_raw),
-                     (f"Kaplan, C_min (Table 6): {k.p_n:g}", k.p_n), ("Chinchilla: 0.5", 0.5))
+        reference = (
+            (f"Kaplan, raw C (Fig. 14): {k.p_n_raw:g}", k.p_n_raw),
+            (f"Kaplan, C_min (Table 6): {k.p_n:g}", k.p_n),
+            ("Chinchilla: 0.5", 0.5),
+        )
     table = result.table
     good = table[table.interior]
     fig, (ax_l, ax_r) = new_figure(2, width=9.6, height=3.8)
@@ -181,41 +255,94 @@ def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
     for row in table.itertuples():
         sel = np.isclose(c_all, row.compute, rtol=0.1)
         order = np.argsort(n_all[sel])
-        ax_l.plot(n_all[sel][order], l_all[sel][order], "o-", ms=3, lw=1,
-                  color=cmap(norm(row.compute)))
+        ax_l.plot(
+            n_all[sel][order],
+            l_all[sel][order],
+            "o-",
+            ms=3,
+            lw=1,
+            color=cmap(norm(row.compute)),
+        )
         if row.interior:
-            ax_l.plot([row.n_opt], [row.loss_opt], "*", ms=10, color="k", mec="w", zorder=5)
+            ax_l.plot(
+                [row.n_opt],
+                [row.loss_opt],
+                "*",
+                ms=10,
+                color="k",
+                mec="w",
+                zorder=5,
+            )
     cbar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax_l)
     cbar.set_label("compute C (FLOPs)")
-    log_axes(ax_l, "parameters N", _LOSS, logy=False, title="IsoFLOP curves, ★ = minimum")
+    log_axes(
+        ax_l,
+        "parameters N",
+        _LOSS,
+        logy=False,
+        title="IsoFLOP curves, ★ = minimum",
+    )
     # show the valleys, not the far left of the smallest budgets
     ax_l.set_ylim(l_all.min() - 0.1, float(good.loss_opt.max()) + 1.0)
     fit = result.n_fit
-    c_line = np.logspace(np.log10(good.compute.min()) - 0.2, np.log10(good.compute.max()) + 0.2, 50)
+    c_line = np.logspace(
+        np.log10(good.compute.min()) - 0.2,
+        np.log10(good.compute.max()) + 0.2,
+        50,
+    )
     ax_r.plot(good.compute, good.n_opt, "*", ms=10, color="k", label="minima")
-    ax_r.plot(c_line, fit.predict(c_line), color=COLORS[0], label=f"fit: a = {fit.exponent:.2f}")
+    ax_r.plot(
+        c_line,
+        fit.predict(c_line),
+        color=COLORS[0],
+        label=f"fit: a = {fit.exponent:.2f}",
+    )
     c_mid = np.exp(np.log(good.compute).mean())
     n_mid = fit.predict(c_mid)
     for k, (label, slope) in enumerate(reference):
-        ax_r.plot(c_line, n_mid * (c_line / c_mid) ** slope, ls=["--", ":", "-."][k % 3], lw=1.2,
-                  color=COLORS[(k + 1) % len(COLORS)], label=label)
-    log_axes(ax_r, "compute C (FLOPs)", "loss-minimizing N_opt (parameters)",
-             title=r"$N_{opt} = k\,C^{a}$ (reference lines: slopes only)")
+        ax_r.plot(
+            c_line,
+            n_mid * (c_line / c_mid) ** slope,
+            ls=["--", ":", "-."][k % 3],
+            lw=1.2,
+            color=COLORS[(k + 1) % len(COLORS)],
+            label=label,
+        )
+    log_axes(
+        ax_r,
+        "compute C (FLOPs)",
+        "loss-minimizing N_opt (parameters)",
+        title=r"$N_{opt} = k\,C^{a}$ (reference lines: slopes only)",
+    )
     ax_r.legend(fontsize=7)
     return fig
 
 
-def plot_extrapolation(x, y, n_fit: int, fits: dict, *, xlabel: str, ylabel: str):
+def plot_extrapolation(
+    x, y, n_fit: int, fits: dict, *, xlabel: str, ylabel: str
+):
     """Fit on the first ``n_fit`` points, extrapolate to the rest: ``fits`` maps a label to a
     fitted object with ``predict``. The held-out region is shaded."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     fig, ax = new_figure()
     xs = np.logspace(np.log10(x.min()), np.log10(x.max()) + 0.3, 200)
     ax.axvspan(x[n_fit - 1] * 1.2, xs.max(), color="0.9", label="held out")
-    ax.plot(x[:n_fit], y[:n_fit], "o", color="k", ms=5, label="used for the fit")
-    ax.plot(x[n_fit:], y[n_fit:], "o", mfc="w", color="k", ms=5, label="held-out runs")
+    ax.plot(
+        x[:n_fit], y[:n_fit], "o", color="k", ms=5, label="used for the fit"
+    )
+    ax.plot(
+        x[n_fit:],
+        y[n_fit:],
+        "o",
+        mfc="w",
+        color="k",
+        ms=5,
+        label="held-out runs",
+    )
     for k, (label, fit) in enumerate(fits.items()):
-        ax.plot(xs, fit.predict(xs), color=COLORS[k % len(COLORS)], label=label)
+        ax.plot(
+            xs, fit.predict(xs), color=COLORS[k % len(COLORS)], label=label
+        )
     log_axes(ax, xlabel, ylabel)
     ax.yaxis.set_major_formatter("{x:.1f}")
     ax.yaxis.set_minor_formatter("{x:.1f}")
@@ -245,9 +372,18 @@ def plot_random_features(result, fit: K.KaplanLossFit | None = None):
         # a line of slope -alpha through the middle of the best-resourced curve, shifted down
         mid = x.size // 2
         ref = 0.5 * edge[mid] * (x / x[mid]) ** -result.alpha
-        ax.plot(x, ref, color="k", lw=1.5, ls=":", label=rf"slope $-\alpha$ ($\alpha$ = {result.alpha:g})")
+        ax.plot(
+            x,
+            ref,
+            color="k",
+            lw=1.5,
+            ls=":",
+            label=rf"slope $-\alpha$ ($\alpha$ = {result.alpha:g})",
+        )
         if fit is not None:
-            ax.plot([], [], "--", lw=0.8, color="0.4", label="Kaplan L(N, D) fit")
+            ax.plot(
+                [], [], "--", lw=0.8, color="0.4", label="Kaplan L(N, D) fit"
+            )
         ax.set_xticks(x, [str(v) for v in x])
         ax.minorticks_off()
         ax.legend(fontsize=7, ncol=2)
