@@ -405,10 +405,10 @@ def as_rng(
     --------
     >>> as_rng(3).integers(10) == np.random.default_rng(3).integers(10)
     np.True_
-    >>> as_rng(np.random.RandomState(0))
+    >>> as_rng(np.random.RandomState(0))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: rng must be None, an int seed >= 0 or a numpy.random.Generator (SPEC 7), got RandomState; pass rng=np.random.default_rng(seed) instead of the legacy RandomState
+    ValueError: rng must be None, an int seed >= 0 or a numpy.random.Generator ...
     """
     if rng is None:
         return np.random.default_rng(default_seed)

@@ -17,7 +17,7 @@ from ._validation import as_int, as_rng
 from .flops import (
     TransformerShape,
     _require_gpt_style,  # noqa: F401
-    )
+)
 
 __all__ = ["FlopCounter", "counted_forward"]
 

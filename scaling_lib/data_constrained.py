@@ -7,7 +7,8 @@ parameters ``N'``, each a saturating function of the number of repetitions:
 
 ``D' = U_D + U_D R_D* (1 - exp(-R_D / R_D*))``,  ``R_D = D / U_D - 1`` (epochs beyond the first),
 
-``N' = U_N + U_N R_N* (1 - exp(-R_N / R_N*))``,  ``U_N = min(N, N_opt(U_D))``, ``R_N = N / U_N - 1``,
+``N' = U_N + U_N R_N* (1 - exp(-R_N / R_N*))``,  ``U_N = min(N, N_opt(U_D))``,
+``R_N = N / U_N - 1``,
 
 where ``N_opt(U_D)`` is the compute-optimal model size of the base law for ``U_D`` tokens.
 The two saturating forms are eqs. 5 and 6 of the paper (section 3.1, arXiv v4); the fitting

@@ -2,11 +2,11 @@
 
 Wei et al. (2022) call an ability *emergent* when it is "not present in smaller models but is
 present in larger models": performance sits near chance up to some scale and then rises far above
-it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the apparent jump comes from the
-metric: if each of the ``L`` tokens of an answer is right with probability ``p`` that improves
-smoothly with scale, the exact match of the whole answer is ``p**L``: the per-token curve
-shifted to larger scale (not sharpened), so over the models at hand it sits at unmeasurably
-small values for a long time and then rises. This module holds
+it. Schaeffer, Miranda & Koyejo (2023), with a simple mathematical model, argue that much of the
+apparent jump comes from the metric: if each of the ``L`` tokens of an answer is right with
+probability ``p`` that improves smoothly with scale, the exact match of the whole answer is
+``p**L``: the per-token curve shifted to larger scale (not sharpened), so over the models at
+hand it sits at unmeasurably small values for a long time and then rises. This module holds
 
 * the metric transforms of that argument: :func:`sequence_exact_match` (``p**L``), its inverse
   :func:`per_token_accuracy`, :func:`expected_token_errors` (``L (1 - p)``), and the toy model
@@ -71,7 +71,8 @@ def sequence_exact_match(p_token, length):
     """Probability that all ``length`` tokens of an answer are right: ``p_token ** length``.
 
     The tokens are assumed independent, each right with probability ``p_token``; this is the
-    exact-match accuracy of the simple model of Schaeffer et al. (2023), ``Accuracy(N) ~ p_N(token)^L``.
+    exact-match accuracy of the simple model of Schaeffer et al. (2023),
+    ``Accuracy(N) ~ p_N(token)^L``.
 
     Parameters
     ----------
@@ -356,7 +357,10 @@ class SigmoidFit:
         return 2.0 * np.log(9.0) / self.slope
 
     def x_at(self, level: float) -> float:
-        """The ``x`` where the curve reaches score ``level`` (strictly between floor and ceiling)."""
+        """The ``x`` where the curve reaches score ``level``.
+
+        ``level`` lies strictly between floor and ceiling.
+        """
         if not self.floor < level < self.ceiling:
             raise ValueError(
                 f"level must lie strictly between floor={self.floor:.3g} and "

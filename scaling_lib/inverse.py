@@ -445,7 +445,9 @@ def classify_trend(
 def classify_tasks(
     frame: pd.DataFrame, *, along: str = "size", **kwargs
 ) -> pd.DataFrame:
-    """Apply :func:`classify_trend` to every task of :func:`~scaling_lib.data.load_inverse_scaling`.
+    """Apply :func:`classify_trend` to every task of the inverse-scaling data.
+
+    The data are those of :func:`~scaling_lib.data.load_inverse_scaling`.
 
     Parameters
     ----------

@@ -71,7 +71,8 @@ def fit_overtraining_law(
     ``objective="least_squares"`` (default) fits the loss by least squares, as the authors do
     (``scaling/laws.py:curve_fit_powlaw_ours``: ``scipy.optimize.curve_fit`` from 128 starts,
     keep the smallest residual). ``objective="huber_log"`` fits ``log L`` with a Huber loss of
-    threshold ``1e-3``, the objective of approach 3 (:func:`scaling_lib.chinchilla.fit_parametric_loss`),
+    threshold ``1e-3``, the objective of approach 3
+    (:func:`scaling_lib.chinchilla.fit_parametric_loss`),
     so that the one- and two-exponent laws can be compared on the same footing.
 
     We search ``log A, log B, log E, e`` with ``scipy.optimize.least_squares`` so that all four

@@ -54,7 +54,9 @@ RIDGE_RANGE = (1e-12, 1e6)
 
 
 def power_law_spectrum(latent_dim: int, alpha: float) -> np.ndarray:
-    """Variances lambda_i = i^-(1+alpha), i = 1..latent_dim (the data model of Maloney et al. 2022).
+    """Variances lambda_i = i^-(1+alpha), i = 1..latent_dim.
+
+    The data model of Maloney et al. (2022).
 
     ``latent_dim`` is an integer in [1, 100 000] and ``alpha`` a float in (0, 10].
 

@@ -1,4 +1,7 @@
-"""Tests of scaling_lib.fitting: recovery from seeded synthetic data, exact properties, bad input."""
+"""Tests of scaling_lib.fitting.
+
+Recovery from seeded synthetic data, exact properties, bad input.
+"""
 
 import numpy as np
 import pytest

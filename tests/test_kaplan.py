@@ -1,4 +1,7 @@
-"""Tests of scaling_lib.kaplan: published values, limits, recovery from synthetic data, bad input."""
+"""Tests of scaling_lib.kaplan.
+
+Published values, limits, recovery from synthetic data, bad input.
+"""
 
 import numpy as np
 import pytest
@@ -66,7 +69,8 @@ def test_pf_day():
 
 
 def test_predicted_allocation_exponents_eq_1_7_1_8():
-    # eq. 1.8 with Table 5 exponents: alpha_C^min = 0.052 (Appendix B.2); eq. 1.7 exponents add to 1
+    # eq. 1.8 with Table 5 exponents: alpha_C^min = 0.052 (Appendix B.2);
+    # eq. 1.7 exponents add to 1
     e = K.predicted_allocation_exponents()
     assert e["alpha_c_min"] == pytest.approx(0.052, abs=5e-4)
     assert e["n"] + e["b"] + e["s"] == pytest.approx(1.0)

@@ -237,10 +237,13 @@ def _d_prime(u, d, r):
 
 def test_check_effective_data_function():
     assert checks.check_effective_data_function(_d_prime)
-    counting_all_epochs = lambda u, d, r: (
-        u + u * r * (1 - np.exp(-(d / u) / r))
-    )  # R_D = D/U
-    fresh = lambda u, d, r: d
+
+    def counting_all_epochs(u, d, r):  # R_D = D/U
+        return u + u * r * (1 - np.exp(-(d / u) / r))
+
+    def fresh(u, d, r):
+        return d
+
     for wrong in (counting_all_epochs, fresh):
         fb = checks.check_effective_data_function(wrong)
         assert not fb and "Hint" in fb

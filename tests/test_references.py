@@ -1,4 +1,6 @@
-"""The bibliography is complete and well formed, and the glossary and introduction keep their promises.
+"""The bibliography is complete and well formed.
+
+The glossary and introduction keep their promises too.
 
 - every BibTeX entry has the fields its type needs, and no key appears twice;
 - every ``{cite}`` key used in ``book/*.md`` and in the notebooks is defined in the .bib;

@@ -163,8 +163,8 @@ def design_problem(n_params, n_tokens) -> str | None:
     Examples
     --------
     >>> n = np.logspace(7, 10, 8)
-    >>> design_problem(n, 20 * n)
-    'n_tokens is tied to n_params (log D is a linear function of log N, within 1 %): the exponents of N and D cannot be told apart; vary D at fixed N'
+    >>> design_problem(n, 20 * n).split(":")[0]
+    'n_tokens is tied to n_params (log D is a linear function of log N, within 1 %)'
     >>> design_problem(n, np.tile([1e10, 1e11, 1e12, 3e11], 2)) is None
     True
     """

@@ -120,7 +120,10 @@ class ParametricLoss:
 
     @property
     def lse(self) -> np.ndarray:
-        """The parameters as ``(a, b, e, alpha, beta)`` = ``(log A, log B, log E, alpha, beta)``."""
+        """The parameters ``(a, b, e, alpha, beta)``.
+
+        That is ``(log A, log B, log E, alpha, beta)``.
+        """
         return np.array(
             [
                 np.log(self.A),
@@ -133,12 +136,18 @@ class ParametricLoss:
 
     @property
     def a(self) -> float:
-        """Exponent of ``N_opt ∝ C**a``: ``a = beta / (alpha + beta)`` (eq. 4; see :func:`allocation`)."""
+        """Exponent of ``N_opt ∝ C**a``: ``a = beta / (alpha + beta)``.
+
+        Eq. 4; see :func:`allocation`.
+        """
         return float(allocation(self.A, self.B, self.alpha, self.beta)[0])
 
     @property
     def b(self) -> float:
-        """Exponent of ``D_opt ∝ C**b``: ``b = alpha / (alpha + beta)`` (eq. 4; see :func:`allocation`)."""
+        """Exponent of ``D_opt ∝ C**b``: ``b = alpha / (alpha + beta)``.
+
+        Eq. 4; see :func:`allocation`.
+        """
         return float(allocation(self.A, self.B, self.alpha, self.beta)[1])
 
     @property

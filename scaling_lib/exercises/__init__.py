@@ -278,8 +278,8 @@ def check_close(
     --------
     >>> bool(check_close(101, 100, name="N"))
     True
-    >>> print(check_close(150, 100, name="N", hint="did you count embeddings?"))
-    N = 150 is too high, by less than a factor of 2 (tolerance 2 %). Hint: did you count embeddings?
+    >>> print(check_close(150, 100, name="N", hint="count embeddings?"))
+    N = 150 is too high, by less than a factor of 2 (tolerance 2 %). Hint: count embeddings?
     >>> print(check_close(1.5e11, 1e9, name="N"))
     N = 1.5e+11 is about 2 orders of magnitude too high.
     """

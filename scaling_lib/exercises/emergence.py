@@ -131,7 +131,8 @@ def check_pooled_crossing(
     compute reaches ``level`` on ``task``.
 
     The expected value is computed here by its own route (``scipy.optimize.curve_fit`` of the
-    logistic in ``log10 C`` on the shipped data), not with :func:`scaling_lib.emergence.fit_sigmoid`.
+    logistic in ``log10 C`` on the shipped data), not with
+    :func:`scaling_lib.emergence.fit_sigmoid`.
     """
     import numpy as np
     from scipy.optimize import curve_fit

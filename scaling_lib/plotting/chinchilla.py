@@ -1,4 +1,7 @@
-"""Figures of Chapter 3 (Chinchilla and IsoFLOP analysis). Every function returns the ``Figure``."""
+"""Figures of Chapter 3 (Chinchilla and IsoFLOP analysis).
+
+Every function returns the ``Figure``.
+"""
 
 from __future__ import annotations
 

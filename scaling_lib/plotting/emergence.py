@@ -272,7 +272,8 @@ def plot_exact_match_vs_scale(
     rng=None,
 ):
     """Toy model of Schaeffer et al. (2023): per-token loss and accuracy fall/rise smoothly,
-    exact match ``p**L`` is the same curve shifted to larger N, token errors ``L(1-p)`` fall smoothly."""
+    exact match ``p**L`` is the same curve shifted to larger N, token errors
+    ``L(1-p)`` fall smoothly."""
     n_params = as_positive_array(n_params, "n_params")
     if (
         isinstance(lengths, (str, dict))

@@ -384,7 +384,7 @@ def plot_attention_share_map(
         vmin=0,
         vmax=100,
     )
-    cs = ax.contour(
+    ax.contour(
         ctx, widths, 100 * share, levels=[10, 50], colors="w", linestyles="--"
     )
     # labels placed by hand and not cut into the lines: on log axes the automatic inline
@@ -903,10 +903,10 @@ class DecodePointView:
         """Show a step of ``batch_size`` sequences at ``n_context`` tokens; returns the figure."""
         batch_size = as_int(batch_size, "batch_size", minimum=1, maximum=2**20)
         n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
-        I, dev = self._I, self.device
-        st = I.decode_step(self.shape, dev, batch_size, n_context)
+        inf, dev = self._I, self.device
+        st = inf.decode_step(self.shape, dev, batch_size, n_context)
         mem = self.weight_bytes + batch_size * float(
-            I.kv_cache_bytes(self.shape, n_context + 1)
+            inf.kv_cache_bytes(self.shape, n_context + 1)
         )
         self.point.set_data(
             [float(st["intensity"])], [float(st["flops"] / st["time"]) / 1e12]
