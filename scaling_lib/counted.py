@@ -128,6 +128,7 @@ def counted_forward(
     >>> logits, c = counted_forward(s, np.arange(8))
     >>> logits.shape
     (8, 11)
+    >>> from scaling_lib.flops import chinchilla_forward_flops
     >>> c.counts["attention_qkv"] == chinchilla_forward_flops(s)["attention_qkv"]
     True
     """

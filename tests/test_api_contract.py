@@ -533,6 +533,12 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
     },
     "scaling_lib.plotting": {
         "use_course_style": Entry(dict, result="none"),
+        "close": Entry(
+            lambda: {"fig": plt.figure()},
+            {"fig": thing()},
+            result="none",
+            **FIGURE,
+        ),
         "new_figure": Entry(
             dict,
             {

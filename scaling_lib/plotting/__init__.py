@@ -114,6 +114,10 @@ def log_axes(
 def close(fig) -> None:
     """Close a figure that has already been displayed (for instance glued with
     ``glue(key, fig)``), so that the notebook's inline backend does not show it a second time."""
+    if not isinstance(fig, mpl.figure.Figure):
+        raise ValueError(
+            f"fig must be a matplotlib Figure, got {type(fig).__name__}: {fig!r}"
+        )
     plt.close(fig)
 
 
