@@ -100,10 +100,11 @@ def huber_objective(
     True
     """
     n, d, ell = _check_runs(n_params, n_tokens, loss, 1)
+    delta = as_positive_float(delta, "delta")
     th = as_float_array(theta, "theta")
     single = th.ndim == 1
     th = np.atleast_2d(th)
-    if th.shape[1] != 5:
+    if th.ndim != 2 or th.shape[1] != 5:
         raise ValueError(
             f"theta must have 5 columns (a, b, e, alpha, beta), got shape {th.shape}"
         )
@@ -527,6 +528,7 @@ def stopping_points(
     n, d, ell, grid, scale = _prepare_loop(
         n_params, n_tokens, loss, starts, reduction
     )
+    delta = as_positive_float(delta, "delta")
     x, y, t = np.log(n), np.log(d), np.log(ell)
     w = np.ones_like(x) / scale
 

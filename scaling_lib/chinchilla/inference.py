@@ -114,7 +114,7 @@ def inference_optimal(
             f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
             f"got {target!r}"
         )
-    d_inf = as_float_array(inference_tokens, "inference_tokens")
+    d_inf = as_float_array(inference_tokens, "inference_tokens", min_size=1)
     if np.any(d_inf < 0):
         raise ValueError(
             f"inference_tokens must be >= 0, got {d_inf[d_inf < 0].ravel()[0]!r}"

@@ -44,7 +44,7 @@ from .._validation import (
 )
 from ..fitting import BootstrapSamples, PowerLawFit, fit_power_law
 from ._solver import resample_counts
-from .law import HOFFMANN_2022  # noqa: F401 (doctests)
+from .law import HOFFMANN_2022, _positive_1d  # noqa: F401 (HOFFMANN_2022: doctests)
 
 __all__ = [
     "ISOFLOP_WINDOW",
@@ -76,12 +76,12 @@ def group_budgets(compute, budgets=None, rtol: float = 0.1):
     >>> idx.tolist()
     [0, 0, 1, -1]
     """
-    compute = as_positive_array(compute, "compute").ravel()
-    rtol = as_float(rtol, "rtol", low=0.0, high=1.0)
+    compute = _positive_1d(compute, "compute")
+    rtol = as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True)
     if budgets is None:
         grid = np.unique(compute)
         return grid, np.searchsorted(grid, compute)
-    grid = np.sort(np.atleast_1d(as_positive_array(budgets, "budgets")))
+    grid = np.sort(_positive_1d(budgets, "budgets"))
     dist = np.abs(np.log(compute)[:, None] - np.log(grid)[None, :])
     nearest = np.argmin(dist, axis=1)
     within = dist[np.arange(compute.size), nearest] <= np.log1p(rtol)
@@ -193,13 +193,13 @@ def _prepare_isoflop(
     c = as_positive_array(compute, "compute").ravel()
     ell = as_positive_array(loss, "loss").ravel()
     check_same_shape(n_params=n, compute=c, loss=ell)
-    min_points = as_positive_int(min_points, "min_points")
+    min_points = as_positive_int(min_points, "min_points", maximum=1000)
     if min_points < 3:
         raise ValueError(
             f"min_points must be >= 3 (a parabola has 3 coefficients), got {min_points}"
         )
+    rtol = as_float(rtol, "rtol", low=0.0, high=1.0, low_open=True)
     check_min_length(n, "n_params", min_points)
-    rtol = as_float(rtol, "rtol", low=0.0, high=1.0)
     if window is not None:
         window = as_positive_float(window, "window", high=100.0)
     grid, group = group_budgets(c, budgets, rtol)

@@ -41,6 +41,15 @@ __all__ = [
 ]
 
 
+def _positive_1d(value, name: str) -> np.ndarray:
+    """``value`` as a non-empty array of positive numbers, at most 1-D (a scalar gives one
+    entry); ``ValueError`` naming ``name`` otherwise."""
+    arr = np.atleast_1d(as_positive_array(value, name, min_size=1))
+    if arr.ndim > 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
+    return arr
+
+
 def allocation(A, B, alpha, beta):
     """The exponents and prefactor of the compute-optimal allocation (Hoffmann et al. 2022, eq. 4):
 
@@ -58,10 +67,13 @@ def allocation(A, B, alpha, beta):
     >>> round(float(a), 3), round(float(b), 3), round(float(G), 3)
     (0.452, 0.548, 1.345)
     """
-    A, B = as_positive_array(A, "A"), as_positive_array(B, "B")
+    A, B = (
+        as_positive_array(A, "A", min_size=1),
+        as_positive_array(B, "B", min_size=1),
+    )
     alpha, beta = (
-        as_positive_array(alpha, "alpha"),
-        as_positive_array(beta, "beta"),
+        as_positive_array(alpha, "alpha", min_size=1),
+        as_positive_array(beta, "beta", min_size=1),
     )
     s = alpha + beta
     G = (alpha * A / (beta * B)) ** (1.0 / s)
@@ -399,7 +411,7 @@ def allocation_table(params: ParametricLoss, n_params=None) -> pd.DataFrame:
         if n_params is None
         else n_params
     )
-    n = np.atleast_1d(as_positive_array(n, "n_params"))
+    n = _positive_1d(n, "n_params")
     a, _, G = allocation(params.A, params.B, params.alpha, params.beta)
     compute = 6.0 * (n / G) ** (1.0 / a)
     tokens = compute / (6.0 * n)
