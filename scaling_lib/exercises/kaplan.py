@@ -237,7 +237,7 @@ def check_exponent(
         )
     return Feedback(
         False,
-        f"{name} = {value:.3g} is more than {tolerance:g} away from the "
+        f"{name} = {value:.3g} is not within {tolerance:g} of the "
         f"expected value.{sign}",
     )
 
