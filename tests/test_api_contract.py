@@ -1471,7 +1471,10 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "huber_objective": Entry(
             lambda: {**_runs(), "theta": np.array([6.0, 6.0, 0.5, 0.3, 0.3])},
             {
-                "theta": custom(None, "abc", [1.0], [[1.0] * 5]),
+                # shape (5,) or (S, 5) is valid: one row of four, or 3-D, is not
+                "theta": custom(
+                    None, "abc", [1.0], [[1.0] * 4], [[[1.0] * 5]]
+                ),
                 "n_params": ARRAY,
                 "n_tokens": ARRAY,
                 "loss": ARRAY,
@@ -1540,7 +1543,8 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
                 "n_resamples": integer(minimum=1, maximum=10**5),
                 "rng": rng(),
                 "delta": number(low=0, low_open=True),
-                "fit": thing(),
+                # None (the default) fits the runs first
+                "fit": custom("abc", 3, {}, [1.0]),
                 "max_iter": integer(minimum=1, maximum=10**5),
             },
             ("n_params", "loss"),
@@ -1963,21 +1967,14 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
     },
 }
 
-# Chapter 2's module is covered: its entries above are enforced. Chapter 3's module and the
-# checks of both chapters have entries, not yet all met (run with SCALING_CONTRACT_PENDING=1).
-PENDING["scaling_lib.chinchilla"] = (
-    "chapter 3: entries written; allocation, group_budgets, "
-    "huber_objective and a few settings do not yet meet them"
-)
-PENDING["scaling_lib.exercises.kaplan"] = (
-    "chapter 2 checks: entries written; check_exponent "
-    "still raises on some answers"
-)
-PENDING["scaling_lib.exercises.chinchilla"] = (
-    "chapter 3 checks: entries written; "
-    "check_inference_optimal's target_loss is not yet refused by name"
-)
-for _module in ("scaling_lib.kaplan",):
+# Chapters 2 and 3: the modules and the checks of both chapters are covered, their entries
+# above enforced.
+for _module in (
+    "scaling_lib.kaplan",
+    "scaling_lib.chinchilla",
+    "scaling_lib.exercises.kaplan",
+    "scaling_lib.exercises.chinchilla",
+):
     CONTRACT[_module] = PENDING_CONTRACT.pop(_module)
     COVERED.append(_module)
     del PENDING[_module]
