@@ -327,5 +327,5 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
     return Feedback(
         True,
         f"Your fit recovers the exponent and prefactor of all {len(cases)} "
-        "cases and refuses data with one distinct x.",
+        "cases\nand refuses data with one distinct x.",
     )
