@@ -650,6 +650,10 @@ def plot_params_and_flops(models: dict, n_context: int = 4096):
             fontsize=8, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.22)
         )
     ax0.invert_yaxis()
+    fig.canvas.draw()  # lay the figure out once, then freeze that layout, so
+    fig.set_layout_engine(
+        "none"
+    )  # every rendering (displayed, glued) is byte-identical
     return fig
 
 
