@@ -50,10 +50,11 @@ WIDTHS = {"laptop": 1280, "phone": 390}
 # What may not be wider than its box: (kind, CSS selector).
 BLOCKS = [
     ("code", "div.highlight pre"),
+    # before the generic output selectors, which match the same element
+    ("table", ".cell_output .text_html"),
     ("output", ".cell_output"),
     ("output", ".cell_output .output"),
     ("output", ".cell_output pre"),
-    ("table", ".cell_output .text_html"),
     ("math", "mjx-container[display='true']"),
     ("math", "div.math"),
 ]
@@ -80,8 +81,11 @@ FIND_OVERFLOW = """
       const inOutput = el.closest('.cell_output') !== null;
       const cell = el.closest('div.cell');
       const section = el.closest('section[id]');
+      // an HTML output is a "table" only if it holds one
+      let k = kind === 'code' && inOutput ? 'output' : kind;
+      if (k === 'table' && el.querySelector('table') === null) k = 'output';
       found.push({
-        kind: kind === 'code' && inOutput ? 'output' : kind,
+        kind: k,
         over: over,
         box: el.clientWidth,
         cell: cell ? cells.indexOf(cell) + 1 : 0,
