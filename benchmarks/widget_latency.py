@@ -35,8 +35,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-os.environ.setdefault("MPLBACKEND", "Agg")
-
 TARGET_MS = 150.0
 
 
@@ -232,4 +230,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    # Set here, not at import: a test that imports this module must not
+    # change the environment that later notebook kernels inherit.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     sys.exit(main())
