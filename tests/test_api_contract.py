@@ -539,6 +539,12 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
             result="none",
             **FIGURE,
         ),
+        "freeze_layout": Entry(
+            lambda: {"fig": plt.figure()},
+            {"fig": thing()},
+            result="none",
+            **FIGURE,
+        ),
         "new_figure": Entry(
             dict,
             {

@@ -121,6 +121,24 @@ def close(fig) -> None:
     plt.close(fig)
 
 
+def freeze_layout(fig):
+    """Lay ``fig`` out once and keep that layout; returns ``fig``.
+
+    A figure with a layout engine is laid out again at every rendering, and
+    the second rendering can differ from the first by a pixel. A figure that
+    is glued onto a prose page and also displayed in its notebook must render
+    to the same bytes both times, or the page points at an image the site
+    does not hold.
+    """
+    if not isinstance(fig, mpl.figure.Figure):
+        raise ValueError(
+            f"fig must be a matplotlib Figure, got {type(fig).__name__}: {fig!r}"
+        )
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    return fig
+
+
 def plain_log_ticks(axis, ticks=None) -> None:
     """Label a log axis with plain numbers (3, 4, 5 rather than 3×10⁰): for axes that span
     about a decade, where scientific labels hide the values a reader wants. With ``ticks``,

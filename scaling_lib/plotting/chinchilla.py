@@ -21,7 +21,14 @@ from matplotlib.ticker import (
 )
 
 from .. import chinchilla as ch
-from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-exported)
+from . import (
+    COLORS,
+    close,
+    freeze_layout,
+    log_axes,
+    new_figure,
+    plain_log_ticks,
+)  # noqa: F401 (close: re-exported)
 
 __all__ = [
     "close",
@@ -82,7 +89,7 @@ def plot_runs_and_frontiers(
     log_axes(
         ax, _C, _N, title="Runs (colour = loss) and compute-optimal frontiers"
     )
-    return fig
+    return freeze_layout(fig)
 
 
 def plot_envelope(runs: pd.DataFrame, envelope: ch.EnvelopeResult):
@@ -207,7 +214,7 @@ def plot_isoflop_profiles(
         ax1, _C, r"optimal parameters $N_{opt}$", title="Minima and power law"
     )
     ax1.legend(fontsize=8)
-    return fig
+    return freeze_layout(fig)
 
 
 def plot_bootstrap(
@@ -303,7 +310,7 @@ def plot_tokens_per_param(
     )
     plain_log_ticks(ax.yaxis, [5, 10, 20, 50, 100, 200, 500])
     ax.legend(fontsize=7)
-    return fig
+    return freeze_layout(fig)
 
 
 def plot_kaplan_vs_chinchilla(
@@ -421,7 +428,7 @@ def plot_porian_exponents(table: pd.DataFrame):
     ax.set_ylabel(r"exponent $a$ in $N_{opt} \propto C^a$")
     ax.set_title("Porian et al. runs: one correction at a time")
     ax.legend(fontsize=7, loc="upper right")
-    return fig
+    return freeze_layout(fig)
 
 
 def plot_inference_optimal(

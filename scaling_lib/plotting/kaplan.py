@@ -11,7 +11,14 @@ from matplotlib.colors import LogNorm
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import kaplan as K
-from . import COLORS, close, log_axes, new_figure, plot_fit_with_residuals  # noqa: F401
+from . import (
+    COLORS,
+    close,
+    freeze_layout,
+    log_axes,
+    new_figure,
+    plot_fit_with_residuals,
+)  # noqa: F401
 
 __all__ = [
     "close",
@@ -61,7 +68,7 @@ def plot_kaplan_laws(constants: K.KaplanConstants = K.KAPLAN_2020):
     for ax in axes:
         ax.yaxis.set_minor_formatter("{x:.1f}")
         ax.yaxis.set_major_formatter("{x:.1f}")
-    return fig
+    return freeze_layout(fig)
 
 
 def plot_lnd_curves(
@@ -315,7 +322,7 @@ def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
         title=r"$N_{opt} = k\,C^{a}$ (reference lines: slopes only)",
     )
     ax_r.legend(fontsize=7)
-    return fig
+    return freeze_layout(fig)
 
 
 def plot_extrapolation(
@@ -387,4 +394,4 @@ def plot_random_features(result, fit: K.KaplanLossFit | None = None):
         ax.set_xticks(x, [str(v) for v in x])
         ax.minorticks_off()
         ax.legend(fontsize=7, ncol=2)
-    return fig
+    return freeze_layout(fig)
