@@ -192,6 +192,22 @@ def design_problem(n_params, n_tokens) -> str | None:
     return None
 
 
+def _unidentifiable(problem: str, t: np.ndarray) -> "ParametricLossFit":
+    """The failed fit both approach-3 fits return when the design cannot
+    identify the law (``problem`` from :func:`design_problem`)."""
+    nan = float("nan")
+    return ParametricLossFit(
+        None,
+        np.full(5, nan),
+        nan,
+        np.full_like(t, nan),
+        False,
+        f"not identifiable: {problem}",
+        0,
+        t.size,
+    )
+
+
 def fit_parametric_loss(
     n_params,
     n_tokens,
@@ -268,17 +284,7 @@ def fit_parametric_loss(
     S = grid.shape[0]
     problem = design_problem(n, d)
     if problem is not None:
-        nan = float("nan")
-        return ParametricLossFit(
-            None,
-            np.full(5, nan),
-            nan,
-            np.full_like(t, nan),
-            False,
-            f"not identifiable: {problem}",
-            0,
-            n.size,
-        )
+        return _unidentifiable(problem, t)
     prune = [
         (1, max(S // 15, 30)),
         (5, 30),
@@ -440,17 +446,7 @@ def fit_parametric_loss_reference(
 
     problem = design_problem(n, np.exp(y))
     if problem is not None:
-        nan = float("nan")
-        return ParametricLossFit(
-            None,
-            np.full(5, nan),
-            nan,
-            np.full_like(t, nan),
-            False,
-            f"not identifiable: {problem}",
-            0,
-            n.size,
-        )
+        return _unidentifiable(problem, t)
     best = None
     for start in grid:
         from scipy import optimize  # imported here: a slow import
