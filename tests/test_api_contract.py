@@ -18,19 +18,40 @@ import math
 import numbers
 import os
 import signal
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import contract_entries  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from contract_support import nonfinite  # noqa: E402
+from contract_support import (  # noqa: E402
+    ANSWERS,
+    FIGURE,
+    NOT_A_NUMBER,
+    RESULT_RECORD,
+    Entry,
+    Kind,
+    _floats,
+    array,
+    axes,
+    boolean,
+    choice,
+    count,
+    custom,
+    integer,
+    method,
+    nonfinite,
+    number,
+    path,
+    rng,
+    text,
+    thing,
+)
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -46,189 +67,6 @@ SETTINGS = settings(
         HealthCheck.too_slow,
         HealthCheck.function_scoped_fixture,
     ],
-)
-
-# ------------------------------------------------------------------ kinds of argument
-NOT_A_NUMBER = [None, "abc", "3", {}, {"a": 1}, [1, "a"], 1j, True, object()]
-NON_FINITE = [math.nan, math.inf, -math.inf, 10**400]
-
-
-def _floats(low=-1e6, high=1e6):
-    return st.floats(low, high, allow_nan=False, allow_infinity=False)
-
-
-@dataclass
-class Kind:
-    """What an argument accepts: ``bad`` draws values it must refuse, ``good`` values it must
-    accept (None: keep the value of the valid call)."""
-
-    bad: st.SearchStrategy
-    good: st.SearchStrategy | None = None
-
-
-def array(
-    *,
-    positive=True,
-    ndim1=True,
-    min_size=1,
-    whole=False,
-    high=None,
-    low=None,
-    good=None,
-    optional=False,
-) -> Kind:
-    """A numeric array: finite, > 0 if ``positive``, 1-D if ``ndim1``, at least ``min_size``
-    entries, whole numbers if ``whole``, entries in [``low``, ``high``]; None if ``optional``."""
-    bad = [
-        st.sampled_from(
-            [v for v in NOT_A_NUMBER if not (optional and v is None)]
-        ),
-        st.lists(_floats(1, 10), min_size=1, max_size=5).flatmap(
-            lambda xs: st.sampled_from(NON_FINITE[:3]).map(lambda v: xs + [v])
-        ),
-        st.just([1.0, 10**400]),
-    ]
-    if positive:
-        bad.append(
-            st.lists(_floats(1, 10), min_size=1, max_size=5).flatmap(
-                lambda xs: _floats(-1e6, 0).map(lambda v: xs + [v])
-            )
-        )
-    if ndim1:
-        bad.append(st.just([[1.0, 2.0], [3.0, 4.0]]))
-    if min_size:
-        bad.append(st.just([]))
-    if whole:
-        bad.append(st.just([2.5, 4.0]))
-    if high is not None:
-        bad.append(st.just([high * 10 + 1]))
-    if low is not None:
-        bad.append(st.just([low / 10]))
-    return Kind(st.one_of(*bad), good)
-
-
-def number(
-    *, low=None, high=None, low_open=False, high_open=False, good=None
-) -> Kind:
-    """A single finite float within bounds."""
-    bad = [
-        st.sampled_from(NOT_A_NUMBER + NON_FINITE),
-        st.just([1.0, 2.0]),
-        st.just(np.array([1.0, 2.0])),
-    ]
-    if low is not None:
-        bad.append(
-            st.just(low) if low_open else st.just(low - max(1.0, abs(low)))
-        )
-        bad.append(_floats(-1e300, low).filter(lambda v: v < low))
-    if high is not None:
-        bad.append(
-            st.just(high) if high_open else st.just(high + max(1.0, abs(high)))
-        )
-        bad.append(_floats(high, 1e300).filter(lambda v: v > high))
-    return Kind(st.one_of(*bad), good)
-
-
-def integer(*, minimum=None, maximum=None, good=None, optional=False) -> Kind:
-    """An int (bools, floats and strings refused) within bounds; None too if ``optional``."""
-    bad = [
-        st.sampled_from(
-            ["3", 2.5, 2.0, True, math.nan, {}, [3], 10**400]
-            + ([] if optional else [None])
-        )
-    ]
-    if minimum is not None:
-        bad.append(st.integers(-(10**6), minimum - 1))
-    if maximum is not None:
-        bad.append(st.integers(maximum + 1, 10**30))
-    return Kind(st.one_of(*bad), good)
-
-
-def boolean() -> Kind:
-    return Kind(st.sampled_from([None, "yes", 0, 1, 2.0, [True]]))
-
-
-def text(*, optional=False) -> Kind:
-    bad = [3, 2.5, ["a"], {}, b"x"] + ([] if optional else [None])
-    return Kind(st.sampled_from(bad))
-
-
-def choice(*choices) -> Kind:
-    return Kind(
-        st.one_of(
-            st.text(max_size=8).filter(lambda s: s not in choices),
-            st.sampled_from([None, 3, ["a"], {}]),
-        )
-    )
-
-
-def rng() -> Kind:
-    """SPEC 7: None, an int seed or a Generator are good; anything else is refused."""
-    return Kind(
-        st.one_of(
-            st.sampled_from([np.random.RandomState(0), "seed", 1.5, True, {}]),
-            st.integers(-(10**6), -1),
-        ),
-        st.one_of(
-            st.none(),
-            st.integers(0, 2**32),
-            st.integers(0, 100).map(np.random.default_rng),
-        ),
-    )
-
-
-def path() -> Kind:
-    return Kind(st.sampled_from([3, 2.5, {}, ["a.csv"], "", b"x.csv"]))
-
-
-def thing() -> Kind:
-    """An object of the library (axes, fit result): anything else is refused."""
-    return Kind(st.sampled_from([None, "abc", 3, {}, [1.0]]))
-
-
-def custom(*values) -> Kind:
-    return Kind(st.sampled_from(list(values)))
-
-
-ANSWERS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.text(max_size=12),
-    st.floats(),
-    st.integers(-(10**500), 10**500),
-    st.lists(st.floats(), max_size=3),
-    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
-    st.complex_numbers(allow_nan=False),
-    st.sets(st.text(max_size=3), max_size=3),
-    st.just(np.array([1.0, 2.0])),
-    st.just(object()),
-)
-
-
-def answer() -> Kind:
-    """A student's answer: anything at all; the check must answer with a Feedback."""
-    return Kind(ANSWERS)
-
-
-# ------------------------------------------------------------------ the contract table
-@dataclass
-class Entry:
-    """The contract of one function: ``valid`` builds a valid call (keyword arguments; ``*``
-    holds positional ones); ``kinds`` gives the kind of each argument; ``same_length`` lists
-    arguments that must have one length; ``answers`` are student answers (never raise);
-    ``result`` is a check of a valid result."""
-
-    valid: Callable[[], dict]
-    kinds: dict = field(default_factory=dict)
-    same_length: tuple = ()
-    answers: tuple = ()
-    result: str = "finite"  # "finite" | "fit" | "feedback" | "none"
-    call: Callable | None = None
-    examples: int | None = None
-
-
-RESULT_RECORD = (
-    "result record: built by the library, not from a user's raw input"
 )
 
 
@@ -256,23 +94,8 @@ def _rf_result():
     )
 
 
-def _method(factory, name):
-    """Call method ``name`` of the object ``factory()`` builds."""
-
-    def call(**kwargs):
-        return getattr(factory(), name)(**kwargs)
-
-    call.__name__ = name
-    return call
-
-
-def _axes():
-    return plt.subplots()[1]
-
-
 ARRAY = array()
 RANGE_N = array(whole=True, high=20_000)
-FIGURE = dict(examples=4)
 CHINCHILLA_CSV = ("chinchilla", "svg_extracted_data.csv")
 CHINCHILLA_COLUMNS = [
     "x",
@@ -367,18 +190,18 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
         "PowerLawFit.predict": Entry(
             lambda: {"x": [1.0, 2.0]},
             {"x": array(ndim1=False, min_size=0)},
-            call=_method(_fit, "predict"),
+            call=method(_fit, "predict"),
         ),
         "PowerLawFit.exponent_interval": Entry(
             lambda: {},
             {"level": number(low=0, high=1, low_open=True, high_open=True)},
-            call=_method(_fit, "exponent_interval"),
+            call=method(_fit, "exponent_interval"),
         ),
         "OffsetPowerLawFit": RESULT_RECORD,
         "OffsetPowerLawFit.predict": Entry(
             lambda: {"x": [1.0, 2.0]},
             {"x": array(ndim1=False, min_size=0)},
-            call=_method(_offset_fit, "predict"),
+            call=method(_offset_fit, "predict"),
         ),
     },
     "scaling_lib.random_features": {
@@ -419,19 +242,19 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
         "RandomFeatureResult.params_law": Entry(
             lambda: {},
             {"ratio": number(low=0, low_open=True)},
-            call=_method(_rf_result, "params_law"),
+            call=method(_rf_result, "params_law"),
             result="fit",
             examples=6,
         ),
         "RandomFeatureResult.data_law": Entry(
             lambda: {},
             {"ratio": number(low=0, low_open=True)},
-            call=_method(_rf_result, "data_law"),
+            call=method(_rf_result, "data_law"),
             result="fit",
             examples=6,
         ),
         "RandomFeatureResult.grid": Entry(
-            lambda: {}, call=_method(_rf_result, "grid")
+            lambda: {}, call=method(_rf_result, "grid")
         ),
     },
     "scaling_lib.data": {
@@ -557,7 +380,7 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
             **FIGURE,
         ),
         "log_axes": Entry(
-            lambda: {"ax": _axes(), "xlabel": "x", "ylabel": "y"},
+            lambda: {"ax": axes(), "xlabel": "x", "ylabel": "y"},
             {
                 "ax": thing(),
                 "xlabel": text(),
@@ -570,7 +393,7 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
             **FIGURE,
         ),
         "plain_log_ticks": Entry(
-            lambda: {"axis": _axes().xaxis},
+            lambda: {"axis": axes().xaxis},
             {"axis": thing(), "ticks": array(optional=True)},
             result="none",
             **FIGURE,
@@ -818,12 +641,12 @@ CONTRACT.update(
             "DataConstrainedLoss.effective_data": Entry(
                 lambda: {"n_tokens": 4e9, "unique_tokens": 1e9},
                 {"n_tokens": POS_ANY, "unique_tokens": POS_ANY},
-                call=_method(_ch6_law, "effective_data"),
+                call=method(_ch6_law, "effective_data"),
             ),
             "DataConstrainedLoss.effective_params": Entry(
                 lambda: {"n_params": 1e9, "unique_tokens": 1e9},
                 {"n_params": POS_ANY, "unique_tokens": POS_ANY},
-                call=_method(_ch6_law, "effective_params"),
+                call=method(_ch6_law, "effective_params"),
             ),
             "DataConstrainedLoss.loss": Entry(
                 lambda: {
@@ -836,7 +659,7 @@ CONTRACT.update(
                     "n_tokens": POS_ANY,
                     "unique_tokens": POS_ANY,
                 },
-                call=_method(_ch6_law, "loss"),
+                call=method(_ch6_law, "loss"),
             ),
             "RepetitionFit": RESULT_RECORD,
             "repetition_objective": Entry(
@@ -973,7 +796,7 @@ CONTRACT.update(
             "LearningCurveFit.predict": Entry(
                 lambda: {"steps": [1e3, 1e4]},
                 {"steps": POS_ANY},
-                call=_method(_ch6_lc_fit, "predict"),
+                call=method(_ch6_lc_fit, "predict"),
             ),
             "fit_learning_curve": Entry(
                 _ch6_curve,
@@ -1022,7 +845,7 @@ CONTRACT.update(
                     "log10_unique": number(low=3, high=15),
                     "epochs": number(low=1, high=1e6),
                 },
-                call=_method(_ch6_view, "update"),
+                call=method(_ch6_view, "update"),
                 result="none",
                 **FIGURE,
             ),
@@ -1171,16 +994,6 @@ PENDING = {
 RUN_PENDING = os.environ.get("SCALING_CONTRACT_PENDING") == "1"
 
 
-def count(*, optional=False) -> Kind:
-    """A positive count that may come as an integral float (4.0), as table columns store it."""
-    return Kind(
-        st.sampled_from(
-            ["3", 2.5, True, math.nan, 0, -1, 10**30, {}, [3]]
-            + ([] if optional else [None])
-        )
-    )
-
-
 def _shape():
     from scaling_lib.flops import TransformerShape
 
@@ -1297,17 +1110,17 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "KaplanConstants.source": Entry(
             lambda: {"name": "alpha_n"},
             {"name": choice("alpha_n")},
-            call=_method(_kaplan, "source"),
+            call=method(_kaplan, "source"),
             result="none",
         ),
         "KaplanConstants.unit": Entry(
             lambda: {"name": "n_c"},
             {"name": choice("n_c")},
-            call=_method(_kaplan, "unit"),
+            call=method(_kaplan, "unit"),
             result="none",
         ),
         "KaplanConstants.rows": Entry(
-            dict, call=_method(_kaplan, "rows"), result="none"
+            dict, call=method(_kaplan, "rows"), result="none"
         ),
         "flops_to_pf_days": Entry(lambda: {"compute": 1e20}, {"compute": POS}),
         "pf_days_to_flops": Entry(lambda: {"pf_days": 1.0}, {"pf_days": POS}),
@@ -1411,13 +1224,13 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "ParametricLoss.loss": Entry(
             lambda: {"n_params": 1e9, "n_tokens": 2e10},
             {"n_params": POS, "n_tokens": POS},
-            call=_method(_hoffmann, "loss"),
+            call=method(_hoffmann, "loss"),
         ),
         **{
             f"ParametricLoss.{m}": Entry(
                 lambda: {"compute": 1e22},
                 {"compute": POS},
-                call=_method(_hoffmann, m),
+                call=method(_hoffmann, m),
                 result="none",
             )
             for m in ("compute_optimal", "tokens_per_param", "optimal_loss")
@@ -1425,7 +1238,7 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
         "ParametricLoss.n_tokens_for_loss": Entry(
             lambda: {"n_params": 1e10, "target_loss": 2.2},
             {"n_params": POS, "target_loss": POS},
-            call=_method(_hoffmann, "n_tokens_for_loss"),
+            call=method(_hoffmann, "n_tokens_for_loss"),
         ),
         "AllocationExponents": RESULT_RECORD,
         "compute_optimal_numeric": Entry(
@@ -2021,7 +1834,7 @@ def _widget(cls, update_fn, kinds, **valid):
         f"{cls}.update": Entry(
             dict,
             kinds,
-            call=_method(_view(cls), "update"),
+            call=method(_view(cls), "update"),
             result="none",
             **FIGURE,
         ),
@@ -2195,7 +2008,7 @@ CH01: dict[str, dict[str, Entry | str]] = {
         "FlopCounter.add": Entry(
             lambda: {"name": "x", "flops": 10},
             {"name": text(), "flops": integer(minimum=0)},
-            call=_method(_counter, "add"),
+            call=method(_counter, "add"),
             result="none",
         ),
         "FlopCounter.matmul": Entry(
@@ -2205,7 +2018,7 @@ CH01: dict[str, dict[str, Entry | str]] = {
                 "a": custom(None, "a", [1.0], np.ones(3)),
                 "b": custom(None, "b", np.ones((4, 4))),
             },
-            call=_method(_counter, "matmul"),
+            call=method(_counter, "matmul"),
             result="none",
         ),
         "counted_forward": Entry(
@@ -2529,6 +2342,13 @@ CH01["scaling_lib.plotting.power_laws"] = {
 }
 for _module, _entries in CH01.items():
     CONTRACT.setdefault(_module, {}).update(_entries)
+    if _module not in COVERED:
+        COVERED.append(_module)
+
+# Chapter figure and check modules: one file each in contract_entries/, all enforced.
+for _module, _entries in contract_entries.load().items():
+    CONTRACT.setdefault(_module, {}).update(_entries)
+    PENDING.pop(_module, None)
     if _module not in COVERED:
         COVERED.append(_module)
 
