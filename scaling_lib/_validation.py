@@ -17,6 +17,7 @@ scalars     :func:`as_float` (finite; optional bounds), :func:`as_positive_float
 integers    :func:`as_int` (strict: refuses bools, floats, strings and values beyond its
             bounds), :func:`as_positive_int` (also accepts integral floats such as ``4.0``).
 choices     :func:`as_choice` (the message lists the allowed values), :func:`as_bool`.
+objects     :func:`as_instance`: a result or view of the library (a fit, a figure's view).
 frames      :func:`check_columns` (the message lists the missing columns).
 randomness  :func:`as_rng`: ``None``, an int seed or a ``numpy.random.Generator``, through
             ``numpy.random.default_rng`` (Scientific Python SPEC 7).
@@ -46,6 +47,7 @@ __all__ = [
     "as_bool",
     "as_rng",
     "as_path",
+    "as_instance",
     "check_columns",
     "check_same_shape",
     "check_min_length",
@@ -441,6 +443,28 @@ def as_path(value, name: str = "path"):
     raise ValueError(
         f"{name} must be a file path (str or pathlib.Path), got "
         f"{type(value).__name__} {_show(value)}"
+    )
+
+
+def as_instance(value, name: str, types, *, what: str | None = None):
+    """Return ``value`` if it is an instance of ``types`` (a class or a tuple of classes);
+    otherwise a ``ValueError`` naming ``name``, what was expected (``what``, or the class
+    names) and what came.
+
+    Examples
+    --------
+    >>> as_instance(3, "fit", (dict,), what="a fit result from fit_x")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit must be a fit result from fit_x, got int 3
+    """
+    if isinstance(value, types):
+        return value
+    if what is None:
+        classes = types if isinstance(types, tuple) else (types,)
+        what = "a " + " or ".join(c.__name__ for c in classes)
+    raise ValueError(
+        f"{name} must be {what}, got {type(value).__name__} {_show(value)}"
     )
 
 
