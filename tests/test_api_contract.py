@@ -2480,7 +2480,10 @@ def _entry(module, name):
 
 
 def _id(case):
-    return ":".join(case[1:]) if isinstance(case, tuple) else str(case)
+    """``plotting.kaplan:plot_x:fit``: select one module's cases with ``-k plotting.kaplan``."""
+    if not isinstance(case, tuple):
+        return str(case)
+    return ":".join((case[0].removeprefix("scaling_lib."), *case[1:]))
 
 
 def _drawn(case, data, strategy):
