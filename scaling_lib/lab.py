@@ -41,7 +41,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._validation import as_float_array, as_positive_array, as_positive_int
+from ._validation import (
+    as_float,
+    as_positive_array,
+    as_positive_int,
+    as_rng,
+)
 from .chinchilla import ParametricLoss
 
 __all__ = [
@@ -107,7 +112,7 @@ def draw_law(rng=None) -> ParametricLoss:
     >>> 1.65 <= law.E <= 1.85 and 0.30 <= law.alpha <= 0.40
     True
     """
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
     u = {
         k: float(rng.uniform(lo, hi))
         for k, (lo, hi) in CONSTANT_RANGES.items()
@@ -258,28 +263,13 @@ class Lab:
         noise: float = 0.005,
         target_factor: float = 100.0,
     ):
-        self.budget_flops = float(
-            as_positive_array(budget_flops, "budget_flops")
+        self.budget_flops = as_float(
+            budget_flops, "budget_flops", low=0, low_open=True
         )
-        self.noise = float(as_float_array(noise, "noise"))
-        if self.noise < 0:
-            raise ValueError(f"noise must be >= 0, got {noise!r}")
-        target_factor = float(
-            as_positive_array(target_factor, "target_factor")
-        )
-        if target_factor < 1:
-            raise ValueError(
-                f"target_factor must be >= 1, got {target_factor!r}"
-            )
-        if not (
-            seed is None
-            or isinstance(seed, (int, np.integer, np.random.Generator))
-        ) or isinstance(seed, bool):
-            raise ValueError(
-                f"seed must be None, an int or a numpy.random.Generator, got {seed!r}"
-            )
+        self.noise = as_float(noise, "noise", low=0)
+        target_factor = as_float(target_factor, "target_factor", low=1)
+        law_rng, noise_rng = as_rng(seed, "seed").spawn(2)
         self.seed = seed if isinstance(seed, (int, np.integer)) else None
-        law_rng, noise_rng = np.random.default_rng(seed).spawn(2)
         self._law = draw_law(law_rng)
         self._noise_rng = noise_rng
         self.target_compute = target_factor * self.budget_flops
