@@ -19,6 +19,8 @@ integers    :func:`as_int` (strict: refuses bools, floats, strings and values be
 choices     :func:`as_choice` (the message lists the allowed values), :func:`as_bool`.
 objects     :func:`as_instance`: a result or view of the library (a fit, a figure's view).
 frames      :func:`check_columns` (the message lists the missing columns).
+results     :func:`check_finite_result`: finite inputs whose product or quotient leaves the
+            range of a float (1e300 tokens, 1e-300 FLOP/s) are refused by name.
 randomness  :func:`as_rng`: ``None``, an int seed or a ``numpy.random.Generator``, through
             ``numpy.random.default_rng`` (Scientific Python SPEC 7).
 """
@@ -51,6 +53,7 @@ __all__ = [
     "check_columns",
     "check_same_shape",
     "check_min_length",
+    "check_finite_result",
     "MAX_INT",
 ]
 
@@ -512,3 +515,25 @@ def check_min_length(value, name: str, minimum: int) -> None:
     n = np.size(value)
     if n < minimum:
         raise ValueError(f"{name} needs at least {minimum} points, got {n}")
+
+
+def check_finite_result(result, what: str, **inputs):
+    """Return ``result`` if every entry is finite; otherwise a ``ValueError`` that names the
+    ``inputs`` (name=value) whose combination overflowed the range of a 64-bit float.
+
+    Examples
+    --------
+    >>> with np.errstate(over="ignore"):  # the caller computes quietly, then checks
+    ...     flops = 6.0 * np.array([1e10]) * 1e300
+    >>> check_finite_result(flops, "FLOPs", n_tokens=1e300)
+    Traceback (most recent call last):
+    ...
+    ValueError: FLOPs overflow a 64-bit float (inf or NaN) for n_tokens=1e+300: ...
+    """
+    if np.all(np.isfinite(result)):
+        return result
+    shown = ", ".join(f"{k}={_show(v)}" for k, v in inputs.items())
+    raise ValueError(
+        f"{what} overflow a 64-bit float (inf or NaN) for {shown}: an input is far "
+        "outside any physical range"
+    )

@@ -31,12 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    MAX_INT,
     as_bool,
     as_choice,
     as_nonnegative_array,
     as_positive_array,
     as_positive_float,
     as_positive_int,
+    check_finite_result,
 )
 
 __all__ = [
@@ -792,7 +794,9 @@ def chinchilla_training_flops(shape: TransformerShape, n_tokens) -> np.ndarray:
     """
     s = _check_shape(shape)
     d_tokens = as_nonnegative_array(n_tokens, "n_tokens")
-    return 3.0 * chinchilla_forward_flops(s)["total"] * d_tokens / s.n_ctx
+    with np.errstate(over="ignore"):
+        flops = 3.0 * chinchilla_forward_flops(s)["total"] * d_tokens / s.n_ctx
+    return check_finite_result(flops, "training FLOPs", n_tokens=n_tokens)
 
 
 def ratio_to_6nd(
@@ -952,9 +956,13 @@ def training_flops(n_params, n_tokens) -> np.ndarray:
     n = as_positive_array(n_params, "n_params")
     d = as_nonnegative_array(n_tokens, "n_tokens")
     _broadcast(n_params=n, n_tokens=d)
-    return (
-        6.0 * n * d
-    )  # Kaplan et al. 2020, section 2.1: C ~ 6 N per training token
+    with np.errstate(over="ignore", invalid="ignore"):
+        flops = (
+            6.0 * n * d
+        )  # Kaplan et al. 2020, section 2.1: C ~ 6 N per token
+    return check_finite_result(
+        flops, "FLOPs", n_params=n_params, n_tokens=n_tokens
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1185,12 +1193,17 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     u = as_positive_array(mfu, "mfu")
     if np.any(u > 1):
         raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
-    if np.any(n != np.floor(n)):
-        raise ValueError(f"n_devices must be whole numbers, got {n_devices!r}")
+    if np.any(n != np.floor(n)) or np.any(n > MAX_INT):
+        raise ValueError(
+            f"n_devices must be whole numbers up to 2**53, got {n_devices!r}"
+        )
     _broadcast(compute=c, n_devices=n, peak_flops=p, mfu=u)
-    return c / (
-        n * p * u
-    )  # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
+    with np.errstate(over="ignore", invalid="ignore"):
+        # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
+        seconds = c / (n * p * u)
+    return check_finite_result(
+        seconds, "seconds", compute=compute, peak_flops=peak_flops, mfu=mfu
+    )
 
 
 # The counted NumPy forward pass lives in its own module; its names stay importable from here,

@@ -46,6 +46,7 @@ from ._validation import (
     as_positive_array,
     as_positive_float,
     as_rng,
+    check_finite_result,
     check_min_length,
     check_same_shape,
 )
@@ -274,7 +275,10 @@ def pf_days_to_flops(pf_days):
     >>> f"{pf_days_to_flops(3640):.4g}"   # GPT-3's budget, Brown et al. 2020, Table D.1
     '3.145e+23'
     """
-    return as_positive_array(pf_days, "pf_days") * PF_DAY
+    pf_days_array = as_positive_array(pf_days, "pf_days")
+    with np.errstate(over="ignore"):
+        flops = pf_days_array * PF_DAY
+    return check_finite_result(flops, "FLOPs", pf_days=pf_days)
 
 
 def _maybe_scalar(value):
