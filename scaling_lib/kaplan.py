@@ -849,7 +849,8 @@ def compute_efficient_frontier(
     res = isoflop_minima(n_params, compute, loss, window=window)
     if not res.success:
         raise ValueError(
-            f"compute needs at least 2 budgets with an interior minimum: {res.message}"
+            "the runs (compute, n_params, loss) need at least 2 budgets whose loss has "
+            f"a minimum inside the sizes tried: {res.message}"
         )
     good = res.table[res.table.interior]
     return IsoFlopFrontier(

@@ -1023,12 +1023,10 @@ def _one_size():
 
 
 def _below_optimum():
+    """Per budget, only the sizes below the best one tried: no interior minimum anywhere."""
     r = _isoflop()
-    keep = (
-        r.groupby("flops")
-        .params.transform(lambda s: s <= s.median())
-        .to_numpy()
-    )
+    best = r.loc[r.groupby("flops").loss.idxmin()].set_index("flops").params
+    keep = r.params.to_numpy() < r.flops.map(best).to_numpy()
     return {
         "compute": r.flops.to_numpy()[keep],
         "n_params": r.params.to_numpy()[keep],

@@ -293,6 +293,24 @@ def test_porian_kaplan_setup_matches_kaplans_raw_compute_exponent():
 # --- bad input ---------------------------------------------------------------------------------
 
 
+def test_a_grid_below_every_optimum_is_refused_not_fitted():
+    # Porian et al.'s Kaplan-like runs, keeping per budget only the sizes smaller than the
+    # best one tried: no budget has a minimum inside its sizes, so there is no frontier.
+    df = load_porian_isoflops(
+        dataset="rw",
+        hparams="base",
+        warmup="long",
+        decay="kaplan",
+        param_count="kaplan",
+        loss_split="train",
+    )
+    best = df.loc[df.groupby("flops").loss.idxmin()].set_index("flops").params
+    below = df[df.params < df.flops.map(best)]
+    with pytest.warns(DeprecationWarning):
+        with pytest.raises(ValueError, match="minimum inside the sizes tried"):
+            K.compute_efficient_frontier(below.flops, below.params, below.loss)
+
+
 @pytest.mark.parametrize(
     "fn, kwargs, name",
     [
