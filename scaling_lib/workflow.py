@@ -304,7 +304,8 @@ def ladder_prediction_errors(
 ) -> np.ndarray:
     """Relative error ``predicted / true - 1`` of the compute-optimal loss at ``target`` FLOPs,
     for one simulated ladder (:func:`simulate_ladder`) per seed in ``seeds``, each fitted
-    with approach 3. Shows how much of one ladder's error is its particular noise.
+    with approach 3. Shows how much of one ladder's error is its particular noise. A ladder
+    whose fit fails raises a ``ValueError`` naming ``budgets`` and the seed.
 
     Examples
     --------
@@ -336,11 +337,12 @@ def ladder_prediction_errors(
             rng=seed,
         )
         fit = fit_parametric_loss(runs.n_params, runs.n_tokens, runs.loss)
-        out.append(
-            float(fit.params.optimal_loss(target)) / truth - 1.0
-            if fit.success and fit.params is not None
-            else np.nan
-        )
+        if not fit.success or fit.params is None:
+            raise ValueError(
+                f"the ladder on budgets={_show(budgets)} with seed {seed} cannot be "
+                f"fitted: {fit.message}"
+            )
+        out.append(float(fit.params.optimal_loss(target)) / truth - 1.0)
     return np.array(out)
 
 
