@@ -85,6 +85,28 @@ def _layer_norm(x, c: FlopCounter, eps: float = 1e-5):
     return (x - mu) / np.sqrt(var + eps)
 
 
+#: Memory :func:`counted_forward` may use (float64 arrays alive at once); larger shapes are
+#: refused by name instead of exhausting the machine.
+MAX_FORWARD_BYTES = 2 * 2**30
+
+
+def _forward_bytes(s: TransformerShape, n: int) -> int:
+    """Bytes of the largest float64 arrays alive at once in :func:`counted_forward`: the
+    embedding tables, the one-hot tokens and the logits, one layer's weights, the attention
+    scores (three arrays of ``h x n x n``) and the MLP activations."""
+    d, f, h, V = s.d_model, s.d_ff, s.n_heads, s.vocab_size
+    floats = (
+        V * d
+        + s.n_ctx * d
+        + 2 * n * V
+        + 4 * d * d
+        + 2 * d * f
+        + 3 * h * n * n
+        + 2 * n * f
+    )
+    return 8 * floats
+
+
 def counted_forward(
     shape: TransformerShape,
     tokens,
@@ -105,7 +127,8 @@ def counted_forward(
     Parameters
     ----------
     shape : TransformerShape
-        Keep it tiny (the weights are random and dense).
+        Keep it tiny (the weights are random and dense): a shape and sequence that need more
+        than :data:`MAX_FORWARD_BYTES` are refused.
     tokens : array_like of int
         One sequence of token ids, length ``<= n_ctx``; each in ``[0, vocab_size)``.
     rng : numpy.random.Generator, optional
@@ -151,6 +174,13 @@ def counted_forward(
             f"tokens must lie in [0, vocab_size={s.vocab_size}), got "
             f"min {tok.min()} and max {tok.max()}"
         )
+    need = _forward_bytes(s, tok.size)
+    if need > MAX_FORWARD_BYTES:
+        raise ValueError(
+            f"shape is too large for a dense NumPy forward pass of {tok.size} tokens: it "
+            f"needs about {need / 2**30:.1f} GiB (limit {MAX_FORWARD_BYTES / 2**30:.0f} "
+            "GiB); use a tiny shape, or fewer tokens"
+        )
     rng = as_rng(rng, "rng", default_seed=0)
     if counter is not None and not isinstance(counter, FlopCounter):
         raise ValueError(
@@ -169,7 +199,9 @@ def counted_forward(
 
     wte = w(V, d)
     wpe = w(s.n_ctx, d)
-    x = c.matmul("embeddings", np.eye(V)[tok], wte)  # one-hot (n, V) @ (V, d)
+    one_hot = np.zeros((n, V))
+    one_hot[np.arange(n), tok] = 1.0
+    x = c.matmul("embeddings", one_hot, wte)  # one-hot (n, V) @ (V, d)
     x = x + wpe[:n]
     c.add("other", x.size)
     mask = np.triu(np.ones((n, n), dtype=bool), k=1)

@@ -324,6 +324,13 @@ def test_counted_forward_is_causal():
     np.testing.assert_allclose(a[:-1], b[:-1])
 
 
+def test_counted_forward_refuses_a_shape_too_large_to_hold_by_name():
+    # GPT-3's embedding table alone is 12,288 x 50,257 float64 (4.6 GiB): refused before
+    # anything is allocated
+    with pytest.raises(ValueError, match="shape is too large"):
+        counted_forward(GPT3_175B, np.arange(16))
+
+
 def test_flop_counter_batched_matmul():
     c = FlopCounter()
     c.matmul("x", np.ones((3, 5, 4)), np.ones((3, 4, 2)))
