@@ -334,7 +334,7 @@ BASELINE = {  # by function: keyword arguments that override VALID
         "count_embeddings": True,
         "count_logits": True,
     },
-    "scaling_lib.flops.counted_forward": lambda: {"shape": _tiny_shape()},
+    "scaling_lib.counted.counted_forward": lambda: {"shape": _tiny_shape()},
     "scaling_lib.data.data_path": lambda: {
         "*parts": ("chinchilla", "svg_extracted_data.csv")
     },
@@ -693,9 +693,29 @@ class Bad:
         self.label, self.value, self.always_bad = label, value, always_bad
 
 
-def bad_values(name, base, n_arrays):
-    """Bad values for an argument whose valid value is ``base``."""
-    common = [Bad("None", None, True), Bad("dict", {}, True)]
+def bad_values(name, base, n_arrays, annotation=""):
+    """Bad values for an argument whose valid value is ``base`` and whose annotation (a string,
+    under ``from __future__ import annotations``) is ``annotation``."""
+    if (
+        base is None
+    ):  # an optional argument left at its default: its kind is unknown
+        return [
+            Bad("dict", {}, False),
+            Bad("str", "abc", False),
+            Bad("int", 3, False),
+        ]
+    if (
+        isinstance(base, numbers.Integral)
+        and not isinstance(base, (bool, np.bool_))
+        and "float" in annotation
+    ):
+        base = float(
+            base
+        )  # a float argument whose default happens to be whole (2, 4)
+    common = [
+        Bad("None", None, True),
+        Bad("dict", {}, "dict" not in annotation),
+    ]
     if name in ("rng", "seed"):
         return [
             Bad("rng=int", 0, False),
@@ -865,20 +885,24 @@ def baseline_kwargs(qual, fn):
 
 
 # Values that look bad but that a function documents as valid: (function, argument, bad value).
-DOCUMENTED = {
-    (
-        "percentile_interval",
-        "samples",
-        "NaN",
-    ),  # non-finite samples are dropped
-    ("percentile_interval", "samples", "inf"),
-    (
-        "random_feature_experiment",
-        "n_features",
-        "mismatched length",
-    ),  # independent grids
-    ("random_feature_experiment", "n_samples", "mismatched length"),
-    ("parse_collection", "answer", "str"),  # one name is a set of one
+_DROPPED = "non-finite samples are dropped (documented)"
+_GRIDS = "independent grids or lists: their lengths need not match"
+_UNREACHABLE = (
+    "inf where the target loss is below L(N): documented, and drawn as a gap"
+)
+DOCUMENTED = {  # (function, argument, bad value): why the function accepts it
+    ("percentile_interval", "samples", "NaN"): _DROPPED,
+    ("percentile_interval", "samples", "inf"): _DROPPED,
+    ("random_feature_experiment", "n_features", "mismatched length"): _GRIDS,
+    ("random_feature_experiment", "n_samples", "mismatched length"): _GRIDS,
+    ("plot_learning_curves", "n_params_list", "mismatched length"): _GRIDS,
+    ("plot_learning_curves", "steps", "mismatched length"): _GRIDS,
+    ("ladder_prediction_errors", "budgets", "mismatched length"): _GRIDS,
+    ("parse_collection", "answer", "str"): "one name is a set of one",
+    ("tokens_to_reach_loss", "loss", "1e-300"): _UNREACHABLE,
+    ("tokens_to_reach_loss", "loss", "list"): _UNREACHABLE,
+    ("tokens_to_reach_loss", "n_params", "1e-300"): _UNREACHABLE,
+    ("tokens_to_reach_loss", "n_params", "list"): _UNREACHABLE,
 }
 
 
@@ -1067,14 +1091,19 @@ def run(selected, timeout, details):
             arrays = sum(
                 isinstance(v, (np.ndarray, list)) for v in base.values()
             )
+            params = inspect.signature(fn).parameters
             for param, value in base.items():
                 if param == "*parts":
                     continue
-                for bad in bad_values(param, value, arrays):
+                annotation = str(params[param].annotation)
+                optional = (
+                    params[param].default is None or "None" in annotation
+                )
+                for bad in bad_values(param, value, arrays, annotation):
                     kwargs = dict(base)
                     kwargs[param] = bad.value
-                    if value is None and bad.value is None:
-                        continue
+                    if optional and bad.value is None:
+                        continue  # None is this argument's documented default
                     status, result = call(fn, kwargs, timeout)
                     outcome = classify(
                         param, bad, status, result, base_finite, name
