@@ -491,6 +491,22 @@ class BootstrapSamples:
 
     samples: np.ndarray
 
+    @property
+    def n_refitted(self) -> int:
+        """Resamples that could be refitted (finite samples)."""
+        return int(np.isfinite(self.samples).sum())
+
+    @property
+    def success(self) -> bool:
+        """True when at least two resamples were refitted, so that an interval exists."""
+        return self.n_refitted >= 2
+
+    @property
+    def message(self) -> str:
+        """How many resamples were refitted, and why there is no interval if there is none."""
+        text = f"{self.n_refitted} of {self.samples.size} resamples refitted"
+        return text if self.success else text + ": no interval can be formed"
+
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Percentile interval of the finite samples (``ValueError`` explaining why when fewer
         than two resamples could be refitted)."""
