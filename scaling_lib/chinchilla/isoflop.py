@@ -39,6 +39,7 @@ from .._validation import (
     as_positive_float,
     as_positive_int,
     as_rng,
+    check_finite_result,
     check_min_length,
     check_same_shape,
 )
@@ -342,6 +343,17 @@ class IsoFLOPBootstrap(BootstrapSamples):
         """The same as ``samples``."""
         return self.samples
 
+    @property
+    def success(self) -> bool:
+        """True when the fit to all runs succeeded and two or more resamples were refitted."""
+        return bool(self.point.success) and super().success
+
+    @property
+    def message(self) -> str:
+        if not self.point.success:
+            return f"the fit to all runs failed: {self.point.message}"
+        return super().message
+
 
 def bootstrap_isoflop(
     n_params,
@@ -473,11 +485,16 @@ def envelope_fit(n_params, compute, loss) -> EnvelopeResult:
             keep.append(i)
             best = ell[i]
     keep = np.array(keep)
+    with np.errstate(over="ignore"):
+        tokens = c[keep] / (6 * n[keep])  # D = C / (6 N)
+    check_finite_result(
+        tokens, "tokens C / (6 N)", n_params=n_params, compute=compute
+    )
     frontier = pd.DataFrame(
         {
             "n_params": n[keep],
             "compute": c[keep],
-            "n_tokens": c[keep] / (6 * n[keep]),
+            "n_tokens": tokens,
             "loss": ell[keep],
         }
     )
