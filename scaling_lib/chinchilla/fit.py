@@ -270,16 +270,7 @@ def fit_parametric_loss(
     delta = as_positive_float(delta, "delta")
     n_polish = as_int(n_polish, "n_polish", minimum=1, maximum=1000)
     max_iter = as_int(max_iter, "max_iter", minimum=1, maximum=10**5)
-    grid = (
-        default_start_grid()
-        if starts is None
-        else as_float_array(starts, "starts")
-    )
-    grid = np.atleast_2d(grid)
-    if grid.shape[1] != 5:
-        raise ValueError(
-            f"starts must have 5 columns (a, b, e, alpha, beta), got {grid.shape}"
-        )
+    grid = _start_grid(starts)
     x, y, t = np.log(n), np.log(d), np.log(ell)
     S = grid.shape[0]
     problem = design_problem(n, d)
@@ -335,22 +326,43 @@ def fit_parametric_loss(
     )
     if not success:
         message = "did not converge: " + message
+    return _fit_result(
+        th, f_best, n, d, t, success, message, S, "fit_parametric_loss"
+    )
+
+
+def _start_grid(starts) -> np.ndarray:
+    """The starts of a fit, one row ``(a, b, e, alpha, beta)`` each (default: the grid)."""
+    if starts is None:
+        return default_start_grid()
+    grid = np.atleast_2d(as_float_array(starts, "starts"))
+    if grid.ndim != 2 or grid.shape[1] != 5 or grid.shape[0] == 0:
+        raise ValueError(
+            "starts must have one or more rows of 5 columns (a, b, e, alpha, beta), got "
+            f"shape {grid.shape}"
+        )
+    return grid
+
+
+def _fit_result(th, objective, n, d, t, success, message, n_starts, source):
+    """The fit at the optimum ``th``; a failed fit that says so when ``th`` lies outside the
+    valid region (a negative exponent, say), where no law has these parameters."""
     try:
-        params = ParametricLoss.from_lse(th, source="fit_parametric_loss")
+        params = ParametricLoss.from_lse(th, source=source)
     except ValueError as exc:
         return ParametricLossFit(
             None,
             th,
-            f_best,
+            objective,
             np.full_like(t, np.nan),
             False,
             f"optimum outside the valid region ({exc}); " + message,
-            S,
+            n_starts,
             n.size,
         )
     pred = np.log(params.loss(n, d))
     return ParametricLossFit(
-        params, th, f_best, t - pred, success, message, S, n.size
+        params, th, objective, t - pred, success, message, n_starts, n.size
     )
 
 
@@ -394,11 +406,7 @@ def refit_parametric_loss(
 def _prepare_loop(n_params, n_tokens, loss, starts, reduction):
     """Checked runs, the start grid and the divisor of the objective (``n`` for a mean)."""
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
-    grid = (
-        default_start_grid()
-        if starts is None
-        else np.atleast_2d(as_float_array(starts, "starts"))
-    )
+    grid = _start_grid(starts)
     if reduction not in ("sum", "mean"):
         raise ValueError(
             f"reduction must be 'sum' or 'mean', got {reduction!r}"
@@ -470,20 +478,17 @@ def fit_parametric_loss_reference(
             len(grid),
             n.size,
         )
-    params = ParametricLoss.from_lse(
-        best.x, source="fit_parametric_loss_reference"
-    )
     # report the objective as a sum in both cases, so that fits can be compared
-    total = float(best.fun) * scale
-    return ParametricLossFit(
-        params,
+    return _fit_result(
         best.x,
-        total,
-        t - np.log(params.loss(n, d)),
+        float(best.fun) * scale,
+        n,
+        d,
+        t,
         True,
         f"best of {len(grid)} L-BFGS-B runs ({best.message})",
         len(grid),
-        n.size,
+        "fit_parametric_loss_reference",
     )
 
 
