@@ -154,6 +154,11 @@ def bootstrap(
         )
     if fit is None:
         fit = fit_parametric_loss(n, d, ell, delta=delta)
+        if fit.params is None:
+            raise ValueError(
+                f"the fit to all the runs (n_params, n_tokens, loss, delta={delta:g}) "
+                f"gave no parameters to resample around: {fit.message}"
+            )
     if fit.params is None:
         raise ValueError(f"fit did not give parameters: {fit.message}")
     x, y, t = np.log(n), np.log(d), np.log(ell)
