@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_float_array, as_positive_float
+from .._validation import (
+    as_float_array,
+    as_positive_float,
+    check_finite_result,
+)
 from .law import HOFFMANN_2022, ParametricLoss, check_params  # noqa: F401 (doctests)
 
 __all__ = ["InferenceOptimum", "compute_for_loss", "inference_optimal"]
@@ -114,6 +118,12 @@ def inference_optimal(
             f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
             f"got {target!r}"
         )
+    ceiling = params.E + params.A + params.B  # L(N = 1, D = 1)
+    if target >= ceiling:
+        raise ValueError(
+            f"target_loss must be below L(N=1, D=1) = E + A + B = {ceiling:.4g}, the loss "
+            f"this law gives a one-parameter model trained on one token; got {target!r}"
+        )
     d_inf = as_float_array(inference_tokens, "inference_tokens", min_size=1)
     if np.any(d_inf < 0):
         raise ValueError(
@@ -146,7 +156,14 @@ def inference_optimal(
         )
         n_out[i] = np.exp(log_nmin + np.exp(res.x))
     d_out = params.n_tokens_for_loss(n_out, target)
-    train, infer = 6 * n_out * d_out, 2 * n_out * d_inf
+    with np.errstate(over="ignore"):
+        train, infer = 6 * n_out * d_out, 2 * n_out * d_inf
+    check_finite_result(
+        train + infer,
+        "lifetime FLOPs",
+        target_loss=target_loss,
+        inference_tokens=inference_tokens,
+    )
     ones = np.ones_like(d_inf)
     return InferenceOptimum(
         n_out.reshape(shape),
