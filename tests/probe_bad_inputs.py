@@ -823,6 +823,7 @@ def modules():
         for m in pkgutil.walk_packages(scaling_lib.__path__)
     ]
     for pkg in (
+        "scaling_lib.chinchilla",
         "scaling_lib.exercises",
         "scaling_lib.plotting",
         "scaling_lib.data",
@@ -860,9 +861,18 @@ def call(fn, kwargs, timeout):
         plt.close("all")
 
 
+def _public_name(qual):
+    """``scaling_lib.chinchilla.fit.fit_parametric_loss`` -> the name users import,
+    ``scaling_lib.chinchilla.fit_parametric_loss`` (the package re-exports its submodules)."""
+    module, _, name = qual.rpartition(".")
+    if module.startswith("scaling_lib.chinchilla."):
+        return f"scaling_lib.chinchilla.{name}"
+    return qual
+
+
 def baseline_kwargs(qual, fn):
     sig = inspect.signature(fn)
-    given = BASELINE.get(qual, dict)()
+    given = BASELINE.get(_public_name(qual), dict)()
     kwargs = {}
     for p in sig.parameters.values():
         if p.kind is p.VAR_KEYWORD:
