@@ -527,3 +527,52 @@ def test_parametric_loss_accepts_numpy_numbers():
     assert law.a == pytest.approx(0.5)
     with pytest.raises(ValueError, match="E"):
         ch.ParametricLoss(E=True, A=400, B=400, alpha=0.3, beta=0.3)
+
+
+# ------------------------------------------------------------------ inputs out of any range
+def _grid_runs():
+    n = np.tile(np.logspace(7, 10, 9), 4)
+    c = np.repeat([1e18, 1e19, 1e20, 1e21], 9)
+    return n, c, ch.HOFFMANN_2022.loss(n, c / (6 * n))
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"target_loss": 1e300}, "target_loss"),
+        ({"inference_tokens": 1e300}, "inference_tokens"),
+    ],
+)
+def test_inference_optimal_refuses_values_beyond_the_law_by_name(
+    kwargs, name
+):
+    call = {
+        "params": ch.HOFFMANN_2022,
+        "target_loss": 2.0,
+        "inference_tokens": 1e12,
+    }
+    with pytest.raises(ValueError, match=name):
+        ch.inference_optimal(**{**call, **kwargs})
+
+
+def test_envelope_fit_refuses_tokens_that_overflow_by_name():
+    n, c, ell = _grid_runs()
+    with pytest.raises(ValueError, match="n_params"):
+        ch.envelope_fit(np.full_like(n, 1e-300), c, ell)
+
+
+def test_reference_fit_refuses_an_empty_start_grid_by_name():
+    n, c, ell = _grid_runs()
+    with pytest.raises(ValueError, match="starts"):
+        ch.fit_parametric_loss_reference(n, c / (6 * n), ell, starts=[])
+
+
+def test_an_isoflop_bootstrap_whose_point_fit_failed_says_so():
+    n, c, ell = _grid_runs()
+    # a window of 1e-3 decades holds one run per budget: no parabola anywhere
+    boot = ch.bootstrap_isoflop(n, c, ell, n_resamples=20, rng=0, window=1e-3)
+    assert not boot.point.success
+    assert boot.success is False
+    assert boot.message.startswith("the fit to all runs failed")
+    with pytest.raises(ValueError, match="no interval"):
+        boot.interval()

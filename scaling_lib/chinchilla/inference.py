@@ -135,13 +135,21 @@ def inference_optimal(
     log_nmin = np.log(params.A / (target - params.E)) / params.alpha
     c_opt = compute_for_loss(params, target)
     n_c, d_c = (float(v) for v in params.compute_optimal(c_opt))
+    with np.errstate(over="ignore"):
+        chinchilla_cost = 6 * n_c * d_c + 2 * n_c * d_inf
+    check_finite_result(
+        chinchilla_cost,
+        "lifetime FLOPs",
+        target_loss=target_loss,
+        inference_tokens=inference_tokens,
+    )
     n_out = np.empty_like(d_inf)
     for i, di in enumerate(d_inf):
 
         def cost(u, di=di):
             n = np.exp(log_nmin + np.exp(u))  # N > N_min, u unbounded
             d = float(params.n_tokens_for_loss(n, target))
-            return np.log(6 * n * d + 2 * n * di)
+            return np.log(n) + np.log(6 * d + 2 * di)  # log(6ND + 2N D_inf)
 
         u0 = np.log(
             np.log(n_c) - log_nmin
@@ -173,5 +181,5 @@ def inference_optimal(
         (train + infer).reshape(shape),
         (n_c * ones).reshape(shape),
         (d_c * ones).reshape(shape),
-        (6 * n_c * d_c + 2 * n_c * d_inf).reshape(shape),
+        chinchilla_cost.reshape(shape),
     )
