@@ -543,9 +543,7 @@ def _grid_runs():
         ({"inference_tokens": 1e300}, "inference_tokens"),
     ],
 )
-def test_inference_optimal_refuses_values_beyond_the_law_by_name(
-    kwargs, name
-):
+def test_inference_optimal_refuses_values_beyond_the_law_by_name(kwargs, name):
     call = {
         "params": ch.HOFFMANN_2022,
         "target_loss": 2.0,

@@ -15,7 +15,7 @@ import pandas as pd
 from .._validation import as_positive_array, as_positive_float
 
 
-def check_params(params) -> "ParametricLoss":
+def _check_params(params) -> "ParametricLoss":
     """``params`` if it is a :class:`ParametricLoss`, else a ``ValueError`` naming it."""
     if not isinstance(params, ParametricLoss):
         raise ValueError(
@@ -367,7 +367,7 @@ def compute_optimal_numeric(
     >>> bool(abs(n / n_cf - 1) < 1e-6)
     True
     """
-    params = check_params(params)
+    params = _check_params(params)
     c = np.atleast_1d(as_positive_array(compute, "compute"))
     n_out = np.empty_like(c)
     for i, ci in enumerate(c.ravel()):
@@ -405,7 +405,7 @@ def allocation_table(params: ParametricLoss, n_params=None) -> pd.DataFrame:
     >>> f"{t.compute[0]:.3g} FLOPs, {t.n_tokens[0]:.3g} tokens"
     '2.64e+20 FLOPs, 4.4e+10 tokens'
     """
-    params = check_params(params)
+    params = _check_params(params)
     n = (
         HOFFMANN_2022_TABLE3.n_params.to_numpy()
         if n_params is None
