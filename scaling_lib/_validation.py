@@ -9,7 +9,8 @@ mistake never turns into a silent NaN, a ``TypeError`` from deep inside NumPy, o
 Argument kinds
 --------------
 arrays      :func:`as_float_array` (finite), :func:`as_positive_array`,
-            :func:`as_nonnegative_array`, :func:`as_probability_array`; ``ndim=1`` and
+            :func:`as_nonnegative_array`, :func:`as_probability_array`,
+            :func:`as_count_array` (whole numbers: devices, layers, tokens); ``ndim=1`` and
             ``min_size`` refuse 2-D input and empty or too short input;
             :func:`check_same_shape` and :func:`check_min_length` relate several arrays.
 scalars     :func:`as_float` (finite; optional bounds), :func:`as_positive_float`,
@@ -39,6 +40,7 @@ __all__ = [
     "as_positive_array",
     "as_nonnegative_array",
     "as_probability_array",
+    "as_count_array",
     "as_float",
     "as_positive_float",
     "as_nonnegative_float",
@@ -228,6 +230,32 @@ def as_nonnegative_array(value, name: str, **kwargs) -> np.ndarray:
         first = arr[arr < 0].ravel()[0] if arr.ndim else arr
         raise ValueError(
             f"{name} must be >= 0, got {float(first)!r} in {name}={_show(value)}"
+        )
+    return arr
+
+
+def as_count_array(
+    value, name: str, *, minimum: int = 1, **kwargs
+) -> np.ndarray:
+    """Return ``value`` as a float array of whole numbers in [``minimum``, 2**53]: counts of
+    devices, layers, heads or tokens, which may come as floats (``8.0``) or arrays.
+
+    Examples
+    --------
+    >>> as_count_array([8, 16.0], "n_devices")
+    array([ 8., 16.])
+    >>> as_count_array(2.5, "batch_size")
+    Traceback (most recent call last):
+    ...
+    ValueError: batch_size must be whole numbers >= 1 and <= 2**53, got 2.5 in batch_size=2.5
+    """
+    arr = as_float_array(value, name, **kwargs)
+    bad = (arr != np.floor(arr)) | (arr < minimum) | (arr > MAX_INT)
+    if np.any(bad):
+        first = arr[bad].ravel()[0] if arr.ndim else arr
+        raise ValueError(
+            f"{name} must be whole numbers >= {minimum} and <= 2**53, got "
+            f"{float(first)!r} in {name}={_show(value)}"
         )
     return arr
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
-    MAX_INT,
     as_bool,
     as_choice,
+    as_count_array,
     as_nonnegative_array,
     as_positive_array,
     as_positive_float,
@@ -1188,15 +1188,11 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     70.2
     """
     c = as_nonnegative_array(compute, "compute")
-    n = as_positive_array(n_devices, "n_devices")
+    n = as_count_array(n_devices, "n_devices")
     p = as_positive_array(peak_flops, "peak_flops")
     u = as_positive_array(mfu, "mfu")
     if np.any(u > 1):
         raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
-    if np.any(n != np.floor(n)) or np.any(n > MAX_INT):
-        raise ValueError(
-            f"n_devices must be whole numbers up to 2**53, got {n_devices!r}"
-        )
     _broadcast(compute=c, n_devices=n, peak_flops=p, mfu=u)
     with np.errstate(over="ignore", invalid="ignore"):
         # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak

@@ -27,9 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import (
+    as_count_array,
+    as_float,
     as_nonnegative_array,
     as_positive_array,
     as_positive_float,
+    check_finite_result,
 )
 from .flops import (
     PEAK_FLOPS,
@@ -157,7 +160,7 @@ def flops_breakdown_per_token(
     True
     """
     s = _check_shape(shape)
-    n = float(as_nonnegative_array(n_context, "n_context"))
+    n = as_float(n_context, "n_context", low=0)
     p = param_breakdown(s)
     L, d = s.n_layers, s.d_model
     qo, kv = 2 * L * d * s.d_attn, 2 * L * d * s.d_kv
@@ -191,7 +194,7 @@ def prefill_flops(shape: TransformerShape, n_prompt) -> np.ndarray:
     True
     """
     s = _check_shape(shape)
-    n = as_nonnegative_array(n_prompt, "n_prompt")
+    n = as_count_array(n_prompt, "n_prompt", minimum=0)
     return 2.0 * matmul_params_per_token(
         s
     ) * n + 2.0 * s.n_layers * s.d_attn * n * (n + 1)
@@ -342,10 +345,10 @@ def palm_model_flops_per_token(
     3.28
     """
     n = as_positive_array(n_params, "n_params")
-    L = as_positive_array(n_layers, "n_layers")
-    h = as_positive_array(n_heads, "n_heads")
-    q = as_positive_array(d_head, "d_head")
-    t = as_positive_array(seq_len, "seq_len")
+    L = as_count_array(n_layers, "n_layers")
+    h = as_count_array(n_heads, "n_heads")
+    q = as_count_array(d_head, "d_head")
+    t = as_count_array(seq_len, "seq_len")
     return 6.0 * n + 12.0 * L * h * q * t  # Chowdhery et al. 2023, Appendix B
 
 
@@ -363,9 +366,17 @@ def mfu(
     """
     tps = as_positive_array(tokens_per_second, "tokens_per_second")
     f = as_positive_array(flops_per_token, "flops_per_token")
-    n = as_positive_array(n_devices, "n_devices")
+    n = as_count_array(n_devices, "n_devices")
     p = as_positive_array(peak_flops, "peak_flops")
-    return tps * f / (n * p)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = tps * f / (n * p)
+    return check_finite_result(
+        ratio,
+        "MFU",
+        tokens_per_second=tokens_per_second,
+        flops_per_token=flops_per_token,
+        peak_flops=peak_flops,
+    )
 
 
 @dataclass(frozen=True)
