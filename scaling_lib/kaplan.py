@@ -631,7 +631,12 @@ def resource_factor(exponent, loss_ratio: float = 0.9):
         low_open=True,
         high_open=True,
     )
-    return _maybe_scalar((1.0 / ratio) ** (1.0 / exponent))
+    with np.errstate(over="ignore"):
+        factor = (1.0 / ratio) ** (1.0 / exponent)
+    check_finite_result(
+        factor, "the factor", exponent=exponent, loss_ratio=loss_ratio
+    )
+    return _maybe_scalar(factor)
 
 
 @dataclass(frozen=True)

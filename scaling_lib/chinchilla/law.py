@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._validation import as_positive_array, as_positive_float
+from .._validation import (
+    as_positive_array,
+    as_positive_float,
+    check_finite_result,
+)
 
 
 def _check_params(params) -> "ParametricLoss":
@@ -76,7 +80,9 @@ def allocation(A, B, alpha, beta):
         as_positive_array(beta, "beta", min_size=1),
     )
     s = alpha + beta
-    G = (alpha * A / (beta * B)) ** (1.0 / s)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        G = (alpha * A / (beta * B)) ** (1.0 / s)
+    check_finite_result(G, "G", A=A, B=B, alpha=alpha, beta=beta)
     return beta / s, alpha / s, G
 
 
