@@ -308,8 +308,15 @@ def decode_step(
     lookup_only = 0 if s.tied_embeddings else s.vocab_size * s.d_model
     weights = n_params(s, embeddings=True) - lookup_only - idle
     weight_b = weights * parts_bytes
-    flops = b * decode_flops(s, n)
-    byts = weight_b + b * kv_cache_bytes(s, n + 1, bytes_per_value)
+    with np.errstate(over="ignore"):
+        flops = b * decode_flops(s, n)
+        byts = weight_b + b * kv_cache_bytes(s, n + 1, bytes_per_value)
+    check_finite_result(
+        np.append(np.ravel(flops), np.ravel(byts)),
+        "FLOPs and bytes",
+        batch_size=batch_size,
+        n_context=n_context,
+    )
     t_c = flops / device.peak_flops
     t_m = byts / device.memory_bandwidth
     t = np.maximum(t_c, t_m)
