@@ -229,7 +229,8 @@ FIGURE = dict(examples=4)  # figures are slow: fewer examples per argument
 def nonfinite(value, *, frames: bool = True, depth: int = 0) -> bool:
     """True if ``value`` holds a NaN or inf: floats, arrays, tuples, lists, dicts, dataclasses
     and (if ``frames``) the numeric columns of data frames. A failed fit (``success=False``)
-    may hold NaN: it says so, and counts as finite."""
+    may hold NaN: it says so, and counts as finite; so may a row of a table whose boolean
+    ``valid`` column is False."""
     if depth > 3 or isinstance(value, (bool, np.bool_, str)):
         return False
     if isinstance(value, numbers.Real):
@@ -237,6 +238,8 @@ def nonfinite(value, *, frames: bool = True, depth: int = 0) -> bool:
     if isinstance(value, np.ndarray):
         return value.dtype.kind in "fc" and not np.all(np.isfinite(value))
     if isinstance(value, pd.DataFrame):
+        if value.get("valid") is not None and value["valid"].dtype == bool:
+            value = value[value["valid"]]  # rows flagged invalid say so, as a failed fit does
         num = value.select_dtypes("number")
         return (
             frames
