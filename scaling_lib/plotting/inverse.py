@@ -11,13 +11,18 @@ from matplotlib.colors import ListedColormap, TwoSlopeNorm
 from matplotlib.patches import Patch
 
 from .._validation import (
+    _show,
+    as_choice,
     as_float,
+    as_instance,
+    as_int,
+    as_nonnegative_array,
     as_positive_array,
     as_probability_array,
     check_columns,
     check_same_shape,
 )
-from . import COLORS, log_axes, new_figure
+from . import COLORS, _check_axes, _check_text, log_axes, new_figure
 
 __all__ = [
     "plot_size_heatmap",
@@ -48,12 +53,131 @@ _Z95 = 1.96  # two-sided 95 % normal interval
 
 _SIZE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
+# Columns each figure reads from the table of scaling_lib.data.load_inverse_scaling.
+_FINAL_COLUMNS = ["task", "task_name", "size", "n_params", "final"]
+_SCORE_COLUMNS = ["task", "task_name", "size", "accuracy", "accuracy_se"]
+
+
+def _sequence(value, name: str, what: str) -> list:
+    """``value`` as a non-empty list: a 1-D list, tuple, array or index, never a single
+    string, a dict or a set (whose order is not the reader's)."""
+    try:
+        flat = not isinstance(value, (str, bytes, dict, set, frozenset)) and (
+            np.ndim(value) == 1
+        )
+    except Exception:  # ragged nested lists
+        flat = False
+    if not flat or len(value) == 0:
+        one = (
+            f" (for one, write [{value!r}])" if isinstance(value, str) else ""
+        )
+        raise ValueError(
+            f"{name} must be a non-empty list of {what}, got {_show(value)}{one}"
+        )
+    return list(value)
+
+
+def _choice(value, name: str, allowed: list):
+    """One of ``allowed`` (task ids, size labels); a NumPy string counts as a str."""
+    if isinstance(value, str):
+        value = str(value)
+    return as_choice(value, name, allowed)
+
+
+def _choices(values, name: str, allowed: list, what: str) -> list:
+    """A non-empty list whose every entry is one of ``allowed``."""
+    values = _sequence(values, name, what)
+    return [_choice(v, f"{name}[{i}]", allowed) for i, v in enumerate(values)]
+
+
+def _frame(frame, columns) -> pd.DataFrame:
+    """The inverse-scaling table (or a subset of its rows) with ``columns``."""
+    return check_columns(frame, "frame", columns, min_rows=1)
+
+
+def _tasks_of(frame) -> list:
+    return list(dict.fromkeys(str(t) for t in frame["task"]))
+
+
+def _final(frame) -> pd.DataFrame:
+    """The rows at the final checkpoint, one per (task, size)."""
+    final = frame[frame["final"].eq(True).to_numpy()]
+    if final.empty:
+        raise ValueError(
+            "frame has no row at the final checkpoint (column final is never True)"
+        )
+    if final.duplicated(["task", "size"]).any():
+        raise ValueError(
+            "frame has more than one final-checkpoint row for a (task, size) pair"
+        )
+    return final
+
+
+def _scores(rows, se: bool = True):
+    """The accuracies of ``rows`` in [0, 1] (and their standard errors >= 0)."""
+    acc = as_probability_array(rows["accuracy"], "frame.accuracy")
+    if not se:
+        return acc
+    return acc, as_nonnegative_array(rows["accuracy_se"], "frame.accuracy_se")
+
+
+def _size_order(rows) -> list:
+    """The model sizes present in ``rows``, in the order of the size category (70m first)
+    when the column is categorical, else in order of appearance."""
+    present = set(rows["size"])
+    column = rows["size"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return [s for s in column.cat.categories if s in present]
+    return list(dict.fromkeys(column))
+
+
+def _points(scale, accuracy, accuracy_se, where: str = ""):
+    """One trend's points: scale > 0, accuracy in [0, 1], standard errors >= 0 (0 is a
+    real value: a task every model answers identically), all of one length."""
+    scale = as_positive_array(scale, f"{where}scale", ndim=1, min_size=1)
+    accuracy = as_probability_array(
+        accuracy, f"{where}accuracy", ndim=1, min_size=1
+    )
+    accuracy_se = as_nonnegative_array(
+        accuracy_se, f"{where}accuracy_se", ndim=1, min_size=1
+    )
+    check_same_shape(
+        **{
+            f"{where}scale": scale,
+            f"{where}accuracy": accuracy,
+            f"{where}accuracy_se": accuracy_se,
+        }
+    )
+    return scale, accuracy, accuracy_se
+
+
+def _classification(result, name: str = "result"):
+    from ..inverse import TrendClassification
+
+    return as_instance(
+        result,
+        name,
+        TrendClassification,
+        what="a TrendClassification from scaling_lib.inverse.classify_trend",
+    )
+
 
 def size_styles(sizes) -> dict:
     """Colour and marker of each model size: cividis without its pale end (so the largest
-    model stays visible on white), and a different marker per size."""
+    model stays visible on white), and a different marker per size.
+
+    ``sizes`` is a non-empty list of distinct labels (``"70m"``, ...)."""
+    sizes = _sequence(sizes, "sizes", "distinct model-size labels")
+    for i, s in enumerate(sizes):
+        try:
+            hash(s)
+        except TypeError:
+            raise ValueError(
+                f"sizes[{i}] must be a label such as '70m', got {_show(s)}"
+            ) from None
+    if len(set(sizes)) != len(sizes):
+        raise ValueError(f"sizes must not repeat a label, got {_show(sizes)}")
     cmap = plt.get_cmap("cividis")
-    sizes = list(sizes)
     return {
         s: (
             cmap(0.8 * k / max(1, len(sizes) - 1)),
@@ -75,26 +199,18 @@ def plot_size_heatmap(frame: pd.DataFrame, *, tasks=None, clip: float = 25.0):
     clipped at ``clip`` points so that one or two erratic tasks do not wash out the others;
     clipped cells are marked with a triangle. Text: the accuracy itself in per cent.
     """
-    check_columns(
-        frame,
-        "frame",
-        ["task", "size", "final", "accuracy", "task_name"],
-        min_rows=1,
-    )
+    final = _final(_frame(frame, [*_FINAL_COLUMNS, "accuracy"]))
+    if tasks is not None:
+        tasks = _choices(tasks, "tasks", _tasks_of(final), "task ids of frame")
     clip = as_float(clip, "clip", low=0, low_open=True, high=100)
-    final = frame[frame.final]
+    _scores(final, se=False)
     table = final.pivot(index="task", columns="size", values="accuracy")
-    if tasks is not None and (
-        isinstance(tasks, (str, dict))
-        or np.ndim(tasks) != 1
-        or not set(tasks) <= set(table.index)
-        or len(tasks) == 0
-    ):
-        raise ValueError(
-            f"tasks must be a list of tasks of frame, got {tasks!r}"
-        )
-    tasks = list(table.index) if tasks is None else list(tasks)
+    tasks = list(table.index) if tasks is None else tasks
     table = table.loc[tasks]
+    if table.isna().any(axis=None):
+        raise ValueError(
+            "frame lacks the final accuracy of some (task, size) pairs of the heatmap"
+        )
     delta = 100 * (table.to_numpy() - table.to_numpy()[:, :1])
     fig, ax = new_figure(width=8.0, height=0.42 * len(tasks) + 1.6)
     lim = min(float(clip), max(5.0, float(np.abs(delta).max())))
@@ -137,12 +253,23 @@ def plot_size_curves(
     """Accuracy against parameters at the final checkpoint, one panel per task, with 95 %
     error bars (1.96 harness standard errors). ``results`` (task -> TrendClassification)
     adds the fitted trend and the verdict to each panel."""
-    tasks = list(tasks)
+    final = _final(_frame(frame, [*_FINAL_COLUMNS, "accuracy", "accuracy_se"]))
+    tasks = _choices(tasks, "tasks", _tasks_of(final), "task ids of frame")
+    ncols = as_int(ncols, "ncols", minimum=1, maximum=20)
+    if results is not None:
+        if not isinstance(results, dict):
+            raise ValueError(
+                "results must be a dict task -> TrendClassification, got "
+                f"{type(results).__name__} {_show(results)}"
+            )
+        for task, res in results.items():
+            _classification(res, f"results[{task!r}]")
+    final = final[final.task.isin(tasks)]
+    _scores(final)
     nrows = int(np.ceil(len(tasks) / ncols))
     fig, axes = new_figure(
         ncols, nrows, width=3.2 * ncols, height=2.6 * nrows, squeeze=False
     )
-    final = frame[frame.final]
     for ax, task in zip(axes.flat, tasks):
         g = final[final.task == task].sort_values("n_params")
         ax.errorbar(
@@ -182,9 +309,23 @@ def plot_size_curves(
 def plot_training_curves(
     frame: pd.DataFrame, task: str, *, sizes=None, ax=None
 ):
-    """Accuracy against training tokens for each model size on one task, with 95 % error bars."""
+    """Accuracy against training tokens for each model size on one task, with 95 % error bars.
+
+    ``sizes`` (default: every size of the task) is a list of model sizes of ``frame``;
+    ``ax`` an Axes to draw into (default: a new figure)."""
+    frame = _frame(frame, [*_SCORE_COLUMNS, "n_tokens"])
+    task = _choice(task, "task", _tasks_of(frame))
     g = frame[frame.task == task]
-    sizes = list(g["size"].cat.categories) if sizes is None else list(sizes)
+    present = _size_order(g)
+    sizes = (
+        present
+        if sizes is None
+        else _choices(sizes, "sizes", present, "model sizes of the task")
+    )
+    if ax is not None:
+        _check_axes(ax)
+    g = g[g["size"].isin(sizes)]
+    _scores(g)
     if ax is None:
         fig, ax = new_figure(width=6.4, height=4.0)
     else:
@@ -219,13 +360,18 @@ def plot_trend_fit(
     scale, accuracy, accuracy_se, result, *, xlabel="parameters", title=None
 ):
     """Data with 95 % error bars, the fitted line and parabola of a
-    :class:`~scaling_lib.inverse.TrendClassification`, and its verdict in the title."""
-    scale = np.asarray(scale, float)
+    :class:`~scaling_lib.inverse.TrendClassification`, and its verdict in the title.
+
+    ``scale`` (> 0), ``accuracy`` (in [0, 1]) and ``accuracy_se`` (>= 0) have one entry per
+    point; ``result`` is the classification of those points."""
+    scale, accuracy, accuracy_se = _points(scale, accuracy, accuracy_se)
+    result = _classification(result)
+    _check_text(xlabel=xlabel, title=title)
     fig, ax = new_figure(width=6.0, height=3.8)
     ax.errorbar(
         scale,
         accuracy,
-        yerr=_Z95 * np.asarray(accuracy_se),
+        yerr=_Z95 * accuracy_se,
         fmt="o",
         color="black",
         capsize=2,
@@ -264,11 +410,36 @@ class TrendFitView:
     ``fits`` maps a task to ``(scale, accuracy, accuracy_se, title)``; ``classify`` is the
     function that turns ``(scale, accuracy, accuracy_se, alpha=, min_effect=)`` into a
     :class:`~scaling_lib.inverse.TrendClassification` (passed in, so that this module does not
-    import the statistics).
+    import the statistics). The arguments are checked once, here, so that an update only
+    checks what changes: the task and the two thresholds.
     """
 
     def __init__(self, fits: dict, classify, *, xlabel: str = "parameters"):
-        self.fits, self.classify = fits, classify
+        if not isinstance(fits, dict) or not fits:
+            raise ValueError(
+                "fits must be a non-empty dict task -> (scale, accuracy, accuracy_se, "
+                f"title), got {type(fits).__name__} {_show(fits)}"
+            )
+        checked = {}
+        for task, item in fits.items():
+            where = f"fits[{task!r}]"
+            if not isinstance(task, str):
+                raise ValueError(f"fits: the task {where} must be a str")
+            if not isinstance(item, (tuple, list)) or len(item) != 4:
+                raise ValueError(
+                    f"{where} must be (scale, accuracy, accuracy_se, title), "
+                    f"got {_show(item)}"
+                )
+            _check_text(**{f"{where} title": item[3]})
+            checked[task] = (*_points(*item[:3], where=f"{where} "), item[3])
+        if not callable(classify):
+            raise ValueError(
+                "classify must be a function such as scaling_lib.inverse.classify_trend, "
+                f"got {type(classify).__name__} {_show(classify)}"
+            )
+        _check_text(xlabel=xlabel)
+        self.fits, self.classify = checked, classify
+        self._tasks = list(checked)
         self.fig, self.ax = new_figure(width=6.0, height=3.8)
         ax = self.ax
         self.points = ax.errorbar(
@@ -307,6 +478,11 @@ class TrendFitView:
     def update(self, task: str, alpha: float = 0.05, min_effect: float = 0.05):
         """Show ``task`` classified at ``alpha`` and ``min_effect``; returns the figure (the
         verdict in words is in ``self.message``)."""
+        task = _choice(task, "task", self._tasks)  # a dozen tasks: cheap
+        alpha = as_float(
+            alpha, "alpha", low=0, high=1, low_open=True, high_open=True
+        )
+        min_effect = as_float(min_effect, "min_effect", low=0, high=1)
         scale, acc, se, title = self.fits[task]
         res = self.classify(scale, acc, se, alpha=alpha, min_effect=min_effect)
         if task != self._task:  # the data and the fits depend on the task only
@@ -338,6 +514,12 @@ def update_trend_fit(
 ):
     """The widget's update step, as a plain function a benchmark can time:
     ``view.update(task, alpha, min_effect)``."""
+    view = as_instance(
+        view,
+        "view",
+        TrendFitView,
+        what="a TrendFitView such as final_checkpoint_trend_view()",
+    )
     return view.update(task, alpha, min_effect)
 
 
@@ -364,9 +546,29 @@ def final_checkpoint_trend_view() -> TrendFitView:
 
 def plot_verdict_grid(table: pd.DataFrame, *, names=None):
     """Grid of verdicts (rows: tasks, columns: model sizes) from
-    ``classify_tasks(frame, along="training")``."""
-    grid = table.pivot(index="task", columns="size", values="label")
+    ``classify_tasks(frame, along="training")``; ``names`` maps a task id to the name shown.
+    """
+    check_columns(table, "table", ["task", "size", "label"], min_rows=1)
     labels = list(VERDICT_COLORS)
+    unknown = sorted(set(map(str, table["label"])) - set(labels))
+    if unknown:
+        raise ValueError(
+            f"table has labels {unknown} that are not verdicts {labels}"
+        )
+    if table.duplicated(["task", "size"]).any():
+        raise ValueError(
+            "table has more than one verdict for a (task, size) pair"
+        )
+    if names is not None and (
+        not isinstance(names, dict)
+        or not all(isinstance(v, str) for v in names.values())
+    ):
+        raise ValueError(
+            f"names must be a dict task id -> name (str), got {_show(names)}"
+        )
+    grid = table.pivot(index="task", columns="size", values="label")
+    if grid.isna().any(axis=None):
+        raise ValueError("table lacks the verdict of some (task, size) pairs")
     codes = grid.map(labels.index).to_numpy()
     fig, ax = new_figure(width=8.6, height=0.42 * grid.shape[0] + 1.4)
     ax.imshow(
@@ -436,15 +638,22 @@ def plot_distractor_toy(n_params, loss, accuracy):
 
 def plot_loss_vs_accuracy(loss, frame: pd.DataFrame, task: str):
     """Task accuracy of every (size, checkpoint) point against a loss assigned to it, coloured
-    by model size: does lower loss mean a better score on this task?"""
+    by model size: does lower loss mean a better score on this task?
+
+    ``loss`` (> 0, nats/token) has one value per row of ``task`` in ``frame``, in the
+    frame's order."""
+    frame = _frame(frame, _SCORE_COLUMNS)
+    task = _choice(task, "task", _tasks_of(frame))
     g = frame[frame.task == task]
-    loss = np.asarray(loss, float)
+    loss = as_positive_array(loss, "loss", ndim=1, min_size=1)
     if loss.shape != (len(g),):
         raise ValueError(
-            f"loss must have one value per row of the task, got shape {loss.shape}"
+            f"loss must have one value per row of the task ({len(g)}), got "
+            f"{loss.size}: loss={_show(loss)}"
         )
+    _scores(g)
     fig, ax = new_figure(width=6.4, height=4.0)
-    sizes = list(g["size"].cat.categories)
+    sizes = _size_order(g)
     styles = size_styles(sizes)
     for size in sizes:
         mask = (g["size"] == size).to_numpy()
