@@ -18,24 +18,18 @@ from contract_support import (
     thing,
 )
 
-# the Kaplan-like set-up of Porian et al. (2024), as the notebook loads it
-PORIAN_KAPLAN = dict(
-    dataset="rw",
-    hparams="base",
-    warmup="long",
-    decay="kaplan",
-    param_count="kaplan",
-    loss_split="train",
-)
 N_FIT = 7  # the notebook fits on the first 7 budgets and holds the rest out
 
 
 @lru_cache(maxsize=1)
 def _porian():
     from scaling_lib import chinchilla as ch
-    from scaling_lib.data import load_porian_isoflops
+    from scaling_lib.data import PORIAN_FIGURE1_STEPS, load_porian_isoflops
 
-    runs = load_porian_isoflops(**PORIAN_KAPLAN)
+    # the Kaplan-like set-up of Porian et al. (2024), as the notebook loads it
+    _, *setup = PORIAN_FIGURE1_STEPS[0]
+    keys = ("hparams", "warmup", "decay", "param_count", "loss_split")
+    runs = load_porian_isoflops(dataset="rw", **dict(zip(keys, setup)))
     c, n, loss = (runs[k].to_numpy() for k in ("flops", "params", "loss"))
     return c, n, loss, ch.isoflop_minima(n, c, loss)
 
@@ -107,6 +101,14 @@ REFERENCE = custom(
     "abc", 3, {}, [("a",)], [(3, 0.5)], [("a", math.nan)], [("a", "x")]
 )
 
+# plot_lnd_point and lnd_point_figure take the same arguments
+POINT_FIGURE = Entry(
+    lambda: {"n_params": 1e9, "n_tokens": 2e10},
+    {"n_params": POSITIVE, "n_tokens": POSITIVE, "constants": thing()},
+    result="none",
+    **FIGURE,
+)
+
 ENTRIES = {
     "scaling_lib.plotting.kaplan": {
         "plot_kaplan_laws": Entry(
@@ -124,26 +126,8 @@ ENTRIES = {
             result="none",
             **FIGURE,
         ),
-        "plot_lnd_point": Entry(
-            lambda: {"n_params": 1e9, "n_tokens": 2e10},
-            {
-                "n_params": POSITIVE,
-                "n_tokens": POSITIVE,
-                "constants": thing(),
-            },
-            result="none",
-            **FIGURE,
-        ),
-        "lnd_point_figure": Entry(
-            lambda: {"n_params": 1e9, "n_tokens": 2e10},
-            {
-                "n_params": POSITIVE,
-                "n_tokens": POSITIVE,
-                "constants": thing(),
-            },
-            result="none",
-            **FIGURE,
-        ),
+        "plot_lnd_point": POINT_FIGURE,
+        "lnd_point_figure": POINT_FIGURE,
         "lnd_point_update": Entry(
             lambda: {"state": _point(), "n_params": 1e10, "n_tokens": 1e11},
             {
