@@ -10,9 +10,10 @@ not print the expected value.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from .._validation import as_choice, as_float, as_positive_int
-from . import Feedback, check_close, parse_collection
+from . import Feedback, _short, check_close, parse_collection
 
 __all__ = [
     "check_labels",
@@ -132,8 +133,13 @@ def check_paule_mandel(func) -> Feedback:
 
     if not callable(func):
         return Feedback(
-            False, f"Pass your function itself (pm_tau2), not {func!r}."
+            False,
+            f"Pass your function itself (pm_tau2), not {_short(func)}.",
         )
+    expected = (
+        "it should be pm_tau2(u, y, se, degree) returning tau^2, a finite "
+        "number >= 0"
+    )
     rng = np.random.default_rng(5)
     u = np.linspace(-1, 1, 8)
     cases = [
@@ -173,7 +179,12 @@ def check_paule_mandel(func) -> Feedback:
         except Exception as err:  # report, do not crash the check
             return Feedback(
                 False,
-                f"On {name} your function raised {type(err).__name__}: {err}",
+                f"On {name} your function raised {type(err).__name__}: "
+                f"{_short(str(err), 200)}; {expected}.",
+            )
+        if not math.isfinite(got):
+            return Feedback(
+                False, f"On {name} your function returned {got!r}: {expected}."
             )
         if want == 0.0:
             if abs(got) > 1e-10:
@@ -199,6 +210,12 @@ def check_paule_mandel(func) -> Feedback:
 def check_threshold_changes(answer) -> Feedback:
     """Check the tasks whose verdict along size changes from the defaults to ``alpha=0.01``,
     ``min_effect=0.02``, classifying each task here on the shipped data."""
+    return check_labels(answer, _threshold_changes())
+
+
+@lru_cache(maxsize=1)
+def _threshold_changes() -> frozenset:
+    """The tasks of :func:`check_threshold_changes`, computed once: the data are shipped."""
     from ..data import load_inverse_scaling
     from ..inverse import classify_trend
 
@@ -212,7 +229,7 @@ def check_threshold_changes(answer) -> Feedback:
             != classify_trend(*args, alpha=0.01, min_effect=0.02).label
         ):
             changed.append(task)
-    return check_labels(answer, changed)
+    return frozenset(changed)
 
 
 def check_turning_point(answer, *, along: str = "size") -> Feedback:
@@ -279,25 +296,23 @@ def check_recovery_size(answer, *, loss_true: float = 1.95) -> Feedback:
 
     from ..chinchilla import HOFFMANN_2022
 
-    loss_true = as_float(loss_true, "loss_true", high=10)
     law = HOFFMANN_2022
-    floor = law.E + law.A * 1e13**-law.alpha + law.B * (2e14) ** -law.beta
-    if not loss_true > floor:
-        raise ValueError(
-            f"loss_true must exceed the law's loss at 1e13 parameters, got "
-            f"{loss_true!r}"
-        )
 
-    def gap(log_n):  # eq. (2) with the fitted constants, along D = 20 N
+    def loss(log_n):  # eq. (2) with the fitted constants, along D = 20 N
         n = 10.0**log_n
-        return (
-            law.E
-            + law.A / n**law.alpha
-            + law.B / (20 * n) ** law.beta
-            - loss_true
-        )
+        return law.E + law.A / n**law.alpha + law.B / (20 * n) ** law.beta
 
-    expected = 10 ** brentq(gap, 6.0, 13.0)
+    # the root is searched between 1e6 and 1e13 parameters: the threshold must lie between
+    # the law's losses there
+    low, high = loss(13.0), loss(6.0)
+    loss_true = as_float(loss_true, "loss_true")
+    if not low < loss_true < high:
+        raise ValueError(
+            f"loss_true must lie between the law's losses at 1e13 and at 1e6 "
+            f"parameters along D = 20 N ({low:.4g} < loss_true < {high:.4g}), "
+            f"got {_short(loss_true)}"
+        )
+    expected = 10 ** brentq(lambda x: loss(x) - loss_true, 6.0, 13.0)
     return check_close(
         answer,
         expected,
@@ -305,7 +320,7 @@ def check_recovery_size(answer, *, loss_true: float = 1.95) -> Feedback:
         rtol=0.1,
         unit="parameters",
         hint="find the N at which the Chinchilla loss along D = 20 N equals "
-        "the new threshold, 1.95.",
+        f"the new threshold, {loss_true:g}.",
     )
 
 
@@ -325,19 +340,25 @@ def check_paired_se(
 
     Examples
     --------
-    >>> bool(check_paired_se(0.0218))
+    Two models right on the same half of the items always score the same, so the difference
+    has no spread:
+
+    >>> bool(check_paired_se(0.0, p_a=0.5, p_b=0.5, p_both=0.5))
     True
+    >>> check_paired_se(0.02, p_a=0.6)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: p_both = 0.65 exceeds p_a = 0.6: both models cannot be right on more ...
     """
     n_items = as_positive_int(n_items, "n_items", maximum=10**12)
     p_a = as_float(p_a, "p_a", low=0, high=1)
     p_b = as_float(p_b, "p_b", low=0, high=1)
-    p_both = as_float(
-        p_both, "p_both", low=max(0.0, p_a + p_b - 1), high=min(p_a, p_b)
-    )
-    up = p_b - p_both  # B right, A wrong: d = +1
-    down = p_a - p_both  # A right, B wrong: d = -1
+    p_both = as_float(p_both, "p_both", low=0, high=1)
+    _check_overlap(p_a, p_b, p_both)
+    up = max(p_b - p_both, 0.0)  # B right, A wrong: d = +1
+    down = max(p_a - p_both, 0.0)  # A right, B wrong: d = -1
     mean = up - down
-    var = up + down - mean**2  # E[d^2] - E[d]^2
+    var = max(up + down - mean**2, 0.0)  # E[d^2] - E[d]^2
     return check_close(
         answer,
         math.sqrt(var / n_items),
@@ -347,3 +368,30 @@ def check_paired_se(
         "then divide by the number of items; Cov(a, b) = "
         "P(both right) - p_a p_b.",
     )
+
+
+def _check_overlap(p_a: float, p_b: float, p_both: float, tol: float = 1e-12):
+    """``p_both`` must be a possible overlap of ``p_a`` and ``p_b``:
+    ``max(0, p_a + p_b - 1) <= p_both <= min(p_a, p_b)`` (up to rounding). The message names
+    every argument of the broken inequality, since any of them may be the one to change.
+
+    Examples
+    --------
+    >>> _check_overlap(0.0, 0.7, 0.65)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: p_both = 0.65 exceeds p_a = 0: both models cannot be right on more ...
+    """
+    for name, model, p in (("p_a", "A", p_a), ("p_b", "B", p_b)):
+        if p_both > p + tol:
+            raise ValueError(
+                f"p_both = {p_both:g} exceeds {name} = {p:g}: both models cannot "
+                f"be right on more items than model {model} alone; lower p_both "
+                f"or raise {name}"
+            )
+    if p_both < p_a + p_b - 1 - tol:
+        raise ValueError(
+            f"p_a = {p_a:g} and p_b = {p_b:g} overlap on at least "
+            f"p_a + p_b - 1 = {p_a + p_b - 1:g} of the items, got "
+            f"p_both = {p_both:g}; raise p_both or lower p_a or p_b"
+        )

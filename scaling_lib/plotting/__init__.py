@@ -171,15 +171,7 @@ def plot_fit_with_residuals(
     x = as_positive_array(x, "x", ndim=1, min_size=1)
     y = as_positive_array(y, "y", ndim=1, min_size=1)
     check_same_shape(x=x, y=y)
-    if not callable(getattr(fit, "predict", None)):
-        raise ValueError(
-            f"fit must be a fit result with a predict method, got "
-            f"{type(fit).__name__}"
-        )
-    if getattr(fit, "success", True) is False:
-        raise ValueError(
-            f"fit failed ({fit.message}): there is no law to draw"
-        )
+    _check_fit(fit, "fit")
     _check_text(xlabel=xlabel, ylabel=ylabel, label=label)
     if label is None:
         label = "fit"
@@ -206,6 +198,19 @@ def plot_fit_with_residuals(
     ax_res.plot(x, np.log(y) - np.log(fit.predict(x)), "o", color=COLORS[1])
     log_axes(ax_res, xlabel, "residual\n(log y − log fit)", logy=False)
     return fig
+
+
+def _check_fit(fit, name: str) -> None:
+    """A fit result to draw: it has a ``predict`` method and did not fail."""
+    if not callable(getattr(fit, "predict", None)):
+        raise ValueError(
+            f"{name} must be a fit result with a predict method, got "
+            f"{type(fit).__name__}"
+        )
+    if getattr(fit, "success", True) is False:
+        raise ValueError(
+            f"{name} failed ({fit.message}): there is no law to draw"
+        )
 
 
 def _check_axes(ax) -> None:

@@ -8,11 +8,24 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .. import kaplan as K
+from .._validation import (
+    as_float,
+    as_instance,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    check_same_shape,
+)
+from ..chinchilla import IsoFLOPResult
+from ..random_features import RandomFeatureResult
 from . import (
     COLORS,
+    _check_fit,
+    _check_text,
     close,
     freeze_layout,
     log_axes,
@@ -38,8 +51,26 @@ __all__ = [
 _LOSS = "loss L (nats/token)"
 
 
+def _constants(constants) -> K.KaplanConstants:
+    return as_instance(
+        constants,
+        "constants",
+        K.KaplanConstants,
+        what="a KaplanConstants (for example KAPLAN_2020)",
+    )
+
+
+def _point(n_params, n_tokens) -> tuple[float, float]:
+    """One model size N and one data size D, each a single number > 0."""
+    return (
+        as_positive_float(n_params, "n_params"),
+        as_positive_float(n_tokens, "n_tokens"),
+    )
+
+
 def plot_kaplan_laws(constants: K.KaplanConstants = K.KAPLAN_2020):
     """The three single-variable laws of Kaplan et al. (2020), eq. 1.1-1.3 (their Figure 1)."""
+    constants = _constants(constants)
     fig, axes = new_figure(3, width=9.6, height=3.3, sharey=True)
     c = np.logspace(15, 25, 100)
     d = np.logspace(7, 12, 100)
@@ -78,6 +109,8 @@ def plot_lnd_curves(
 ):
     """L(N, D) against D for several N (eq. 1.5), with each model's L(N) floor (eq. 1.1) dashed
     and the L(D) envelope (eq. 1.2) dotted: the shape of Kaplan et al.'s Figure 4 (left)."""
+    n_params = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    constants = _constants(constants)
     fig, ax = new_figure()
     d = np.logspace(7, 13, 200)
     for k, n in enumerate(n_params):
@@ -114,9 +147,34 @@ class LndPoint:
     constants: K.KaplanConstants
     artists: dict = field(repr=False)
 
+    def __post_init__(self):
+        as_instance(self.fig, "fig", Figure, what="a matplotlib Figure")
+        _constants(self.constants)
+        missing = (
+            sorted(_LND_ARTISTS - set(self.artists))
+            if isinstance(self.artists, dict)
+            else None
+        )
+        if missing or missing is None:
+            raise ValueError(
+                f"artists must be a dict of the figure's artists with keys "
+                f"{sorted(_LND_ARTISTS)}, got {type(self.artists).__name__}"
+                + (f" without {missing}" if missing else "")
+            )
+
 
 _LND_D = np.logspace(7, 13, 200)
 _LND_N = np.logspace(5, 12, 200)
+_LND_ARTISTS = {
+    "line_d",
+    "floor_d",
+    "line_n",
+    "floor_n",
+    "dot_d",
+    "dot_n",
+    "ax_d",
+    "ax_n",
+}
 
 
 def lnd_point_figure(
@@ -126,6 +184,8 @@ def lnd_point_figure(
     constants: K.KaplanConstants = K.KAPLAN_2020,
 ) -> LndPoint:
     """Build the figure of :func:`plot_lnd_point` once, for a widget to update."""
+    n_params, n_tokens = _point(n_params, n_tokens)
+    constants = _constants(constants)
     fig, (ax_d, ax_n) = new_figure(2, width=9.0, height=3.4, sharey=True)
     # the y range covers every slider position (N from 1e5, D from 1e7): fixed, not rescaled
     (line_d,) = ax_d.plot(_LND_D, _LND_D * 0 + 3.0, color=COLORS[0])
@@ -183,6 +243,11 @@ def lnd_point_update(
 ) -> float:
     """One slider step of the L(N, D) widget: move the curves, floors and point to
     ``(n_params, n_tokens)`` without rebuilding the figure; returns L(N, D)."""
+    # cheap checks only: this runs at every slider step
+    as_instance(
+        state, "state", LndPoint, what="the LndPoint of lnd_point_figure"
+    )
+    n_params, n_tokens = _point(n_params, n_tokens)
     c, a = state.constants, state.artists
     here = float(K.loss_from_params_tokens(n_params, n_tokens, c))
     a["line_d"].set_ydata(K.loss_from_params_tokens(n_params, _LND_D, c))
@@ -210,6 +275,7 @@ def plot_lnd_point(
     """Where a model of ``n_params`` trained on ``n_tokens`` sits on L(N, D) (eq. 1.5): loss
     against D at this N, and loss against N at this D (the static figure of the chapter's
     sliders, which update it with :func:`lnd_point_update`)."""
+    n_params, n_tokens = _point(n_params, n_tokens)
     return lnd_point_figure(n_params, n_tokens, constants=constants).fig
 
 
@@ -220,6 +286,8 @@ def plot_sample_efficiency(
 ):
     """Tokens needed to reach a target loss against model size (eq. 1.5 inverted): bigger models
     need fewer tokens for the same loss, until the data term dominates."""
+    targets = as_positive_array(targets, "targets", ndim=1, min_size=1)
+    constants = _constants(constants)
     fig, ax = new_figure()
     n = np.logspace(6, 12, 300)
     for k, target in enumerate(targets):
@@ -242,12 +310,28 @@ def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
 
     ``result`` is a :class:`scaling_lib.chinchilla.IsoFLOPResult`. The reference slopes default
     to Kaplan et al.'s two fits of Figure 14 (left), against raw compute C (0.88) and against
-    C_min (0.73), and Chinchilla's 0.5.
+    C_min (0.73), and Chinchilla's 0.5. Otherwise ``reference`` is a list of
+    ``(label, slope)`` pairs (empty: no reference lines).
     """
     c_all, n_all, l_all = (
-        np.asarray(a, dtype=float) for a in (compute, n_params, loss)
+        as_positive_array(a, name, ndim=1, min_size=1)
+        for a, name in (
+            (compute, "compute"),
+            (n_params, "n_params"),
+            (loss, "loss"),
+        )
     )
-    if reference is None:
+    check_same_shape(compute=c_all, n_params=n_all, loss=l_all)
+    as_instance(
+        result, "result", IsoFLOPResult, what="the result of isoflop_minima"
+    )
+    if not result.success or result.n_fit is None:
+        raise ValueError(
+            f"result is a failed IsoFLOP fit ({result.message}): no frontier to draw"
+        )
+    if reference is not None:
+        reference = _reference_slopes(reference)
+    else:
         k = K.KAPLAN_2020
         reference = (
             (f"Kaplan, raw C (Fig. 14): {k.p_n_raw:g}", k.p_n_raw),
@@ -325,12 +409,46 @@ def plot_isoflop_frontier(compute, n_params, loss, result, *, reference=None):
     return freeze_layout(fig)
 
 
+def _reference_slopes(reference) -> list[tuple[str, float]]:
+    """``reference`` as a list of (label, finite slope) pairs."""
+    pairs = []
+    if isinstance(reference, (list, tuple)):
+        for item in reference:
+            if not (
+                isinstance(item, (list, tuple))
+                and len(item) == 2
+                and isinstance(item[0], str)
+            ):
+                break
+            pairs.append(
+                (item[0], as_float(item[1], f"reference slope of {item[0]!r}"))
+            )
+        else:
+            return pairs
+    raise ValueError(
+        "reference must be a list of (label, slope) pairs such as "
+        f"[('Chinchilla', 0.5)], got {reference!r:.80}"
+    )
+
+
 def plot_extrapolation(
     x, y, n_fit: int, fits: dict, *, xlabel: str, ylabel: str
 ):
     """Fit on the first ``n_fit`` points, extrapolate to the rest: ``fits`` maps a label to a
     fitted object with ``predict``. The held-out region is shaded."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x = as_positive_array(x, "x", ndim=1, min_size=1)
+    y = as_positive_array(y, "y", ndim=1, min_size=1)
+    check_same_shape(x=x, y=y)
+    n_fit = as_int(n_fit, "n_fit", minimum=1, maximum=x.size)
+    if not isinstance(fits, dict) or not fits:
+        raise ValueError(
+            "fits must be a non-empty dict of label -> fit result, got "
+            f"{type(fits).__name__} {fits!r:.60}"
+        )
+    for label, fit in fits.items():
+        _check_text(**{f"fits label {label!r:.40}": label})
+        _check_fit(fit, f"fits[{label!r:.40}]")
+    _check_text(xlabel=xlabel, ylabel=ylabel)
     fig, ax = new_figure()
     xs = np.logspace(np.log10(x.min()), np.log10(x.max()) + 0.3, 200)
     ax.axvspan(x[n_fit - 1] * 1.2, xs.max(), color="0.9", label="held out")
@@ -360,6 +478,20 @@ def plot_extrapolation(
 def plot_random_features(result, fit: K.KaplanLossFit | None = None):
     """Test loss of the random-feature model against N for each D (left) and against D for each
     N (right), with the fitted Kaplan L(N, D) dashed and a slope -alpha for reference."""
+    as_instance(
+        result,
+        "result",
+        RandomFeatureResult,
+        what="the result of random_feature_experiment",
+    )
+    if fit is not None:
+        as_instance(
+            fit,
+            "fit",
+            K.KaplanLossFit,
+            what="None or a fit_kaplan_loss result",
+        )
+        _check_fit(fit, "fit")
     fig, (ax_n, ax_d) = new_figure(2, width=9.6, height=3.8, sharey=True)
     ns, ds, loss = result.n_features, result.n_samples, result.loss
     cmap = colormaps["viridis"]
