@@ -1,6 +1,8 @@
 """Figures of Chapter 3 (Chinchilla and IsoFLOP analysis).
 
-Every function returns the ``Figure``.
+Every function returns the ``Figure`` and checks its arguments first: fit results and views
+must be the library's own objects (``as_instance``), tables of runs must hold positive numbers,
+and a bad value gets a ``ValueError`` that names the argument.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
+from matplotlib.artist import Artist
 from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
 from matplotlib.ticker import (
     FuncFormatter,
     LogLocator,
@@ -21,8 +25,21 @@ from matplotlib.ticker import (
 )
 
 from .. import chinchilla as ch
+from .._validation import (
+    _show,
+    as_float,
+    as_float_array,
+    as_instance,
+    as_level,
+    as_positive_array,
+    as_positive_float,
+    as_probability_array,
+    check_columns,
+    check_same_shape,
+)
 from . import (
     COLORS,
+    _check_text,
     close,
     freeze_layout,
     log_axes,
@@ -52,13 +69,108 @@ __all__ = [
 _LOSS = "final loss (nats/token)"
 _C = "training compute C (FLOPs)"
 _N = "parameters N"
+#: The most lifetime inference tokens a figure accepts (10^30, far beyond any corpus).
+_MAX_TOKENS = 1e30
+
+
+def _runs_table(
+    runs, name: str, columns, *, min_rows: int = 1
+) -> pd.DataFrame:
+    """``runs`` if it is a data frame whose ``columns`` hold positive, finite numbers."""
+    check_columns(runs, name, columns, min_rows=min_rows)
+    for column in columns:
+        as_positive_array(runs[column].to_numpy(), f"{name}.{column}", ndim=1)
+    return runs
+
+
+def _fits(value, name: str = "fits", *, min_size: int = 0) -> dict:
+    """``value`` as a dict ``{label (str): ParametricLoss}`` of at least ``min_size`` laws."""
+    if not isinstance(value, Mapping) or len(value) < min_size:
+        size = "a non-empty" if min_size else "a"
+        raise ValueError(
+            f"{name} must be {size} dict {{label: ParametricLoss}}, got "
+            f"{type(value).__name__} {_show(value)}"
+        )
+    for label, law in value.items():
+        if not isinstance(label, str):
+            raise ValueError(
+                f"{name} must have str labels, got the label {_show(label)}"
+            )
+        as_instance(law, f"{name}[{label!r}]", ch.ParametricLoss)
+    return dict(value)
+
+
+def _bootstrap(boot) -> ch.BootstrapResult:
+    """``boot`` if it is a bootstrap of approach 3 with at least 2 converged resamples."""
+    as_instance(
+        boot,
+        "boot",
+        ch.BootstrapResult,
+        what="a BootstrapResult (scaling_lib.chinchilla.bootstrap)",
+    )
+    k = int(np.sum(boot.converged))
+    if k < 2:
+        raise ValueError(
+            f"boot has {k} converged resamples of {len(boot.converged)}: at least 2 "
+            "are needed to show their spread"
+        )
+    return boot
+
+
+def _fit_with_params(fit, name: str) -> ch.ParametricLossFit:
+    """``fit`` if it is a fit of approach 3 that found parameters."""
+    as_instance(
+        fit,
+        name,
+        ch.ParametricLossFit,
+        what="a ParametricLossFit (scaling_lib.chinchilla.fit_parametric_loss)",
+    )
+    if fit.params is None:
+        raise ValueError(
+            f"{name} must be a fit with parameters, got a failed fit: {fit.message}"
+        )
+    return fit
+
+
+def _budgets(compute, default) -> np.ndarray:
+    """The budgets of a figure's x axis: ``default`` when ``compute`` is None."""
+    if compute is None:
+        return default
+    return as_positive_array(compute, "compute", ndim=1, min_size=1)
+
+
+def _curve(function, name: str, compute: np.ndarray) -> np.ndarray:
+    """The values of ``function`` (of compute) at ``compute``: positive, one per budget."""
+    if not callable(function):
+        raise ValueError(
+            f"{name} must be a function of compute (FLOPs), got "
+            f"{type(function).__name__} {_show(function)}"
+        )
+    label = f"{name}(compute)"
+    values = as_positive_array(function(compute), label)
+    check_same_shape(compute=compute, **{label: values})
+    return values
+
+
+def _tokens(value, name: str) -> np.ndarray:
+    """Lifetime inference tokens: positive (the axis is logarithmic), at most 1e30."""
+    tokens = as_positive_array(value, name, ndim=1, min_size=1)
+    if tokens.max() > _MAX_TOKENS:
+        raise ValueError(
+            f"{name} must be <= {_MAX_TOKENS:g}, got {tokens.max():g} in "
+            f"{name}={_show(value)}"
+        )
+    return tokens
 
 
 def plot_runs_and_frontiers(
     runs: pd.DataFrame, fits: Mapping[str, ch.ParametricLoss]
 ):
     """The digitized runs in the (C, N) plane coloured by loss (as Hoffmann et al.'s Figure 4,
-    left) with the compute-optimal frontier ``N_opt(C)`` of each parametric fit."""
+    left) with the compute-optimal frontier ``N_opt(C)`` of each parametric fit (``fits``: a
+    non-empty dict ``{label: ParametricLoss}``)."""
+    runs = _runs_table(runs, "runs", ["compute", "n_params", "loss"])
+    fits = _fits(fits, min_size=1)
     fig, ax = new_figure()
     sc = ax.scatter(
         runs.compute,
@@ -95,6 +207,13 @@ def plot_runs_and_frontiers(
 def plot_envelope(runs: pd.DataFrame, envelope: ch.EnvelopeResult):
     """Approach 1: the envelope of lowest loss against compute (left) and the model sizes on it
     with the power law ``N_opt ∝ C^a`` (right)."""
+    runs = _runs_table(runs, "runs", ["compute", "loss"])
+    as_instance(
+        envelope,
+        "envelope",
+        ch.EnvelopeResult,
+        what="an EnvelopeResult (scaling_lib.chinchilla.envelope_fit)",
+    )
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.6)
     ax0.scatter(runs.compute, runs.loss, s=8, color="0.7", label="all runs")
     fr = envelope.frontier
@@ -136,10 +255,19 @@ def plot_isoflop_profiles(
     title: str = "",
 ):
     """Approach 2: loss against model size for each budget with its parabola and minimum (left),
-    and the minima with the power law ``N_opt ∝ C^a`` (right)."""
-    n = np.asarray(n_params, dtype=float)
-    c = np.asarray(compute, dtype=float)
-    ell = np.asarray(loss, dtype=float)
+    and the minima with the power law ``N_opt ∝ C^a`` (right). ``budgets`` and ``rtol`` group
+    the runs as in :func:`scaling_lib.chinchilla.group_budgets`."""
+    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    c = as_positive_array(compute, "compute", ndim=1, min_size=1)
+    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
+    check_same_shape(n_params=n, compute=c, loss=ell)
+    as_instance(
+        result,
+        "result",
+        ch.IsoFLOPResult,
+        what="an IsoFLOPResult (scaling_lib.chinchilla.isoflop_minima)",
+    )
+    _check_text(title=title)
     grid, group = ch.group_budgets(c, budgets, rtol)
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.8)
     cmap = colormaps["plasma"]
@@ -220,7 +348,10 @@ def plot_isoflop_profiles(
 def plot_bootstrap(
     boot: ch.BootstrapResult, references: Mapping[str, ch.ParametricLoss]
 ):
-    """Bootstrap distributions of ``alpha, beta, E`` and ``a`` with published values marked."""
+    """Bootstrap distributions of ``alpha, beta, E`` and ``a`` with published values marked
+    (``references``: a dict ``{label: ParametricLoss}``, may be empty)."""
+    boot = _bootstrap(boot)
+    references = _fits(references, "references")
     fig, axes = new_figure(4, width=10.5, height=3.0)
     s = boot.samples[boot.converged]
     p = boot.point.params
@@ -259,12 +390,12 @@ def plot_tokens_per_param(
     level: float = 0.95,
 ):
     """Compute-optimal tokens per parameter against budget: bootstrap band of our fit, the
-    published fits, and Hoffmann et al.'s Table 3 (approach 1)."""
-    c = (
-        np.logspace(18, 28.5, 70)
-        if compute is None
-        else np.asarray(compute, dtype=float)
-    )
+    published fits, and Hoffmann et al.'s Table 3 (approach 1). ``level`` is the probability
+    of the band, in (0, 1)."""
+    boot = _bootstrap(boot)
+    fits = _fits(fits)
+    c = _budgets(compute, np.logspace(18, 28.5, 70))
+    level = as_level(level)
     fig, ax = new_figure()
     tpp = boot.tokens_per_param(c)
     lo, hi = np.quantile(tpp, [(1 - level) / 2, (1 + level) / 2], axis=0)
@@ -324,25 +455,33 @@ def plot_kaplan_vs_chinchilla(
     """``N_opt(C)`` of Kaplan et al. (2020) and of Chinchilla fits on one figure, with GPT-3,
     Gopher and Chinchilla placed at their own (N, C = 6ND). ``kaplan_raw`` (optional) is Kaplan
     et al.'s fit of the same frontier against raw compute (``N ∝ C^0.88``), the one on the same
-    compute axis as the Chinchilla curves."""
-    c = (
-        np.logspace(18, 26, 60)
-        if compute is None
-        else np.asarray(compute, dtype=float)
-    )
-    models = ch.KNOWN_MODELS if models is None else models
+    compute axis as the Chinchilla curves. ``models`` (default ``KNOWN_MODELS``) has columns
+    ``model, n_params, n_tokens``."""
+    c = _budgets(compute, np.logspace(18, 26, 60))
+    kaplan_n = _curve(kaplan_optimal_params, "kaplan_optimal_params", c)
+    raw_n = None if kaplan_raw is None else _curve(kaplan_raw, "kaplan_raw", c)
+    fits = _fits(fits)
+    if models is None:
+        models = ch.KNOWN_MODELS
+    _runs_table(models, "models", ["n_params", "n_tokens"])
+    check_columns(models, "models", ["model"])
+    for name in models.model:
+        if not isinstance(name, str):
+            raise ValueError(
+                f"models.model must hold names (str), got {_show(name)}"
+            )
     fig, ax = new_figure()
     ax.plot(
         c,
-        kaplan_optimal_params(c),
+        kaplan_n,
         color=COLORS[1],
         lw=2,
         label=r"Kaplan et al. 2020: $N \propto C_{min}^{0.73}$ (non-embedding N; $C_{min}$)",
     )
-    if kaplan_raw is not None:
+    if raw_n is not None:
         ax.plot(
             c,
-            kaplan_raw(c),
+            raw_n,
             color=COLORS[1],
             lw=1.5,
             ls="-.",
@@ -378,10 +517,47 @@ def plot_kaplan_vs_chinchilla(
     return fig
 
 
+def _exponent_table(table) -> pd.DataFrame:
+    """``table`` of :func:`plot_porian_exponents`, checked."""
+    check_columns(
+        table, "table", ["step", "dataset", "a", "lower", "upper"], min_rows=1
+    )
+    a, lower, upper = (
+        as_float_array(table[k].to_numpy(), f"table.{k}", ndim=1)
+        for k in ("a", "lower", "upper")
+    )
+    if np.any(lower > a) or np.any(upper < a):
+        row = int(np.flatnonzero((lower > a) | (upper < a))[0])
+        raise ValueError(
+            f"table needs lower <= a <= upper in every row, got a = {a[row]:g} in "
+            f"[{lower[row]:g}, {upper[row]:g}] in row {row}"
+        )
+    if "authors" in table:  # NaN: no exponent through the authors' optima
+        as_float_array(
+            table.authors.to_numpy(), "table.authors", ndim=1, allow_nan=True
+        )
+    for column in ("step", "dataset"):
+        for label in table[column]:
+            if not isinstance(label, str):
+                raise ValueError(
+                    f"table.{column} must hold names (str), got {_show(label)}"
+                )
+    steps = set(table.step)
+    for dataset, sub in table.groupby("dataset", sort=False):
+        if sub.step.duplicated().any() or set(sub.step) != steps:
+            raise ValueError(
+                f"table must have one row per step for each dataset; {dataset!r} "
+                f"has steps {sub.step.tolist()}"
+            )
+    return table
+
+
 def plot_porian_exponents(table: pd.DataFrame):
     """Exponent ``a`` of ``N_opt ∝ C^a`` with bootstrap intervals, step by step from Kaplan's
     set-up to Chinchilla's, for each data set (``table`` columns: ``step, dataset, a, lower,
-    upper`` and optionally ``authors``)."""
+    upper`` and optionally ``authors``; one row per step for each data set, and
+    ``lower <= a <= upper``)."""
+    table = _exponent_table(table)
     steps = list(dict.fromkeys(table.step))
     fig, ax = new_figure(width=7.5, height=4.0)
     x = np.arange(len(steps))
@@ -393,7 +569,7 @@ def plot_porian_exponents(table: pd.DataFrame):
             sub.a,
             yerr=[sub.a - sub.lower, sub.upper - sub.a],
             fmt="o",
-            color=COLORS[i],
+            color=COLORS[i % len(COLORS)],
             capsize=3,
             label=f"{ds}: windowed parabola, 95% bootstrap",
         )
@@ -402,7 +578,7 @@ def plot_porian_exponents(table: pd.DataFrame):
                 x + off,
                 sub.authors,
                 marker="x",
-                color=COLORS[i],
+                color=COLORS[i % len(COLORS)],
                 s=30,
                 label=f"{ds}: through the authors' optima",
             )
@@ -440,12 +616,17 @@ def plot_inference_optimal(
 ):
     """Sardana et al. (2024): the model that reaches ``target_loss`` at the lowest total cost,
     against lifetime inference tokens: size and training tokens (left), tokens per parameter and
-    the saving against the compute-optimal model (right)."""
+    the saving against the compute-optimal model (right). ``inference_tokens`` and
+    ``highlight`` are positive (the axis is logarithmic) and at most 1e30."""
+    as_instance(params, "params", ch.ParametricLoss)
+    target_loss = as_positive_float(target_loss, "target_loss")
     d_inf = (
         np.logspace(9, 14, 40)
         if inference_tokens is None
-        else np.asarray(inference_tokens, dtype=float)
+        else _tokens(inference_tokens, "inference_tokens")
     )
+    if highlight is not None:
+        highlight = as_positive_float(highlight, "highlight", high=_MAX_TOKENS)
     res = ch.inference_optimal(params, target_loss, d_inf)
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.6)
     ax0.plot(d_inf, res.n_params, color=COLORS[0], lw=2, label="parameters N")
@@ -525,17 +706,27 @@ def show_inference_optimal(
     """Widget callback: the figure of :func:`plot_inference_optimal` for the loss that a
     compute-optimal model reaches with ``10**log10_budget`` FLOPs, highlighting
     ``10**log10_inference`` inference tokens; displayed, then closed so that moving a slider
-    does not accumulate open figures.
+    does not accumulate open figures. ``log10_budget`` lies in [6, 40] (the budgets
+    :func:`scaling_lib.chinchilla.compute_for_loss` searches), ``log10_inference`` in [0, 30].
     """
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    as_instance(params, "params", ch.ParametricLoss)
+    log10_budget = as_float(log10_budget, "log10_budget", low=6.0, high=40.0)
+    log10_inference = as_float(
+        log10_inference, "log10_inference", low=0.0, high=30.0
+    )
     target = float(params.optimal_loss(10.0**log10_budget))
     fig = plot_inference_optimal(
         params, target, highlight=10.0**log10_inference
     )
     display(fig)
     plt.close(fig)
+
+
+_REFIT_COLUMNS = ["compute", "n_params", "n_tokens", "loss"]
+_REFIT_ARTISTS = ("kept", "dropped", "line", "text")
 
 
 @dataclass
@@ -549,6 +740,21 @@ class LiveRefit:
     current: ch.ParametricLossFit
     artists: dict = field(repr=False)
 
+    def __post_init__(self):
+        as_instance(self.fig, "fig", Figure, what="a matplotlib Figure")
+        _runs_table(self.runs, "runs", _REFIT_COLUMNS)
+        _fit_with_params(self.full, "full")
+        _fit_with_params(self.current, "current")
+        if not isinstance(self.artists, dict) or set(self.artists) != set(
+            _REFIT_ARTISTS
+        ):
+            raise ValueError(
+                f"artists must be a dict with the keys {list(_REFIT_ARTISTS)}, got "
+                f"{_show(self.artists)}"
+            )
+        for key, artist in self.artists.items():
+            as_instance(artist, f"artists[{key!r}]", Artist)
+
 
 _REFIT_C = np.logspace(18, 25, 50)
 
@@ -558,7 +764,10 @@ def live_refit_figure(
 ) -> LiveRefit:
     """The figure of the live refit: runs in the (C, N) plane (kept in colour, left out in
     grey), the frontier ``N_opt(C)`` of the fit to all runs (dashed) and of the refit, and the
-    refitted constants. Built once; :func:`live_refit_update` changes its artists."""
+    refitted constants. Built once; :func:`live_refit_update` changes its artists. ``runs``
+    has columns ``compute, n_params, n_tokens, loss``; ``full`` is a fit with parameters."""
+    runs = _runs_table(runs, "runs", _REFIT_COLUMNS)
+    full = _fit_with_params(full, "full")
     fig, ax = new_figure(width=6.8, height=4.0)
     c, n = runs.compute.to_numpy(), runs.n_params.to_numpy()
     dropped = ax.scatter(
@@ -653,9 +862,17 @@ def live_refit_update(
     10**log10_c_max``, refit approach 3 with Huber ``delta = 10**log10_delta`` from the
     fit to all runs (:func:`scaling_lib.chinchilla.refit_parametric_loss`), update the
     figure's artists and render it. Returns the refit, or None when fewer than 6 runs are kept
-    or they cannot identify the law (the figure says so)."""
-    lo, hi = float(log10_c_min), float(log10_c_max)
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
+    or they cannot identify the law (the figure says so). ``log10_delta`` lies in [-10, 2]."""
+    as_instance(
+        state,
+        "state",
+        LiveRefit,
+        what="a LiveRefit (from live_refit_figure or live_refit_view)",
+    )
+    lo = as_float(log10_c_min, "log10_c_min")
+    hi = as_float(log10_c_max, "log10_c_max")
+    log10_delta = as_float(log10_delta, "log10_delta", low=-10.0, high=2.0)
+    if lo > hi:
         raise ValueError(
             f"log10_c_min must be <= log10_c_max, got {log10_c_min!r}, "
             f"{log10_c_max!r}"
@@ -674,7 +891,7 @@ def live_refit_update(
             sub.n_params,
             sub.n_tokens,
             sub.loss,
-            delta=10.0 ** float(log10_delta),
+            delta=10.0**log10_delta,
         )
     if fit is None or fit.params is None:
         state.artists["text"].set_text(
@@ -690,9 +907,27 @@ def live_refit_update(
 def plot_window_sensitivity(table: pd.DataFrame):
     """Exponent ``a`` of each Porian et al. step against the half-width of the IsoFLOP window
     (``table``: index = window in decades, one column per step; a last row labelled ``whole``
-    holds the parabola through the whole curve, drawn at the right edge)."""
+    holds the parabola through the whole curve, drawn at the right edge; NaN: no fit)."""
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise ValueError(
+            "table must be a non-empty DataFrame (index: windows in decades, one "
+            f"column per step), got {type(table).__name__} {_show(table)}"
+        )
+    if table.index.has_duplicates:
+        raise ValueError(
+            f"table must have one row per window, got {list(table.index)}"
+        )
+    windows = [
+        w for w in table.index if not (isinstance(w, str) and w == "whole")
+    ]
+    if not windows:
+        raise ValueError(
+            f"table needs a window in decades, got {list(table.index)}"
+        )
+    for w in windows:
+        as_positive_float(w, "table.index (window in decades)")
+    as_float_array(table.to_numpy(), "table", allow_nan=True)
     fig, ax = new_figure(width=7.0, height=3.8)
-    windows = [w for w in table.index if w != "whole"]
     x_whole = max(windows) + 0.25
     for i, step in enumerate(table.columns):
         ax.plot(
@@ -737,9 +972,10 @@ def plot_window_sensitivity(table: pd.DataFrame):
 
 def plot_early_stop_spread(a_values, *, optimum: float, published: float):
     """Histogram of the allocation exponent ``a`` at which L-BFGS-B stops, one value per start,
-    with the true optimum and the published value marked."""
-    a_values = np.asarray(a_values, dtype=float)
-    a_values = a_values[np.isfinite(a_values)]
+    with the true optimum and the published value marked (every value in [0, 1])."""
+    a_values = as_probability_array(a_values, "a_values", ndim=1, min_size=1)
+    optimum = as_float(optimum, "optimum", low=0.0, high=1.0)
+    published = as_float(published, "published", low=0.0, high=1.0)
     fig, ax = new_figure(width=6.4, height=3.6)
     ax.hist(a_values, bins=np.linspace(0, 1, 51), color="0.6")
     ax.axvline(
