@@ -239,7 +239,9 @@ def nonfinite(value, *, frames: bool = True, depth: int = 0) -> bool:
         return value.dtype.kind in "fc" and not np.all(np.isfinite(value))
     if isinstance(value, pd.DataFrame):
         if value.get("valid") is not None and value["valid"].dtype == bool:
-            value = value[value["valid"]]  # rows flagged invalid say so, as a failed fit does
+            value = value[
+                value["valid"]
+            ]  # rows flagged invalid say so, as a failed fit does
         num = value.select_dtypes("number")
         return (
             frames
