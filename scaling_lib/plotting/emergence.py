@@ -76,17 +76,20 @@ def _as_names(value, name: str, what: str = "family names") -> list:
     return list(value)
 
 
-def _compute_label(value, name: str) -> tuple:
-    """A ``(compute, text)`` pair: where to draw a vertical line (FLOPs > 0), and its label."""
+def _annotation(value, name: str, *, score: bool = False) -> tuple:
+    """A ``(compute, text)`` pair, or with ``score`` a ``(compute, score, text)`` triple: where
+    to draw (FLOPs > 0), the score of a published result (in [0, 1]) and its label."""
+    shape = f"(compute in FLOPs, {'score, ' * score}text)"
     if (
         not isinstance(value, (tuple, list))
-        or len(value) != 2
-        or not isinstance(value[1], str)
+        or len(value) != 2 + score
+        or not isinstance(value[-1], str)
     ):
-        raise ValueError(
-            f"{name} must be a pair (compute in FLOPs, text), got {_show(value)}"
-        )
-    return as_positive_float(value[0], name), value[1]
+        raise ValueError(f"{name} must be {shape}, got {_show(value)}")
+    compute = as_positive_float(value[0], name)
+    if score:
+        return compute, as_float(value[1], name, low=0, high=1), value[2]
+    return compute, value[1]
 
 
 def _per_task(value, name: str, tasks: list) -> dict:
@@ -155,23 +158,6 @@ def _scatter_families(
         )
 
 
-def _point(value, name: str) -> tuple:
-    """A published result ``(compute, score, text)``: FLOPs > 0, a score in [0, 1], a label."""
-    if (
-        not isinstance(value, (tuple, list))
-        or len(value) != 3
-        or not isinstance(value[2], str)
-    ):
-        raise ValueError(
-            f"{name} must be (compute in FLOPs, score, text), got {_show(value)}"
-        )
-    return (
-        as_positive_float(value[0], name),
-        as_float(value[1], name, low=0, high=1),
-        value[2],
-    )
-
-
 def plot_tasks_vs_compute(
     frame: pd.DataFrame,
     tasks,
@@ -219,11 +205,11 @@ def plot_tasks_vs_compute(
     as_probability_array(drawn["score"].to_numpy(), "frame['score']")
     ncols = as_int(ncols, "ncols", minimum=1, maximum=20)
     marks = {
-        t: _compute_label(v, f"marks[{t!r}]")
+        t: _annotation(v, f"marks[{t!r}]")
         for t, v in _per_task(marks, "marks", tasks).items()
     }
     points = {
-        t: _point(v, f"points[{t!r}]")
+        t: _annotation(v, f"points[{t!r}]", score=True)
         for t, v in _per_task(points, "points", tasks).items()
     }
     chance = {
@@ -651,19 +637,8 @@ def plot_family_crossings(
 
     ``reference`` is an optional ``(compute, text)`` pair drawn as a dashed vertical line.
     """
-    check_columns(
-        table,
-        "table",
-        [
-            "family",
-            "n_models",
-            "log10_first",
-            "log10_last",
-            "crossing",
-            "status",
-        ],
-        min_rows=1,
-    )
+    columns = "family n_models log10_first log10_last crossing status"
+    check_columns(table, "table", columns.split(), min_rows=1)
     for col in ("log10_first", "log10_last", "crossing"):
         as_float_array(  # a family that never reaches the level has no crossing (NaN)
             table[col].to_numpy(),
@@ -671,7 +646,7 @@ def plot_family_crossings(
             allow_nan=col == "crossing",
         )
     if reference is not None:
-        reference = _compute_label(reference, "reference")
+        reference = _annotation(reference, "reference")
     _check_text(title=title, optional=())
     t = table.sort_values(
         ["crossing", "log10_first"], na_position="last"

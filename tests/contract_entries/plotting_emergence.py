@@ -255,16 +255,7 @@ ENTRIES = {
                     {},
                     [1, 2],
                     pd.DataFrame({"a": [1.0]}),
-                    pd.DataFrame(
-                        columns=[
-                            "family",
-                            "n_models",
-                            "log10_first",
-                            "log10_last",
-                            "crossing",
-                            "status",
-                        ]
-                    ),
+                    _crossings().iloc[:0],  # the right columns, no row
                 ),
                 "reference": custom(
                     "abc", 3, (1e22,), (-1.0, "x"), (1e22, 3), [1e22, "x", 3]
