@@ -292,7 +292,10 @@ def check_crossing_function(func) -> Feedback:
                 f"On {name} you returned None, but the curve does reach "
                 f"{level}.",
             )
-        if not abs(float(got) - want) <= 1e-6 * max(1.0, abs(want)):
+        got = parse_answer(got, "the crossing")  # a str, list or NaN: say so
+        if isinstance(got, Feedback):
+            return Feedback(False, f"On {name}, {got}")
+        if not abs(got - want) <= 1e-6 * max(1.0, abs(want)):
             hint = {
                 "x not sorted": "sort the points by x first (np.argsort).",
                 "rises, falls back, rises again": "return the first crossing, between the "
