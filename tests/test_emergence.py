@@ -397,6 +397,10 @@ def test_crossing_check_calls_the_function():
         lambda x, y, lv: float(np.interp(lv, np.sort(y), np.sort(x)))
     )
     assert not ex.check_crossing_function(lambda x, y, lv: float(x[0]))
+    # a function that returns text, a list or NaN gets feedback, not an exception
+    for odd in ("x[0]", [1.0, 2.0], float("nan")):
+        wrong = ex.check_crossing_function(lambda x, y, lv, odd=odd: odd)
+        assert not wrong and "single finite number" in wrong
 
 
 def _no_sort(x, y, level):

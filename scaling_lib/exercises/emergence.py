@@ -98,14 +98,15 @@ def check_decades(
     answer, *, expected: float, tolerance: float = 0.1, name: str = "log10 C"
 ) -> Feedback:
     """Check a quantity measured in decades (``log10`` units) to within ``tolerance`` decades.
-    A wrong answer is told its direction and distance, not the expected value.
+    A wrong answer is told its direction and a rough distance (whole decades, under one decade,
+    under 0.3 decades), never so precisely that answer and distance give the expected value.
 
     Examples
     --------
     >>> bool(check_decades(22.55, expected=22.6))
     True
     >>> print(check_decades(23.0, expected=22.6))
-    log10 C = 23 is 0.4 decades too high. Hint: work in log10 of FLOPs, not in FLOPs.
+    log10 C = 23 is too high, by less than a decade. Hint: work in log10 of FLOPs, not in FLOPs.
     """
     expected = as_float(expected, "expected")
     tolerance = as_float(tolerance, "tolerance", low=0, high=100)
@@ -117,10 +118,17 @@ def check_decades(
     if abs(value - expected) <= tolerance:
         return Feedback(True, f"{name} = {value:.3g}: correct.")
     side = "high" if value > expected else "low"
+    off = abs(value - expected)
+    if off >= 0.95:
+        n = round(off)
+        how = f"is about {n} decade{'s' * (n != 1)} too {side}"
+    elif off >= 0.3:
+        how = f"is too {side}, by less than a decade"
+    else:
+        how = f"is too {side}, by less than 0.3 decades (tolerance {tolerance:.2g})"
     return Feedback(
         False,
-        f"{name} = {value:.3g} is {abs(value - expected):.2g} decades too "
-        f"{side}. Hint: work in log10 of FLOPs, not in FLOPs.",
+        f"{name} = {value:.3g} {how}. Hint: work in log10 of FLOPs, not in FLOPs.",
     )
 
 
@@ -292,7 +300,10 @@ def check_crossing_function(func) -> Feedback:
                 f"On {name} you returned None, but the curve does reach "
                 f"{level}.",
             )
-        if not abs(float(got) - want) <= 1e-6 * max(1.0, abs(want)):
+        got = parse_answer(got, "the crossing")  # a str, list or NaN: say so
+        if isinstance(got, Feedback):
+            return Feedback(False, f"On {name}, {got}")
+        if not abs(got - want) <= 1e-6 * max(1.0, abs(want)):
             hint = {
                 "x not sorted": "sort the points by x first (np.argsort).",
                 "rises, falls back, rises again": "return the first crossing, between the "

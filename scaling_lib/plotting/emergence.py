@@ -6,10 +6,30 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from .._validation import as_bool, as_positive_array, as_positive_int
-from ..emergence import simulate_metrics, size_at_exact_match
-from . import COLORS, log_axes, new_figure
+from .._validation import (
+    _show,
+    as_bool,
+    as_float,
+    as_float_array,
+    as_instance,
+    as_int,
+    as_positive_array,
+    as_positive_float,
+    as_positive_int,
+    as_probability_array,
+    as_rng,
+    check_columns,
+    check_same_shape,
+)
+from ..emergence import (
+    HoldoutPrediction,
+    SigmoidFit,
+    simulate_metrics,
+    size_at_exact_match,
+)
+from . import COLORS, _check_text, log_axes, new_figure
 
 __all__ = [
     "HIGHLIGHT_FAMILIES",
@@ -40,17 +60,57 @@ HIGHLIGHT_FAMILIES = (
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
-def family_colors(families=HIGHLIGHT_FAMILIES) -> dict:
-    """Colour and marker of each highlighted family: ``{family: (color, marker)}``."""
+def _as_names(value, name: str, what: str = "family names") -> list:
+    """``value`` as a list of str: a list, a tuple or a 1-D array of names."""
     if (
-        families is None
-        or isinstance(families, (str, dict))
-        or np.ndim(families) != 1
-        or not all(isinstance(f, str) for f in families)
+        isinstance(value, (np.ndarray, pd.Index, pd.Series))
+        and value.ndim == 1
+    ):
+        value = value.tolist()
+    if not isinstance(value, (list, tuple)) or not all(
+        isinstance(v, str) for v in value
     ):
         raise ValueError(
-            f"families must be a list of family names, got {families!r}"
+            f"{name} must be a list of {what} (str), got {_show(value)}"
         )
+    return list(value)
+
+
+def _annotation(value, name: str, *, score: bool = False) -> tuple:
+    """A ``(compute, text)`` pair, or with ``score`` a ``(compute, score, text)`` triple: where
+    to draw (FLOPs > 0), the score of a published result (in [0, 1]) and its label."""
+    shape = f"(compute in FLOPs, {'score, ' * score}text)"
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2 + score
+        or not isinstance(value[-1], str)
+    ):
+        raise ValueError(f"{name} must be {shape}, got {_show(value)}")
+    compute = as_positive_float(value[0], name)
+    if score:
+        return compute, as_float(value[1], name, low=0, high=1), value[2]
+    return compute, value[1]
+
+
+def _per_task(value, name: str, tasks: list) -> dict:
+    """None (nothing to draw) or a dict whose keys are among the drawn ``tasks``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"{name} must be a dict {{task: ...}} or None, got {_show(value)}"
+        )
+    unknown = [k for k in value if k not in tasks]
+    if unknown:
+        raise ValueError(
+            f"{name} names tasks that are not drawn: {unknown!r}; tasks are {tasks}"
+        )
+    return value
+
+
+def family_colors(families=HIGHLIGHT_FAMILIES) -> dict:
+    """Colour and marker of each highlighted family: ``{family: (color, marker)}``."""
+    families = _as_names(families, "families")
     return {
         f: (COLORS[i % len(COLORS)], _MARKERS[i % len(_MARKERS)])
         for i, f in enumerate(families)
@@ -127,7 +187,36 @@ def plot_tasks_vs_compute(
     highlight : sequence of str
         Families drawn in colour and joined by lines; the rest are grey.
     """
-    tasks = list(tasks)
+    check_columns(
+        frame,
+        "frame",
+        ["task", "family", "compute", "score", "metric", "label"],
+        min_rows=1,
+    )
+    tasks = _as_names(tasks, "tasks", "task names")
+    missing = sorted(set(tasks) - set(frame.task))
+    if not tasks or missing:
+        raise ValueError(
+            f"tasks must name one or more tasks of frame, got {_show(tasks)}"
+            + (f": {missing} not in frame.task" if missing else "")
+        )
+    drawn = frame[frame.task.isin(tasks)]
+    as_positive_array(drawn["compute"].to_numpy(), "frame['compute']")
+    as_probability_array(drawn["score"].to_numpy(), "frame['score']")
+    ncols = as_int(ncols, "ncols", minimum=1, maximum=20)
+    marks = {
+        t: _annotation(v, f"marks[{t!r}]")
+        for t, v in _per_task(marks, "marks", tasks).items()
+    }
+    points = {
+        t: _annotation(v, f"points[{t!r}]", score=True)
+        for t, v in _per_task(points, "points", tasks).items()
+    }
+    chance = {
+        t: as_float(v, f"chance[{t!r}]", low=0, high=1)
+        for t, v in _per_task(chance, "chance", tasks).items()
+    }
+    highlight = _as_names(highlight, "highlight")
     nrows = int(np.ceil(len(tasks) / ncols))
     fig, axes = new_figure(
         ncols,
@@ -153,11 +242,11 @@ def plot_tasks_vs_compute(
             else task,
         )
         ax.set_ylim(-0.03, 1.03)
-        if marks and task in marks:
+        if task in marks:
             c, text = marks[task]
             ax.axvline(c, color="k", ls="--", lw=1)
             ax.text(c, 0.98, " " + text, fontsize=7, va="top", ha="left")
-        if points and task in points:
+        if task in points:
             c, score, text = points[task]
             ax.plot([c], [score], "*", ms=11, color="k", zorder=4)
             ax.annotate(
@@ -168,7 +257,7 @@ def plot_tasks_vs_compute(
                 fontsize=7,
                 ha="right",
             )
-        if chance and task in chance:
+        if task in chance:
             ax.axhline(chance[task], color="grey", ls=":", lw=1)
             ax.text(
                 ax.get_xlim()[0],
@@ -197,6 +286,12 @@ def plot_metric_comparison(
     ``wide`` is :func:`scaling_lib.data.load_emergence_evals` restricted to rows with compute
     and both IPA scores (the caller drops flagged values).
     """
+    scores = ["ipa_exact_match", "ipa_bleu"]
+    check_columns(wide, "wide", ["family", "compute", *scores], min_rows=1)
+    as_positive_array(wide["compute"].to_numpy(), "wide['compute']")
+    for col in scores:
+        as_probability_array(wide[col].to_numpy(), f"wide[{col!r}]")
+    highlight = _as_names(highlight, "highlight")
     fig, axes = new_figure(3, 2, width=11.0, height=6.6)
     for col, (metric, name) in enumerate(
         [("ipa_exact_match", "exact match"), ("ipa_bleu", "BLEU")]
@@ -274,16 +369,21 @@ def plot_exact_match_vs_scale(
     """Toy model of Schaeffer et al. (2023): per-token loss and accuracy fall/rise smoothly,
     exact match ``p**L`` is the same curve shifted to larger N, token errors
     ``L(1-p)`` fall smoothly."""
-    n_params = as_positive_array(n_params, "n_params")
-    if (
-        isinstance(lengths, (str, dict))
-        or np.ndim(lengths) != 1
-        or len(lengths) == 0
-    ):
+    n_params = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
+    scale = as_positive_float(scale, "scale")
+    exponent = as_float(exponent, "exponent", high=0, high_open=True)
+    if isinstance(lengths, np.ndarray) and lengths.ndim == 1:
+        lengths = lengths.tolist()
+    if not isinstance(lengths, (list, tuple)) or not lengths:
         raise ValueError(
-            f"lengths must be a list of answer lengths, got {lengths!r}"
+            f"lengths must be a list of answer lengths, got {_show(lengths)}"
         )
     lengths = [as_positive_int(v, "lengths", maximum=10**6) for v in lengths]
+    if n_questions is not None:
+        n_questions = as_positive_int(
+            n_questions, "n_questions", maximum=10**9
+        )
+    rng = as_rng(rng)  # one stream for every length
     fig, axes = new_figure(3, 1, width=11.0, height=3.5)
     base = simulate_metrics(n_params, scale=scale, exponent=exponent, length=1)
     ax = axes[0]
@@ -361,12 +461,13 @@ class ExactMatchLengthView:
         exponent: float = -0.3,
         widget: bool = False,
     ):
-        self.scale, self.exponent = scale, exponent
         length = as_positive_int(length, "length", maximum=10**6)
+        self.scale = as_positive_float(scale, "scale")
+        self.exponent = as_float(exponent, "exponent", high=0, high_open=True)
         widget = as_bool(widget, "widget")
         self.n = np.logspace(6, 13, 300)
         self.p = simulate_metrics(
-            self.n, scale=scale, exponent=exponent, length=1
+            self.n, scale=self.scale, exponent=self.exponent, length=1
         )["p_token"]
         self.fig, ax = new_figure(width=6.0, height=3.6)
         self.ax = ax
@@ -410,6 +511,9 @@ class ExactMatchLengthView:
 def update_exact_match_length(view: ExactMatchLengthView, length: int):
     """The widget's update step, as a plain function a benchmark can time:
     ``view.update(length)``."""
+    as_instance(
+        view, "view", ExactMatchLengthView, what="an ExactMatchLengthView"
+    )
     return view.update(length)
 
 
@@ -418,6 +522,7 @@ def figure_png(fig) -> bytes:
     for an ``ipywidgets.Image`` that a slider refreshes."""
     import io
 
+    as_instance(fig, "fig", Figure, what="a matplotlib Figure")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -449,8 +554,31 @@ def plot_holdout(
     ``x`` is the variable the sigmoid was fitted on; with ``log10_x`` it is ``log10`` compute
     and is drawn as compute on a log axis.
     """
-    x = np.asarray(x, float)
-    y = np.asarray(y, float)
+    x = as_float_array(x, "x", ndim=1, min_size=1)
+    y = as_probability_array(y, "y", ndim=1, min_size=1)
+    check_same_shape(x=x, y=y)
+    result = as_instance(
+        result,
+        "result",
+        HoldoutPrediction,
+        what="a HoldoutPrediction from holdout_prediction",
+    )
+    if np.shape(result.train) != x.shape:
+        raise ValueError(
+            f"result was computed on {np.size(result.train)} points, x has "
+            f"{x.size}: pass the x and y given to holdout_prediction"
+        )
+    if reference is not None:
+        as_instance(
+            reference, "reference", SigmoidFit, what="a SigmoidFit or None"
+        )
+    _check_text(xlabel=xlabel, ylabel=ylabel, title=title, optional=())
+    log10_x = as_bool(log10_x, "log10_x")
+    if log10_x and np.any(np.abs(x) > 300):
+        raise ValueError(
+            f"x must be log10 of compute with log10_x=True (|x| <= 300), got "
+            f"x={_show(x)}"
+        )
     fig, ax = new_figure(width=6.4, height=4.0)
     shown = 10**x if log10_x else x
     train = result.train
@@ -505,7 +633,21 @@ def plot_family_crossings(
 ):
     """Dot plot of :func:`scaling_lib.emergence.family_crossings`: for each family the compute
     range of its models (grey bar) and where it crosses the level (dot; open triangle = only an
-    upper bound, its smallest model is already above)."""
+    upper bound, its smallest model is already above).
+
+    ``reference`` is an optional ``(compute, text)`` pair drawn as a dashed vertical line.
+    """
+    columns = "family n_models log10_first log10_last crossing status"
+    check_columns(table, "table", columns.split(), min_rows=1)
+    for col in ("log10_first", "log10_last", "crossing"):
+        as_float_array(  # a family that never reaches the level has no crossing (NaN)
+            table[col].to_numpy(),
+            f"table[{col!r}]",
+            allow_nan=col == "crossing",
+        )
+    if reference is not None:
+        reference = _annotation(reference, "reference")
+    _check_text(title=title, optional=())
     t = table.sort_values(
         ["crossing", "log10_first"], na_position="last"
     ).reset_index(drop=True)
