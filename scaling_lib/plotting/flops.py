@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import flops as F
 from .._validation import (
+    as_count_array,
     as_int,
     as_positive_array,
     as_positive_float,
@@ -19,7 +20,7 @@ from .._validation import (
 )
 from . import COLORS, close, log_axes, new_figure, plain_log_ticks  # noqa: F401 (close: re-export)
 
-_MAX_CTX, _MAX_D = 2**24, 2**17
+_MAX_CTX, _MAX_D, _MAX_BATCH = 2**24, 2**17, 2**20
 
 
 def _shape_dict(value, name: str) -> dict:
@@ -172,9 +173,9 @@ def plot_ratio_to_6nd(shapes, n_ctx_values=(2048, 8192, 32768)):
             f"{shapes!r}"[:200]
         )
     if (
-        isinstance(n_ctx_values, (str, bytes))
+        isinstance(n_ctx_values, (str, bytes, dict))
         or not hasattr(n_ctx_values, "__len__")
-        or not n_ctx_values
+        or len(n_ctx_values) == 0
     ):
         raise ValueError(
             f"n_ctx_values must be a non-empty sequence of context lengths, got "
@@ -662,8 +663,8 @@ def plot_kv_cache(
     *,
     n_tokens=None,
     kv_heads=None,
-    device_memory_gb: float = 80.0,
-    bytes_per_value: int = 2,
+    device_memory_gb: float | None = 80.0,
+    bytes_per_value: float = 2,
 ):
     """Key/value-cache memory of one sequence against context length, for multi-head,
     grouped-query and multi-query versions of ``shape`` (log-log), with the 16-bit weights
@@ -750,6 +751,14 @@ def plot_roofline(
         )
     for dev in devices.values():
         _device(dev, "devices")
+    batch_sizes = as_count_array(
+        batch_sizes, "batch_sizes", ndim=1, min_size=1
+    )
+    if np.any(batch_sizes > _MAX_BATCH):
+        raise ValueError(
+            f"batch_sizes must be at most {_MAX_BATCH}, got {batch_sizes.max():g}"
+        )
+    n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
     fig, ax = new_figure(width=6.8, height=4.4)
     x = np.geomspace(0.3, 3e4, 200)
     markers = "osD^v"
@@ -772,7 +781,7 @@ def plot_roofline(
                 color=COLORS[i],
                 mfc="white" if i else COLORS[i],
                 ms=7,
-                label=f"batch {b}" if i == 0 else None,
+                label=f"batch {b:g}" if i == 0 else None,
             )
     log_axes(
         ax, "arithmetic intensity (FLOPs per byte moved)", "attainable TFLOP/s"
@@ -792,13 +801,13 @@ def plot_decode_map(shape, device, *, batch_sizes=None, contexts=None):
     b = (
         np.geomspace(1, 1024, 41)
         if batch_sizes is None
-        else as_positive_array(batch_sizes, "batch_sizes")
+        else as_positive_array(batch_sizes, "batch_sizes", ndim=1, min_size=2)
     )
     # Llama 3 was trained on 8,192-token sequences (Meta's model card): stop there
     c = (
         np.geomspace(128, 8192, 31)
         if contexts is None
-        else as_positive_array(contexts, "contexts")
+        else as_positive_array(contexts, "contexts", ndim=1, min_size=2)
     )
     B, C = np.meshgrid(b, c)
     st = I.decode_step(shape, device, B, C)
@@ -905,7 +914,9 @@ class DecodePointView:
 
     def update(self, batch_size: int = 1, n_context: int = 4096):
         """Show a step of ``batch_size`` sequences at ``n_context`` tokens; returns the figure."""
-        batch_size = as_int(batch_size, "batch_size", minimum=1, maximum=2**20)
+        batch_size = as_int(
+            batch_size, "batch_size", minimum=1, maximum=_MAX_BATCH
+        )
         n_context = as_int(n_context, "n_context", minimum=0, maximum=_MAX_CTX)
         inf, dev = self._I, self.device
         st = inf.decode_step(self.shape, dev, batch_size, n_context)
