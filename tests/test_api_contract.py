@@ -2610,6 +2610,16 @@ def test_a_wrong_answer_never_shows_the_expected_value(value):
 
 
 @pytest.mark.parametrize(
+    "typed, expected", [(1e-300, 1e300), (1e300, 1e-300), (-1e300, -1e-300)]
+)
+def test_a_check_reports_any_size_of_error_without_overflow(typed, expected):
+    from scaling_lib.exercises import check_close
+
+    out = check_close(typed, expected, name="C")
+    assert not out and "600 orders of magnitude" in out
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         10**400,

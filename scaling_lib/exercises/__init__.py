@@ -245,9 +245,11 @@ def _how_far(value: float, expected: float, rtol: float) -> str:
         return "has the wrong sign" if value != 0 else "should not be 0"
     if expected == 0:
         return "is too high" if value > 0 else "is too low"
-    ratio = value / expected
-    direction = "high" if ratio > 1 else "low"
-    decades = abs(math.log10(ratio))
+    # the ratio in log space: value / expected itself can overflow (1e300 / 1e-300) or
+    # underflow to 0, for numbers a student can type
+    log_ratio = math.log10(abs(value)) - math.log10(abs(expected))
+    direction = "high" if log_ratio > 0 else "low"
+    decades = abs(log_ratio)
     if decades >= 0.95:
         n = round(decades)
         return (
