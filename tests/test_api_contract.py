@@ -1219,8 +1219,11 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
                 "beta": 0.28,
             },
             {
-                k: number(low=0, low_open=True)
-                for k in ("E", "A", "B", "alpha", "beta")
+                **{
+                    k: number(low=0, low_open=True)
+                    for k in ("E", "A", "B", "alpha", "beta")
+                },
+                "source": text(),
             },
             result="none",
         ),

@@ -119,6 +119,11 @@ class ParametricLoss:
         for name in ("E", "A", "B", "alpha", "beta"):
             value = getattr(self, name)
             as_positive_float(value, name)
+        if not isinstance(self.source, str):
+            raise ValueError(
+                f"source must be a str (where the numbers come from), got "
+                f"{type(self.source).__name__} {self.source!r:.60}"
+            )
 
     @classmethod
     def from_lse(cls, theta, source: str = "") -> "ParametricLoss":
