@@ -139,17 +139,16 @@ def _emergence_bench():
 
 @_cache
 def _isoflop():
-    from scaling_lib.data import load_porian_isoflops
-
-    df = load_porian_isoflops(
-        dataset="rw",
-        hparams="base",
-        warmup="long",
-        decay="kaplan",
-        param_count="kaplan",
-        loss_split="train",
+    from scaling_lib.data import (
+        PORIAN_CONFIG_COLUMNS,
+        PORIAN_FIGURE1_STEPS,
+        load_porian_isoflops,
     )
-    return df
+
+    _, *setup = PORIAN_FIGURE1_STEPS[0]  # Kaplan's set-up, RefinedWeb runs
+    return load_porian_isoflops(
+        **dict(zip(PORIAN_CONFIG_COLUMNS, ["rw", *setup]))
+    )
 
 
 def _params():

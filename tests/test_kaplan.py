@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from scaling_lib import kaplan as K
 from scaling_lib.data import (
+    PORIAN_CONFIG_COLUMNS,
     PORIAN_FIGURE1_STEPS,
     load_porian_isoflops,
     load_porian_optima,
@@ -265,21 +266,19 @@ def test_kaplan_figure14_has_two_fits_raw_compute_and_c_min():
     assert "Figure 14" in c.source("p_n_raw")
 
 
+def _kaplan_like_setup():
+    """Filters of Porian et al.'s first step (Kaplan's set-up), RefinedWeb runs."""
+    _, *setup = PORIAN_FIGURE1_STEPS[0]
+    return dict(zip(PORIAN_CONFIG_COLUMNS, ["rw", *setup]))
+
+
 def test_porian_kaplan_setup_matches_kaplans_raw_compute_exponent():
     # Porian et al.'s runs are not adjusted to the critical batch, so their Kaplan-like
     # exponent is to be compared with Kaplan's raw-compute 0.88, not with 0.73 (which is
     # against C_min). Their own fit through their optima gives 0.83 (shipped, derived file).
     from scaling_lib import chinchilla as ch
 
-    label, hp, warm, decay, count, split = PORIAN_FIGURE1_STEPS[0]
-    cfg = dict(
-        dataset="rw",
-        hparams=hp,
-        warmup=warm,
-        decay=decay,
-        param_count=count,
-        loss_split=split,
-    )
+    cfg = _kaplan_like_setup()
     df = load_porian_isoflops(**cfg)
     a = ch.isoflop_minima(df.params, df.flops, df.loss).a
     c = K.KAPLAN_2020
@@ -296,14 +295,7 @@ def test_porian_kaplan_setup_matches_kaplans_raw_compute_exponent():
 def test_a_grid_below_every_optimum_is_refused_not_fitted():
     # Porian et al.'s Kaplan-like runs, keeping per budget only the sizes smaller than the
     # best one tried: no budget has a minimum inside its sizes, so there is no frontier.
-    df = load_porian_isoflops(
-        dataset="rw",
-        hparams="base",
-        warmup="long",
-        decay="kaplan",
-        param_count="kaplan",
-        loss_split="train",
-    )
+    df = load_porian_isoflops(**_kaplan_like_setup())
     best = df.loc[df.groupby("flops").loss.idxmin()].set_index("flops").params
     below = df[df.params < df.flops.map(best)]
     with pytest.warns(DeprecationWarning):
