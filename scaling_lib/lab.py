@@ -401,8 +401,9 @@ class Lab:
         # a relative slack of 1e-9 lets a student spend the last FLOP despite rounding
         if total > remaining * (1 + 1e-9):
             raise BudgetExceeded(
-                f"these runs cost 6 * n_params * n_tokens = {total:.3g} FLOPs but "
-                f"only {remaining:.3g} remain; nothing was charged"
+                # short enough for the 78 columns of the site's output cells
+                f"6 * n_params * n_tokens = {total:.3g} FLOPs, only "
+                f"{remaining:.3g} left; nothing was charged"
             )
         z = self._noise_rng.standard_normal(n.shape)
         loss = self._law.loss(n, d) * np.exp(self.noise * z)
