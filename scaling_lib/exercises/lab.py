@@ -24,6 +24,10 @@ def check_vertex(func, *, rng=0) -> Feedback:
     points off the parabola by a known symmetric pattern (least squares must still find
     ``N*``), and a parabola that opens downwards, for which ``func`` must raise ``ValueError``.
 
+    Never raises on ``func``: a value that is not a function, a function that raises (even
+    ``SystemExit``) or returns something else than one positive number gets a failing
+    feedback that says so. ``rng`` (SPEC 7) draws the cases.
+
     Examples
     --------
     >>> bool(check_vertex(lambda n, loss: np.asarray(n)[np.argmin(loss)]))
