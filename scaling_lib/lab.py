@@ -42,10 +42,14 @@ import numpy as np
 import pandas as pd
 
 from ._validation import (
+    as_bool,
     as_float,
+    as_float_array,
+    as_path,
     as_positive_array,
     as_positive_int,
     as_rng,
+    check_finite_result,
 )
 from .chinchilla import ParametricLoss
 
@@ -139,6 +143,18 @@ def isoflop_design(
     ``N0 = sqrt(C / (6 * tokens_per_param))`` (the size that gives ``tokens_per_param`` tokens
     per parameter), each with ``D = C / (6 N)`` tokens.
 
+    Parameters
+    ----------
+    budgets : float or 1-D array_like
+        The compute budgets ``C`` (FLOPs), each > 0.
+    n_sizes : int
+        Model sizes per budget, 3 to 1000 (a parabola has 3 coefficients).
+    spread : float
+        The largest size is ``spread`` times the guess ``N0``, the smallest ``N0 / spread``
+        (> 1).
+    tokens_per_param : float
+        Tokens per parameter of the guess ``N0`` (> 0).
+
     Returns
     -------
     pandas.DataFrame
@@ -150,26 +166,31 @@ def isoflop_design(
     >>> len(plan), f"{plan.compute.sum():.3g}"
     (10, '5.5e+18')
     """
-    c = np.atleast_1d(as_positive_array(budgets, "budgets")).ravel()
-    n_sizes = as_positive_int(n_sizes, "n_sizes")
+    c = np.atleast_1d(as_positive_array(budgets, "budgets", min_size=1))
+    c = as_float_array(c, "budgets", ndim=1)  # one number or a 1-D array
+    n_sizes = as_positive_int(n_sizes, "n_sizes", maximum=1000)
     if n_sizes < 3:
         raise ValueError(
             f"n_sizes must be >= 3 (a parabola has 3 coefficients), got {n_sizes}"
         )
-    spread = float(as_positive_array(spread, "spread"))
-    if spread <= 1:
-        raise ValueError(f"spread must be > 1, got {spread!r}")
-    tpp = float(as_positive_array(tokens_per_param, "tokens_per_param"))
-    n0 = np.sqrt(c / (6.0 * tpp))
-    n = (
-        n0[:, None]
-        * np.logspace(-np.log10(spread), np.log10(spread), n_sizes)[None, :]
-    )
+    spread = as_float(spread, "spread", low=1, low_open=True)
+    tpp = as_float(tokens_per_param, "tokens_per_param", low=0, low_open=True)
+    steps = np.logspace(-np.log10(spread), np.log10(spread), n_sizes)
     compute = np.repeat(c, n_sizes)
-    n = n.ravel()
-    return pd.DataFrame(
-        {"compute": compute, "n_params": n, "n_tokens": compute / (6.0 * n)}
+    # extreme but finite inputs (1e300 FLOPs per 1e-300 tokens per parameter) leave the
+    # range of a float: computed quietly, then refused by name
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        n = (np.sqrt(c / (6.0 * tpp))[:, None] * steps[None, :]).ravel()
+        d = compute / (6.0 * n)
+        both = np.r_[n, d, 1.0 / d]  # 1 / d: no token count rounds to 0
+    check_finite_result(
+        both,
+        "model sizes and token counts",
+        budgets=budgets,
+        spread=spread,
+        tokens_per_param=tokens_per_param,
     )
+    return pd.DataFrame({"compute": compute, "n_params": n, "n_tokens": d})
 
 
 @dataclass(frozen=True)
@@ -208,9 +229,10 @@ def _points(error: float, full: float, zero: float) -> float:
     return float(np.clip((zero - error) / (zero - full), 0.0, 1.0))
 
 
-def _band(ratio: float) -> str:
-    """How far off a factor is, in words and in bands, without the exact value."""
-    r = max(ratio, 1 / ratio)
+def _band(log_ratio: float) -> str:
+    """How far off a factor (given by its natural log) is, in words and in bands, without
+    the exact value."""
+    r = abs(log_ratio)
     for edge, words in (
         (1.1, "by less than 10 %"),
         (1.25, "by 10 to 25 %"),
@@ -218,7 +240,7 @@ def _band(ratio: float) -> str:
         (2.0, "by a factor of 1.5 to 2"),
         (4.0, "by a factor of 2 to 4"),
     ):
-        if r <= edge:
+        if r <= math.log(edge):
             return words
     return "by more than a factor of 4"
 
@@ -233,9 +255,15 @@ class Lab:
     budget_flops : float
         Total training compute the student may spend, ``sum(6 N D)`` over all runs.
     noise : float
-        Standard deviation of the log-normal run-to-run noise on the loss (default 0.005).
+        Standard deviation of the log-normal run-to-run noise on the loss, between 0 and 1
+        (default 0.005).
     target_factor : float
-        The held-out run has ``target_factor * budget_flops`` of compute (default 100).
+        The held-out run has ``target_factor * budget_flops`` of compute, >= 1 (default 100).
+
+    Raises
+    ------
+    ValueError
+        A bad argument (the message names it); ``seed`` follows SPEC 7.
 
     Attributes
     ----------
@@ -266,13 +294,20 @@ class Lab:
         self.budget_flops = as_float(
             budget_flops, "budget_flops", low=0, low_open=True
         )
-        self.noise = as_float(noise, "noise", low=0)
+        # sigma = 1 already scatters a loss by a factor e: larger values are a slip, and
+        # exp(sigma * z) would overflow
+        self.noise = as_float(noise, "noise", low=0, high=1)
         target_factor = as_float(target_factor, "target_factor", low=1)
         law_rng, noise_rng = as_rng(seed, "seed").spawn(2)
         self.seed = seed if isinstance(seed, (int, np.integer)) else None
         self._law = draw_law(law_rng)
         self._noise_rng = noise_rng
-        self.target_compute = target_factor * self.budget_flops
+        self.target_compute = check_finite_result(
+            target_factor * self.budget_flops,
+            "the held-out compute target_factor * budget_flops",
+            target_factor=target_factor,
+            budget_flops=budget_flops,
+        )
         self._costs: list[float] = []
         self._rows: list[dict] = []
         self.n_grades = 0
@@ -302,7 +337,21 @@ class Lab:
         )
 
     def to_csv(self, path) -> None:
-        """Write :attr:`runs` to ``path`` as CSV."""
+        """Write :attr:`runs` to ``path`` as CSV (overwriting a file already there).
+
+        Raises
+        ------
+        ValueError
+            ``path`` is not a str or ``pathlib.Path``.
+        FileNotFoundError
+            The directory of ``path`` does not exist (nothing is written).
+        """
+        path = as_path(path, "path")
+        if not path.parent.is_dir():
+            raise FileNotFoundError(
+                f"path={str(path)!r}: the directory {str(path.parent)!r} does not "
+                "exist; create it first (nothing was written)"
+            )
         self.runs.to_csv(path, index=False)
 
     def train(self, n_params, n_tokens):
@@ -323,11 +372,19 @@ class Lab:
         BudgetExceeded
             The batch costs more than :attr:`remaining_flops` (nothing is trained or charged).
         ValueError
-            Non-positive, NaN or infinite sizes (the message names the argument).
+            Non-positive, NaN or infinite sizes, or arrays that do not broadcast (the message
+            names the argument). ``OutOfRange`` and ``BudgetExceeded`` are ``ValueError``
+            too, and name ``n_params`` or ``n_tokens``.
         """
         n = as_positive_array(n_params, "n_params")
         d = as_positive_array(n_tokens, "n_tokens")
-        n, d = np.broadcast_arrays(n, d)
+        try:
+            n, d = np.broadcast_arrays(n, d)
+        except ValueError:
+            raise ValueError(
+                "n_params and n_tokens must have the same length (or one of them "
+                f"be a single number), got shapes {n.shape} and {d.shape}"
+            ) from None
         for name, arr in (("n_params", n), ("n_tokens", d)):
             lo, hi = SIZE_LIMITS[name]
             bad = (arr < lo) | (arr > hi)
@@ -344,8 +401,9 @@ class Lab:
         # a relative slack of 1e-9 lets a student spend the last FLOP despite rounding
         if total > remaining * (1 + 1e-9):
             raise BudgetExceeded(
-                f"these runs cost {total:.3g} FLOPs but only {remaining:.3g} "
-                "remain; nothing was charged"
+                # short enough for the 78 columns of the site's output cells
+                f"6 * n_params * n_tokens = {total:.3g} FLOPs, only "
+                f"{remaining:.3g} left; nothing was charged"
             )
         z = self._noise_rng.standard_normal(n.shape)
         loss = self._law.loss(n, d) * np.exp(self.noise * z)
@@ -380,33 +438,40 @@ class Lab:
             Up to 5 points for each part. The size gets full points within a factor 1.1
             of the truth, none beyond a factor 2 (linear in ``|log ratio|`` between). The loss
             gets full points within 0.01 nats, none beyond 0.1 nats.
+
+        Raises
+        ------
+        ValueError
+            ``n_opt`` or ``loss`` not a single finite number > 0, or ``reveal`` not a bool.
         """
-        n_pred = float(as_positive_array(n_opt, "n_opt"))
-        l_pred = float(as_positive_array(loss, "loss"))
+        n_pred = as_float(n_opt, "n_opt", low=0, low_open=True)
+        l_pred = as_float(loss, "loss", low=0, low_open=True)
+        reveal = as_bool(reveal, "reveal")
         n_true, d_true = (
             float(v) for v in self._law.compute_optimal(self.target_compute)
         )
         l_true = float(self._law.loss(n_true, d_true))
         self.n_grades += 1
         half = 5.0
-        ratio = n_pred / n_true
+        # in logs: a tiny n_opt such as 1e-320 must not round the ratio to 0
+        log_ratio = math.log(n_pred) - math.log(n_true)
         n_pts = half * _points(
-            abs(math.log(ratio)), math.log(FULL_RATIO), math.log(ZERO_RATIO)
+            abs(log_ratio), math.log(FULL_RATIO), math.log(ZERO_RATIO)
         )
         err = l_pred - l_true
         l_pts = half * _points(abs(err), FULL_LOSS, ZERO_LOSS)
-        size_dir = "too large" if ratio > 1 else "too small"
+        size_dir = "too large" if log_ratio > 0 else "too small"
         loss_dir = "too high" if err > 0 else "too low"
         lines = [
             f"Held-out run: {self.target_compute:.3g} FLOPs (grading attempt {self.n_grades})."
         ]
         if n_pts == half:
             lines.append(
-                f"Compute-optimal size: off {_band(ratio)}, full marks."
+                f"Compute-optimal size: off {_band(log_ratio)}, full marks."
             )
         else:
             lines.append(
-                f"Compute-optimal size: {size_dir} {_band(ratio)}. Hint: check "
+                f"Compute-optimal size: {size_dir} {_band(log_ratio)}. Hint: check "
                 "the exponent of your N_opt(C) fit and its extrapolation; do your "
                 "IsoFLOP profiles have their minimum inside the sizes you tried?"
             )

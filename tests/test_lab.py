@@ -289,3 +289,59 @@ def test_lab_figures_have_labelled_axes():
         for ax in fig.axes:
             assert ax.get_xlabel() and ax.get_ylabel()
         plt.close(fig)
+
+
+def test_to_csv_refuses_a_bad_path_and_a_missing_directory(tmp_path):
+    lab = L.Lab(4, 1e19)
+    with pytest.raises(ValueError, match="path"):
+        lab.to_csv(3)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        lab.to_csv(tmp_path / "missing" / "runs.csv")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_train_names_both_sizes_when_shapes_differ_or_the_budget_is_short():
+    lab = L.Lab(0, 1e19)
+    with pytest.raises(ValueError, match="same length") as info:
+        lab.train([1e7, 2e7], [1e9, 1e9, 1e9])
+    assert "n_params" in str(info.value) and "n_tokens" in str(info.value)
+    with pytest.raises(L.BudgetExceeded) as info:
+        lab.train(1e10, 1e12)
+    assert "n_params" in str(info.value) and "n_tokens" in str(info.value)
+    assert lab.remaining_flops == 1e19
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"noise": 2.0}, "noise"),
+        ({"budget_flops": 1e307}, "budget_flops"),  # 100x overflows
+    ],
+)
+def test_constructor_refuses_values_that_overflow(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        L.Lab(0, **kwargs)
+
+
+def test_grade_refuses_a_non_bool_reveal_and_survives_a_tiny_n_opt():
+    lab = L.Lab(0, 1e19)
+    with pytest.raises(ValueError, match="reveal"):
+        lab.grade(1e9, 2.0, reveal="yes")
+    g = lab.grade(
+        5e-324, 2.0
+    )  # the ratio to the truth underflows; its log does not
+    assert g.n_opt_score == 0.0 and "too small" in g.feedback
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"budgets": [[1e17]]}, "budgets"),
+        ({"budgets": []}, "budgets"),
+        ({"budgets": [1e17], "n_sizes": 10**6}, "n_sizes"),
+        ({"budgets": 1e300, "tokens_per_param": 1e-300}, "tokens_per_param"),
+    ],
+)
+def test_isoflop_design_refuses_shapes_and_overflows(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        L.isoflop_design(**kwargs)

@@ -96,3 +96,29 @@ def test_check_study_fails_too_few_budgets():
     fb = checks.check_study(lab, 2e9, 2.3)
     assert not fb and "at least 3" in str(fb)
     assert not checks.check_study(L.Lab(3, 1e19), 2e9, 2.3)
+
+
+@pytest.mark.parametrize(
+    "func, hint",
+    [
+        (None, "should be a function"),
+        ("vertex_log_n", "should be a function"),
+        (lambda n, loss: "many", "single finite number"),
+        (lambda n, loss: [1.0, 2.0], "single finite number"),
+        (lambda n, loss: _raise(SystemExit(1)), "SystemExit"),
+    ],
+)
+def test_check_vertex_answers_anything_with_feedback(func, hint):
+    fb = checks.check_vertex(func)
+    assert not fb and hint in str(fb)
+
+
+def _raise(exc):
+    raise exc
+
+
+def test_check_study_refuses_a_bad_setting_by_name():
+    with pytest.raises(ValueError, match="lab"):
+        checks.check_study(None, 2e9, 2.3)
+    with pytest.raises(ValueError, match="min_sizes"):
+        checks.check_study(_study(L.Lab(3, 1e19)), 2e9, 2.3, min_sizes=2)

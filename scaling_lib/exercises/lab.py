@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import as_instance, as_int, as_rng
 from ..lab import Lab
-from . import Feedback
+from . import Feedback, _kind, _short, parse_answer
 
 __all__ = ["check_vertex", "check_study"]
 
@@ -23,12 +24,22 @@ def check_vertex(func, *, rng=0) -> Feedback:
     points off the parabola by a known symmetric pattern (least squares must still find
     ``N*``), and a parabola that opens downwards, for which ``func`` must raise ``ValueError``.
 
+    Never raises on ``func``: a value that is not a function, a function that raises (even
+    ``SystemExit``) or returns something else than one positive number gets a failing
+    feedback that says so. ``rng`` (SPEC 7) draws the cases.
+
     Examples
     --------
     >>> bool(check_vertex(lambda n, loss: np.asarray(n)[np.argmin(loss)]))
     False
     """
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
+    if not callable(func):
+        return Feedback(
+            False,
+            "func should be a function func(n_params, loss) that returns N at "
+            f"the minimum of the parabola, got {_kind(func)}.",
+        )
     cases = []
     for _ in range(3):
         log_star = rng.uniform(15, 22)
@@ -63,21 +74,22 @@ def check_vertex(func, *, rng=0) -> Feedback:
         )
     )
     for u, loss, log_star, what in cases:
-        try:
-            got = float(func(np.exp(u), loss))
-        except (
-            Exception
-        ) as exc:  # the student's code failed: say how, and on what
+        got, error = _call(func, np.exp(u), loss.copy())
+        if error is not None:
             return Feedback(
                 False,
-                f"Your function raised {type(exc).__name__}: {exc} on "
-                f"{what}. It should return the N of the minimum.",
+                f"Your function raised {type(error).__name__}: {_said(error)} on "
+                f"{what}. It should not raise there, but return the N of the "
+                "minimum.",
             )
-        if not np.isfinite(got) or got <= 0:
+        got = parse_answer(got, "The N your function returns")
+        if isinstance(got, Feedback):
+            return Feedback(False, f"On {what}: {got}")
+        if got <= 0:
             return Feedback(
                 False,
-                f"On {what} your function returned {got!r}; it should "
-                "return a positive number of parameters N (not log N).",
+                f"On {what} your function returned {got:.3g}; it should "
+                "be a positive number of parameters N (not log N).",
             )
         if abs(np.log(got) - log_star) > 1e-6:
             hint = (
@@ -87,20 +99,18 @@ def check_vertex(func, *, rng=0) -> Feedback:
                 "vertex -b / (2c); the lowest point of the data is not the vertex"
             )
             return Feedback(
-                False, f"On {what} the minimum you found is off. Hint: {hint}."
+                False,
+                f"On {what} the minimum you found is not right. Hint: {hint}.",
             )
     u = np.linspace(17, 20, 5)
-    try:
-        func(np.exp(u), 3.0 - 0.1 * (u - 18.5) ** 2)
-    except ValueError:
-        pass
-    except Exception as exc:
+    _, error = _call(func, np.exp(u), 3.0 - 0.1 * (u - 18.5) ** 2)
+    if error is not None and not isinstance(error, ValueError):
         return Feedback(
             False,
-            f"A parabola that opens downwards should raise ValueError, "
-            f"yours raised {type(exc).__name__}.",
+            "A parabola that opens downwards should be refused with ValueError, "
+            f"yours raised {type(error).__name__}.",
         )
-    else:
+    if error is None:
         return Feedback(
             False,
             "A parabola that opens downwards has no minimum: raise "
@@ -113,6 +123,25 @@ def check_vertex(func, *, rng=0) -> Feedback:
     )
 
 
+def _call(func, *args):
+    """``(func(*args), None)``, or ``(None, the exception it raised)``: a student's code may
+    raise anything, even ``SystemExit``, and a check answers with a Feedback, never with
+    that exception."""
+    try:
+        return func(*args), None
+    except (Exception, SystemExit) as exc:
+        return None, exc
+
+
+def _said(exc: BaseException) -> str:
+    """The message of a student's exception, short; never raises."""
+    try:
+        text = str(exc)
+    except Exception:  # an exception class with a broken __str__
+        return _short(exc)
+    return text if len(text) <= 120 else text[:116] + " ..."
+
+
 def check_study(
     lab: Lab, n_opt, loss, *, min_budgets: int = 3, min_sizes: int = 5
 ) -> Feedback:
@@ -122,7 +151,16 @@ def check_study(
     The runs must include at least ``min_budgets`` IsoFLOP budgets (runs of equal ``6ND``
     within 1 %) of at least ``min_sizes`` model sizes each, and the predictions must be a
     positive number of parameters and a loss in nats.
+
+    ``lab`` is the student's :class:`~scaling_lib.lab.Lab`; ``min_budgets`` (2 to 1000: a
+    power law through the minima needs two) and ``min_sizes`` (3 to 1000: a parabola has
+    three coefficients) are the check's settings and raise ``ValueError`` when wrong. The
+    answers ``n_opt`` and ``loss`` never raise: anything else than two numbers gets a
+    failing feedback that says so.
     """
+    lab = as_instance(lab, "lab", Lab, what="a scaling_lib.lab.Lab")
+    min_budgets = as_int(min_budgets, "min_budgets", minimum=2, maximum=1000)
+    min_sizes = as_int(min_sizes, "min_sizes", minimum=3, maximum=1000)
     runs = lab.runs
     if len(runs) == 0:
         return Feedback(
@@ -138,19 +176,21 @@ def check_study(
             f"Only {full} budget(s) have {min_sizes} or more model sizes at "
             f"equal compute; an IsoFLOP analysis needs at least {min_budgets}.",
         )
-    try:
-        n_opt, loss = float(n_opt), float(loss)
-    except (TypeError, ValueError):
-        return Feedback(
-            False,
-            "Your predictions should be two numbers: N_opt and the loss.",
-        )
-    if not (np.isfinite(n_opt) and n_opt > 1):
+    parsed = [parse_answer(n_opt, "N_opt"), parse_answer(loss, "the loss")]
+    for answer in parsed:
+        if isinstance(answer, Feedback):
+            return Feedback(
+                False,
+                "Your predictions should be two numbers, N_opt and the loss: "
+                f"{answer}",
+            )
+    n_opt, loss = parsed
+    if n_opt <= 1:
         return Feedback(
             False,
             "The predicted N_opt should be a number of parameters (> 1).",
         )
-    if not (np.isfinite(loss) and 0 < loss < 20):
+    if not 0 < loss < 20:
         return Feedback(
             False,
             "The predicted loss should be in nats per token, a few nats.",
@@ -159,7 +199,8 @@ def check_study(
         return Feedback(
             False,
             "Your N_opt is smaller than a model you trained, for a budget "
-            "far larger than any of your runs: check the extrapolation.",
+            "far larger than any of your runs: it is too small, check the "
+            "extrapolation.",
         )
     return Feedback(
         True,

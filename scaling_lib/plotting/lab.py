@@ -9,6 +9,12 @@ import numpy as np
 import pandas as pd
 
 from .. import chinchilla as ch
+from .._validation import (
+    as_instance,
+    as_positive_array,
+    as_positive_float,
+    check_columns,
+)
 from . import COLORS, log_axes, new_figure
 
 __all__ = ["plot_lab_spending", "plot_lab_prediction"]
@@ -16,7 +22,21 @@ __all__ = ["plot_lab_spending", "plot_lab_prediction"]
 
 def plot_lab_spending(runs: pd.DataFrame, budget_flops: float):
     """Where the budget went: each run in the (N, D) plane with lines of constant ``6ND``
-    (left), and the cumulative FLOPs spent against the budget (right)."""
+    (left), and the cumulative FLOPs spent against the budget (right).
+
+    ``runs`` is :attr:`scaling_lib.lab.Lab.runs` (columns ``n_params, n_tokens, compute``, at
+    least one run); ``budget_flops`` the lab's budget (> 0).
+    """
+    check_columns(
+        runs, "runs", ["n_params", "n_tokens", "compute"], min_rows=1
+    )
+    runs = pd.DataFrame(
+        {
+            c: as_positive_array(runs[c].to_numpy(), f"runs.{c}")
+            for c in ("n_params", "n_tokens", "compute")
+        }
+    )
+    budget_flops = as_positive_float(budget_flops, "budget_flops")
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.6)
     ax0.scatter(
         runs.n_params,
@@ -78,7 +98,21 @@ def plot_lab_prediction(
     """Extrapolating the compute-optimal size from the IsoFLOP minima to the held-out budget:
     approach 2 (power law through the minima) and approach 3 (closed form of the fitted
     parametric law), with the target compute marked; ``truth`` (for an instructor) adds the
-    hidden law's frontier."""
+    hidden law's frontier.
+
+    ``iso`` comes from :func:`scaling_lib.chinchilla.isoflop_minima`, ``fit`` and ``truth`` are
+    :class:`~scaling_lib.chinchilla.ParametricLoss` laws, ``target_compute`` is in FLOPs
+    (> 0, at most 1e40: beyond, the axis leaves the range of a float).
+    """
+    iso = as_instance(
+        iso, "iso", ch.IsoFLOPResult, what="a result of isoflop_minima"
+    )
+    fit = as_instance(fit, "fit", ch.ParametricLoss)
+    target_compute = as_positive_float(
+        target_compute, "target_compute", high=1e40
+    )
+    if truth is not None:
+        truth = as_instance(truth, "truth", ch.ParametricLoss)
     fig, ax = new_figure(width=6.4, height=4.2)
     good = iso.table[iso.table.interior]
     c = np.logspace(
