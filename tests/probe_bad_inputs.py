@@ -872,7 +872,7 @@ def _contract_entry(qual):
     import test_api_contract as contract
 
     module, _, name = _public_name(qual).rpartition(".")
-    table = {**contract.CONTRACT, **contract.PENDING_CONTRACT}
+    table = contract.CONTRACT
     return table.get(module, {}).get(name)
 
 

@@ -6,8 +6,9 @@ give finite results.
 ``CONTRACT`` lists, per module, every public function (and every public method of a public
 class) with a valid call and the kind of each argument. A module in ``COVERED`` must list all
 of its public functions: :func:`test_every_public_function_has_a_contract` fails as soon as one
-is added without an entry. The chapter modules are in ``PENDING`` (skipped, with the reason);
-to cover one, add its entries to ``CONTRACT`` and move it to ``COVERED``.
+is added without an entry, and :func:`test_every_module_of_the_library_is_in_the_contract`
+as soon as a module is added outside ``COVERED``. The entries of the chapters' figure and check
+modules are in ``contract_entries/`` (one file per module), loaded below.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import importlib
 import inspect
 import math
 import numbers
-import os
 import signal
 from pathlib import Path
 
@@ -970,31 +970,7 @@ CONTRACT.update(
 
 COVERED = list(CONTRACT)
 
-# ------------------------------------------------------------------ chapter modules (pending)
-# The chapter modules are under revision. Their entries are written below but not yet enforced:
-# each test on them is skipped with the reason, unless SCALING_CONTRACT_PENDING=1 is set (the
-# to-do list of the next pass). To cover a module, move its entries into CONTRACT and its name
-# out of PENDING: test_every_public_function_has_a_contract then fails for any function that
-# lacks an entry.
-PENDING = {
-    "scaling_lib.kaplan": "chapter 2 module under revision; entries written, not yet enforced",
-    "scaling_lib.chinchilla": "chapter 3 module being split into a package; entries written, "
-    "not yet enforced",
-    "scaling_lib.emergence": "chapter 4 module under revision; entries written, not yet enforced",
-    "scaling_lib.inverse": "chapter 5 module under revision; entries written, not yet enforced",
-    "scaling_lib.exercises.kaplan": "chapter 2 checks under revision; no entries yet",
-    "scaling_lib.exercises.chinchilla": "chapter 3 checks under revision; no entries yet",
-    "scaling_lib.exercises.emergence": "chapter 4 checks under revision; no entries yet",
-    "scaling_lib.exercises.inverse": "chapter 5 checks under revision; no entries yet",
-    "scaling_lib.plotting.kaplan": "chapter 2 figures under revision; no entries yet",
-    "scaling_lib.plotting.chinchilla": "chapter 3 figures under revision; no entries yet",
-    "scaling_lib.plotting.emergence": "chapter 4 figures under revision; no entries yet",
-    "scaling_lib.plotting.inverse": "chapter 5 figures under revision; no entries yet",
-    "scaling_lib.lab": "the scaling lab: entries being written",
-    "scaling_lib.plotting.lab": "the scaling lab's figures: entries being written",
-    "scaling_lib.exercises.lab": "the scaling lab's checks: entries being written",
-}
-RUN_PENDING = os.environ.get("SCALING_CONTRACT_PENDING") == "1"
+# ------------------------------------------------------------------ chapters 2 to 6
 
 
 def _shape():
@@ -1079,7 +1055,7 @@ PROB = array(ndim1=False, min_size=0, positive=False, high=1)
 FRAME = custom(None, "abc", {}, [1, 2], pd.DataFrame({"a": [1.0]}))
 POS_NUMBER = number(low=0, low_open=True)
 
-PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
+CHAPTERS: dict[str, dict[str, Entry | str]] = {
     "scaling_lib.kaplan": {
         "KaplanConstants": Entry(
             dict,
@@ -1792,23 +1768,8 @@ PENDING_CONTRACT: dict[str, dict[str, Entry | str]] = {
     },
 }
 
-# Chapters 2 and 3: the modules and the checks of both chapters are covered, their entries
-# above enforced.
-for _module in (
-    "scaling_lib.kaplan",
-    "scaling_lib.chinchilla",
-    "scaling_lib.exercises.kaplan",
-    "scaling_lib.exercises.chinchilla",
-):
-    CONTRACT[_module] = PENDING_CONTRACT.pop(_module)
-    COVERED.append(_module)
-    del PENDING[_module]
-
-
-# Chapters 4 and 5 (emergence, inverse scaling): entries enforced.
-for _module in ("scaling_lib.emergence", "scaling_lib.inverse"):
-    CONTRACT[_module] = PENDING_CONTRACT.pop(_module)
-    PENDING.pop(_module)
+for _module, _entries in CHAPTERS.items():
+    CONTRACT[_module] = _entries
     COVERED.append(_module)
 
 
@@ -2354,7 +2315,6 @@ for _module, _entries in CH01.items():
 # Chapter figure and check modules: one file each in contract_entries/, all enforced.
 for _module, _entries in contract_entries.load().items():
     CONTRACT.setdefault(_module, {}).update(_entries)
-    PENDING.pop(_module, None)
     if _module not in COVERED:
         COVERED.append(_module)
 
@@ -2426,25 +2386,13 @@ def test_every_module_of_the_library_is_in_the_contract():
     covered and re-exports every public name of it (as ``scaling_lib.chinchilla`` does)."""
 
     def covered(module):
-        if module in COVERED or module in PENDING:
+        if module in COVERED:
             return True
         parent = module.rpartition(".")[0]
         return parent in COVERED and public_api(module) <= public_api(parent)
 
     missing = [m for m in _library_modules() if not covered(m)]
     assert not missing, f"modules outside the contract: {missing}"
-
-
-@pytest.mark.parametrize("module", sorted(PENDING))
-def test_pending_module_has_a_contract_for_every_public_function(module):
-    if not RUN_PENDING:
-        pytest.skip(PENDING[module])
-    missing = sorted(
-        public_api(module) - set(PENDING_CONTRACT.get(module, {}))
-    )
-    assert not missing, (
-        f"{module}: public functions without a contract entry: {missing}"
-    )
 
 
 # ------------------------------------------------------------------ calling
@@ -2496,7 +2444,7 @@ def _check_valid_result(entry, out):
         )
 
 
-TABLE = {**CONTRACT, **PENDING_CONTRACT}
+TABLE = CONTRACT
 CASES = [
     (m, n) for m in TABLE for n, e in TABLE[m].items() if isinstance(e, Entry)
 ]
@@ -2506,9 +2454,7 @@ LENGTH_CASES = [(m, n) for m, n in CASES if TABLE[m][n].same_length]
 
 
 def _entry(module, name):
-    """The contract entry; a pending module's test is skipped with its reason."""
-    if module in PENDING and not RUN_PENDING:
-        pytest.skip(PENDING[module])
+    """The contract entry of ``module.name``."""
     return TABLE[module][name]
 
 
@@ -2689,10 +2635,7 @@ def test_a_fit_the_data_cannot_identify_fails_and_says_why(
 
 
 def test_the_contract_table_has_no_duplicate_modules():
-    assert not set(COVERED) & set(PENDING)
-    assert set(PENDING_CONTRACT) <= set(PENDING)
-    for (
-        module
-    ) in PENDING:  # a pending module exists and has public functions to cover
+    assert len(COVERED) == len(set(COVERED))
+    for module in COVERED:  # a covered module exists and has public functions
         assert public_api(module), module
     assert Path(DATA_DIR).is_dir()
