@@ -540,6 +540,8 @@ def _grid_runs():
     "kwargs, name",
     [
         ({"target_loss": 1e300}, "target_loss"),
+        # above the loss of the compute-optimal model at 1e6 FLOPs (130.1 nats)
+        ({"target_loss": 200.0}, "target_loss"),
         ({"inference_tokens": 1e300}, "inference_tokens"),
     ],
 )

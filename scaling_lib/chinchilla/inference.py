@@ -53,7 +53,8 @@ class InferenceOptimum:
 
 
 def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
-    """The smallest training budget whose compute-optimal model reaches ``target_loss``.
+    """The smallest training budget whose compute-optimal model reaches ``target_loss``,
+    searched between 1e6 and 1e40 FLOPs; a target outside that range is refused by name.
 
     Examples
     --------
@@ -74,7 +75,11 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
 
     lo, hi = np.log(1e6), np.log(1e40)
     if gap(lo) < 0:
-        return float(np.exp(lo))
+        raise ValueError(
+            f"target_loss={target!r} is above {float(params.optimal_loss(1e6)):.4g}, the "
+            "loss of the compute-optimal model at 1e6 FLOPs: the law is not used for "
+            "smaller budgets"
+        )
     if gap(hi) > 0:
         raise ValueError(f"target_loss={target!r} needs more than 1e40 FLOPs")
     from scipy import optimize  # imported here: a slow import
@@ -118,12 +123,6 @@ def inference_optimal(
             f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
             f"got {target!r}"
         )
-    ceiling = params.E + params.A + params.B  # L(N = 1, D = 1)
-    if target >= ceiling:
-        raise ValueError(
-            f"target_loss must be below L(N=1, D=1) = E + A + B = {ceiling:.4g}, the loss "
-            f"this law gives a one-parameter model trained on one token; got {target!r}"
-        )
     d_inf = as_float_array(inference_tokens, "inference_tokens", min_size=1)
     if np.any(d_inf < 0):
         raise ValueError(
@@ -133,7 +132,9 @@ def inference_optimal(
     d_inf = d_inf.ravel()
     # smallest N that can reach the target with infinite data: E + A / N^alpha = target
     log_nmin = np.log(params.A / (target - params.E)) / params.alpha
-    c_opt = compute_for_loss(params, target)
+    c_opt = compute_for_loss(
+        params, target
+    )  # refuses targets out of its range by name
     n_c, d_c = (float(v) for v in params.compute_optimal(c_opt))
     with np.errstate(over="ignore"):
         chinchilla_cost = 6 * n_c * d_c + 2 * n_c * d_inf
