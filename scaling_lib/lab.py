@@ -245,6 +245,14 @@ def _band(log_ratio: float) -> str:
     return "by more than a factor of 4"
 
 
+def _one(value):
+    """The number in a one-element array or Series (what ``fit.predict([c])`` returns);
+    anything else unchanged, for the validator to judge."""
+    if isinstance(value, (np.ndarray, pd.Series)) and value.size == 1:
+        return np.asarray(value).ravel()[0]
+    return value
+
+
 class Lab:
     """A simulated training service with a hidden scaling law and a FLOP budget.
 
@@ -444,8 +452,8 @@ class Lab:
         ValueError
             ``n_opt`` or ``loss`` not a single finite number > 0, or ``reveal`` not a bool.
         """
-        n_pred = as_float(n_opt, "n_opt", low=0, low_open=True)
-        l_pred = as_float(loss, "loss", low=0, low_open=True)
+        n_pred = as_float(_one(n_opt), "n_opt", low=0, low_open=True)
+        l_pred = as_float(_one(loss), "loss", low=0, low_open=True)
         reveal = as_bool(reveal, "reveal")
         n_true, d_true = (
             float(v) for v in self._law.compute_optimal(self.target_compute)

@@ -345,3 +345,17 @@ def test_grade_refuses_a_non_bool_reveal_and_survives_a_tiny_n_opt():
 def test_isoflop_design_refuses_shapes_and_overflows(kwargs, name):
     with pytest.raises(ValueError, match=name):
         L.isoflop_design(**kwargs)
+
+
+def test_grade_takes_the_one_element_array_a_fit_predicts():
+    # what ``fit.predict([lab.target_compute])`` returns: graded like the number it holds
+    a, b = L.Lab(0, 1e19), L.Lab(0, 1e19)
+    assert a.grade(np.array([2e9]), 2.3).score == b.grade(2e9, 2.3).score
+
+
+def test_a_one_element_series_is_a_number_to_the_checks():
+    import pandas as pd
+
+    from scaling_lib.exercises import parse_answer
+
+    assert parse_answer(pd.Series([5.0], index=[7]), "N") == 5.0

@@ -129,7 +129,7 @@ def parse_answer(answer, name: str):
             answer = (
                 answer[0]
                 if isinstance(answer, (list, tuple))
-                else answer.ravel()[0]
+                else np.asarray(answer).ravel()[0]  # a Series has no ravel
             )
         except Exception:
             return Feedback(False, f"{expected}, got {_kind(answer)}.")
