@@ -398,12 +398,19 @@ def as_choice(value, name: str, choices) -> object:
     --------
     >>> as_choice("huber", "loss_kind", ("huber", "squared"))
     'huber'
+    >>> as_choice(np.str_("huber"), "loss_kind", ("huber", "squared"))
+    'huber'
     >>> as_choice("l1", "loss_kind", ("huber", "squared"))
     Traceback (most recent call last):
     ...
     ValueError: loss_kind must be one of ['huber', 'squared'], got 'l1'
     """
     choices = list(choices)
+    # a NumPy scalar read from a table is its plain value, on either side
+    plain = (np.str_, np.bool_, np.integer)
+    choices = [c.item() if isinstance(c, plain) else c for c in choices]
+    if isinstance(value, plain):
+        value = value.item()
     for choice in choices:
         try:
             if type(value) is type(choice) and value == choice:

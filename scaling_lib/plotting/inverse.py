@@ -77,17 +77,12 @@ def _sequence(value, name: str, what: str) -> list:
     return list(value)
 
 
-def _choice(value, name: str, allowed: list):
-    """One of ``allowed`` (task ids, size labels); a NumPy string counts as a str."""
-    if isinstance(value, str):
-        value = str(value)
-    return as_choice(value, name, allowed)
-
-
 def _choices(values, name: str, allowed: list, what: str) -> list:
     """A non-empty list whose every entry is one of ``allowed``."""
     values = _sequence(values, name, what)
-    return [_choice(v, f"{name}[{i}]", allowed) for i, v in enumerate(values)]
+    return [
+        as_choice(v, f"{name}[{i}]", allowed) for i, v in enumerate(values)
+    ]
 
 
 def _frame(frame, columns) -> pd.DataFrame:
@@ -314,7 +309,7 @@ def plot_training_curves(
     ``sizes`` (default: every size of the task) is a list of model sizes of ``frame``;
     ``ax`` an Axes to draw into (default: a new figure)."""
     frame = _frame(frame, [*_SCORE_COLUMNS, "n_tokens"])
-    task = _choice(task, "task", _tasks_of(frame))
+    task = as_choice(task, "task", _tasks_of(frame))
     g = frame[frame.task == task]
     present = _size_order(g)
     sizes = (
@@ -478,7 +473,7 @@ class TrendFitView:
     def update(self, task: str, alpha: float = 0.05, min_effect: float = 0.05):
         """Show ``task`` classified at ``alpha`` and ``min_effect``; returns the figure (the
         verdict in words is in ``self.message``)."""
-        task = _choice(task, "task", self._tasks)  # a dozen tasks: cheap
+        task = as_choice(task, "task", self._tasks)  # a dozen tasks: cheap
         alpha = as_float(
             alpha, "alpha", low=0, high=1, low_open=True, high_open=True
         )
@@ -643,7 +638,7 @@ def plot_loss_vs_accuracy(loss, frame: pd.DataFrame, task: str):
     ``loss`` (> 0, nats/token) has one value per row of ``task`` in ``frame``, in the
     frame's order."""
     frame = _frame(frame, _SCORE_COLUMNS)
-    task = _choice(task, "task", _tasks_of(frame))
+    task = as_choice(task, "task", _tasks_of(frame))
     g = frame[frame.task == task]
     loss = as_positive_array(loss, "loss", ndim=1, min_size=1)
     if loss.shape != (len(g),):
