@@ -134,3 +134,10 @@ def test_missing_file_and_changed_columns_fail_clearly(tmp_path):
 def test_bad_arguments_name_themselves(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@pytest.mark.parametrize("where", ["README.md", "."])
+def test_a_path_that_is_not_a_table_is_refused_by_name(where):
+    # an existing file that is not a CSV, and a directory: both name path
+    with pytest.raises(ValueError, match="path="):
+        load_chinchilla_runs(path=DATA_DIR / "chinchilla" / where)

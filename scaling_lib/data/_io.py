@@ -99,21 +99,34 @@ def read_table(
             f"sep must be one of [',', '\\t', ';', '|'], got sep={sep!r}"
         )
     path = as_path(path, "path") if path is not None else data_path(*parts)
+    if path.is_dir():
+        raise ValueError(
+            f"path must be a data file, got the directory path={str(path)!r}"
+        )
     if not path.is_file():
         raise FileNotFoundError(
             f"data file {path} is missing (path={str(path)!r})"
         )
-    frame = pd.read_csv(path, sep=sep)
+    try:
+        frame = pd.read_csv(path, sep=sep)
+    except (
+        ValueError,
+        UnicodeDecodeError,
+    ) as exc:  # ParserError is a ValueError
+        raise ValueError(
+            f"path={str(path)!r} cannot be read as a table with sep={sep!r}: {exc}"
+        ) from None
     found = list(frame.columns)
     if found != list(columns):
         missing = [c for c in columns if c not in found]
         extra = [c for c in found if c not in columns]
         raise ValueError(
-            f"{path.name}: columns changed; expected columns={list(columns)}, found {found} "
+            f"path={str(path)!r}: columns changed; expected columns={list(columns)}, "
+            f"found {found} "
             f"(missing {missing}, unexpected {extra}; is sep={sep!r} right?)"
         )
     if rows is not None and len(frame) != rows:
         raise ValueError(
-            f"{path.name}: expected {rows} data rows, found {len(frame)}"
+            f"path={str(path)!r}: expected {rows} data rows, found {len(frame)}"
         )
     return frame
