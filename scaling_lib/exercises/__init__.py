@@ -248,7 +248,12 @@ def _how_far(value: float, expected: float, rtol: float) -> str:
     # the ratio in log space: value / expected itself can overflow (1e300 / 1e-300) or
     # underflow to 0, for numbers a student can type
     log_ratio = math.log10(abs(value)) - math.log10(abs(expected))
-    direction = "high" if log_ratio > 0 else "low"
+    if expected > 0:
+        direction = "high" if log_ratio > 0 else "low"
+    else:  # both negative: -1 against -0.5 is too low, and too large in magnitude
+        direction = (
+            "large in magnitude" if log_ratio > 0 else "small in magnitude"
+        )
     decades = abs(log_ratio)
     if decades >= 0.95:
         n = round(decades)
@@ -284,6 +289,8 @@ def check_close(
     N = 150 is too high, by less than a factor of 2 (tolerance 2 %). Hint: count embeddings?
     >>> print(check_close(1.5e11, 1e9, name="N"))
     N = 1.5e+11 is about 2 orders of magnitude too high.
+    >>> print(check_close(-1.0, -0.5, name="z"))
+    z = -1 is too large in magnitude by a factor between 2 and 10.
     """
     if (
         not isinstance(name, str)
