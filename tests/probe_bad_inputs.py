@@ -689,6 +689,14 @@ class Bad:
 def bad_values(name, base, n_arrays, annotation=""):
     """Bad values for an argument whose valid value is ``base`` and whose annotation (a string,
     under ``from __future__ import annotations``) is ``annotation``."""
+    if name in ("rng", "seed"):
+        return [
+            Bad("rng=int", 0, False),
+            Bad("rng=Generator", np.random.default_rng(1), False),
+            Bad("rng=RandomState", np.random.RandomState(0), True),
+            Bad("rng=str", "seed", True),
+            Bad("rng=float", 1.5, True),
+        ]
     if (
         base is None
     ):  # an optional argument left at its default: its kind is unknown
@@ -712,14 +720,6 @@ def bad_values(name, base, n_arrays, annotation=""):
             "dict", {}, "dict" not in annotation and not isinstance(base, dict)
         ),
     ]
-    if name in ("rng", "seed"):
-        return [
-            Bad("rng=int", 0, False),
-            Bad("rng=Generator", np.random.default_rng(1), False),
-            Bad("rng=RandomState", np.random.RandomState(0), True),
-            Bad("rng=str", "seed", True),
-            Bad("rng=float", 1.5, True),
-        ]
     if isinstance(base, (bool, np.bool_)):
         return common + [Bad("str", "yes", True), Bad("int 2", 2, False)]
     if isinstance(base, numbers.Integral):
@@ -936,13 +936,16 @@ DOCUMENTED = {  # (function, argument, bad value): why the function accepts it
 }
 
 
-def classify(param, bad, status, result, base_finite, fn_name):
+def classify(param, bad, status, result, base_finite, fn_name, answers=()):
     if status == "ok" and (fn_name, param, bad.label) in DOCUMENTED:
         return "accepted"
     if status == "hang":
         return "hang"
-    if param in ANSWER_PARAMS or param in ANSWER_PARAMS_BY_FUNCTION.get(
-        fn_name, ()
+    # a student's answer: the contract entry's ``answers``, or the names listed above
+    if (
+        param in answers
+        or param in ANSWER_PARAMS
+        or param in ANSWER_PARAMS_BY_FUNCTION.get(fn_name, ())
     ):
         if status == "exc":
             return (
@@ -1140,7 +1143,13 @@ def run(selected, timeout, details):
                         continue  # None is this argument's documented default
                     status, result = call(fn, kwargs, timeout)
                     outcome = classify(
-                        param, bad, status, result, base_finite, name
+                        param,
+                        bad,
+                        status,
+                        result,
+                        base_finite,
+                        name,
+                        answers=getattr(_contract_entry(qual), "answers", ()),
                     )
                     tally[module_name][outcome] += 1
                     if outcome != "named":
@@ -1174,7 +1183,14 @@ def run(selected, timeout, details):
         elif status == "hang":
             outcome = "hang"
         else:
-            outcome = "named" if isinstance(result, ValueError) else "other"
+            # a refusal of degenerate data must say which data it refuses
+            outcome = (
+                "other"
+                if not isinstance(result, ValueError)
+                else "named"
+                if any(k in str(result) for k in make())
+                else "unnamed"
+            )
         tally[module_name][outcome] += 1
         if outcome != "named":
             rows.append(
