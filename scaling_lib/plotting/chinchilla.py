@@ -272,6 +272,9 @@ def plot_isoflop_profiles(
     fig, (ax0, ax1) = new_figure(2, width=9.6, height=3.8)
     cmap = colormaps["plasma"]
     table = result.table
+    fitted_top = (
+        -np.inf
+    )  # the highest run inside a fitted window: always shown
     for k in range(grid.size):
         sel = group == k
         if not sel.any():
@@ -287,6 +290,9 @@ def plot_isoflop_profiles(
             )
             u_lo = max(np.log(n[sel].min()), np.log(r.n_opt) - half)
             u_hi = min(np.log(n[sel].max()), np.log(r.n_opt) + half)
+            inside = np.abs(np.log(n[sel]) - np.log(r.n_opt)) <= half
+            if r.interior and inside.any():
+                fitted_top = max(fitted_top, float(ell[sel][inside].max()))
             u = np.linspace(
                 u_lo, u_hi, 60
             )  # the parabola only where it was fitted
@@ -307,9 +313,9 @@ def plot_isoflop_profiles(
         title=title or "IsoFLOP profiles (star = minimum)",
     )
     if len(table) and table.interior.any():
-        ax0.set_ylim(
-            ell.min() - 0.05, float(table.loss_opt[table.interior].max()) + 0.8
-        )
+        # zoom on the minima, but never hide a run a parabola was fitted to
+        top = float(table.loss_opt[table.interior].max()) + 0.8
+        ax0.set_ylim(ell.min() - 0.05, max(top, fitted_top + 0.1))
     ax0.legend(title="C (FLOPs)", fontsize=6, title_fontsize=7, ncol=2)
     good = table[table.interior]
     ax1.scatter(
