@@ -1795,8 +1795,8 @@ def _view(cls):
 
 
 def _widget(cls, update_fn, kinds, **valid):
-    """Entries for a widget view's ``update`` method and the plain update function."""
-    first = next(iter(kinds))
+    """Entries for a widget view's ``update`` method and the plain update function, every
+    argument of both with its kind."""
     return {
         f"{cls}.update": Entry(
             dict,
@@ -1807,7 +1807,7 @@ def _widget(cls, update_fn, kinds, **valid):
         ),
         update_fn: Entry(
             lambda: {"view": _view(cls)(), **valid},
-            {"view": thing(), first: kinds[first]},
+            {"view": thing(), **kinds},
             result="none",
             **FIGURE,
         ),
@@ -1855,6 +1855,12 @@ OPTIONAL_COUNT = custom(
     0, -1.0, "1e9", math.nan, math.inf, [1.0, 2.0], True
 )  # None = default
 STUDENT_FUNCTION = custom(None, 3, "f", [1])
+#: the optional shape arguments of the attention-share figures
+ATTENTION_SHAPE = {
+    "n_layers": integer(minimum=1, maximum=1000),
+    "d_head": integer(minimum=1, maximum=2**17),
+    "vocab_size": integer(minimum=1, maximum=10**7),
+}
 CH01: dict[str, dict[str, Entry | str]] = {
     "scaling_lib.flops": {
         "TransformerShape": Entry(
@@ -2184,13 +2190,14 @@ CH01: dict[str, dict[str, Entry | str]] = {
             {
                 "n_ctx": integer(minimum=1, maximum=2**24),
                 "d_model": integer(minimum=1, maximum=2**17),
+                **ATTENTION_SHAPE,
             },
             result="none",
             **FIGURE,
         ),
         "AttentionShareView": Entry(
             lambda: {"widths": (256, 1024)},
-            {"widths": custom(None, [], [0], "a")},
+            {"widths": custom(None, [], [0], "a"), **ATTENTION_SHAPE},
             result="none",
             **FIGURE,
         ),
@@ -2206,7 +2213,7 @@ CH01: dict[str, dict[str, Entry | str]] = {
         ),
         "plot_attention_share_map": Entry(
             dict,
-            {"n_layers": integer(minimum=1, maximum=1000)},
+            ATTENTION_SHAPE,
             result="none",
             examples=2,
         ),
@@ -2247,19 +2254,37 @@ CH01: dict[str, dict[str, Entry | str]] = {
         ),
         "plot_kv_cache": Entry(
             lambda: {"shape": _modern()},
-            {**SHAPE_COUNT, "device_memory_gb": CAPACITY},
+            {
+                **SHAPE_COUNT,
+                "device_memory_gb": CAPACITY,
+                "n_tokens": array(whole=True, high=2**24, optional=True),
+                "kv_heads": custom(
+                    {}, [1], "a", {"a": 0}, {"a": "x"}, {"a": 2.5}
+                ),
+                "bytes_per_value": number(low=0, low_open=True, high=64),
+            },
             result="none",
             **FIGURE,
         ),
         "plot_roofline": Entry(
             lambda: {"shape": _modern(), "devices": {"H100": _device()}},
-            {**SHAPE_COUNT, "devices": custom(None, {}, [1], {"a": 3})},
+            {
+                **SHAPE_COUNT,
+                "devices": custom(None, {}, [1], {"a": 3}),
+                "batch_sizes": array(whole=True, high=2**20),
+                "n_context": integer(minimum=0, maximum=2**24),
+            },
             result="none",
             **FIGURE,
         ),
         "plot_decode_map": Entry(
             lambda: {"shape": _modern(), "device": _device()},
-            {**SHAPE_COUNT, "device": thing()},
+            {
+                **SHAPE_COUNT,
+                "device": thing(),
+                "batch_sizes": array(high=2**20, optional=True),
+                "contexts": array(high=2**24, optional=True),
+            },
             result="none",
             **FIGURE,
         ),
@@ -2268,6 +2293,8 @@ CH01: dict[str, dict[str, Entry | str]] = {
             {
                 "batch_size": integer(minimum=1, maximum=2**20),
                 "n_context": integer(minimum=0, maximum=2**24),
+                "shape": custom("a", 3, [1]),
+                "device": custom("a", 3, [1]),
             },
             result="none",
             **FIGURE,
