@@ -1096,7 +1096,9 @@ def training_memory(
             stacklevel=2,
         )
         if n_params_override is None:
-            n_params_override = deprecated["n_params"]
+            n_params_override = as_positive_float(
+                deprecated["n_params"], "n_params"
+            )
     n = (
         float(n_params(s, embeddings=True))
         if n_params_override is None

@@ -1959,6 +1959,8 @@ CH01: dict[str, dict[str, Entry | str]] = {
                 "zero_stage": custom(-1, 4, 1.5, "1", None, True),
                 "recompute": choice("none", "selective", "full"),
                 "sequence_parallel": boolean(),
+                # **deprecated: the old name n_params=, still accepted with a warning
+                "n_params": OPTIONAL_COUNT,
             },
         ),
         "training_time": Entry(
@@ -1977,7 +1979,23 @@ CH01: dict[str, dict[str, Entry | str]] = {
         ),
     },
     "scaling_lib.counted": {
-        "FlopCounter": Entry(dict, result="none"),
+        "FlopCounter": Entry(
+            dict,
+            {
+                "counts": custom(
+                    "abc",
+                    10**400,
+                    [("x", 1)],
+                    {"x": -5.5},
+                    {"x": -1},
+                    {"x": 10**400},
+                    {"x": math.nan},
+                    {"x": "1"},
+                    {3: 1},
+                )
+            },
+            result="none",
+        ),
         "FlopCounter.add": Entry(
             lambda: {"name": "x", "flops": 10},
             {"name": text(), "flops": integer(minimum=0)},
