@@ -25,8 +25,7 @@ OPT_OUTS = {
     ),
 }
 
-#: Names a string entry may stand for: records and classes the library builds (their fields
-#: come from the library, not from a user) and exceptions.
+#: Every entry of the contract: (module, public name, Entry or the string a class may have).
 ENTRIES = [
     (module, name, entry)
     for module, table in CONTRACT.items()
@@ -104,6 +103,17 @@ def test_every_public_method_has_an_entry():
         if isinstance(e, str) and _is_method(m, n)
     )
     assert not hidden, f"public methods without an entry: {hidden}"
+
+
+def test_a_string_entry_stands_for_a_record_or_an_exception():
+    """Functions are called by their entry; only classes the library builds and returns (its
+    result records) and its exceptions may be named by a string."""
+    called = sorted(
+        f"{m}.{n}"
+        for m, n, e in ENTRIES
+        if isinstance(e, str) and not inspect.isclass(_target(m, n))
+    )
+    assert not called, f"functions with a string for an entry: {called}"
 
 
 def test_opt_outs_say_why_and_exist():
