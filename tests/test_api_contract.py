@@ -1417,7 +1417,6 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             lambda: {"level": 0.9},
             {"level": LEVEL},
             call=method(_BOOTSTRAP, "interval"),
-            result="none",
         ),
         "BootstrapResult.tokens_per_param": Entry(
             lambda: {"compute": [1e21, 1e23]},
