@@ -1280,6 +1280,24 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             },
             result="none",
         ),
+        "ParametricLoss.from_lse": Entry(
+            lambda: {"theta": [6.0, 6.0, 0.5, 0.3, 0.3]},
+            {
+                "theta": custom(
+                    None,
+                    "abc",
+                    [],
+                    [1.0] * 4,
+                    [[6.0, 6.0, 0.5, 0.3, 0.3]],
+                    [6.0, 6.0, 0.5, 0.3, math.nan],
+                    [1000.0, 6.0, 0.5, 0.3, 0.3],
+                    [6.0, 6.0, 0.5, -0.3, 0.3],
+                ),
+                "source": text(),
+            },
+            call=method(_hoffmann, "from_lse"),
+            result="none",
+        ),
         "ParametricLoss.loss": Entry(
             lambda: {"n_params": 1e9, "n_tokens": 2e10},
             {"n_params": POS, "n_tokens": POS},
@@ -2548,7 +2566,7 @@ def _kaplan_grid():
 def public_api(module_name: str) -> set[str]:
     """Public callables defined in ``module_name`` (or in a private submodule of it, as
     ``scaling_lib.data`` re-exports its loaders), plus ``Class.method`` for every public
-    method a public class defines itself."""
+    method (class and static methods too) a public class defines itself."""
     mod = importlib.import_module(module_name)
     names = set()
     for name, obj in vars(mod).items():
@@ -2562,7 +2580,11 @@ def public_api(module_name: str) -> set[str]:
             names |= {
                 f"{name}.{m}"
                 for m, v in vars(obj).items()
-                if not m.startswith("_") and inspect.isfunction(v)
+                if not m.startswith("_")
+                and (
+                    inspect.isfunction(v)
+                    or isinstance(v, (classmethod, staticmethod))
+                )
             }
     return names
 
