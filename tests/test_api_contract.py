@@ -1084,9 +1084,9 @@ _POLYFIT = _result(
     "weighted_polyfit",
     lambda: {
         "u": np.linspace(-1, 1, 8),
-        "y": np.linspace(0.8, 0.6, 8),
+        "y": np.linspace(0.8, 0.6, 8) + 0.05 * np.linspace(-1, 1, 8) ** 2,
         "se": np.full(8, 0.02),
-        "degree": 1,
+        "degree": 2,
     },
 )
 _PCA = _result(
@@ -1102,6 +1102,8 @@ _KAPLAN_FIT = _result(
 LEVEL = number(low=0, high=1, low_open=True, high_open=True)
 #: any real x: finite, any shape, empty allowed
 ANY_X = array(positive=False, ndim1=False, min_size=0)
+#: the same, where a parabola is evaluated: 1e300 squared overflows and is refused by name
+PARABOLA_X = array(positive=False, ndim1=False, min_size=0, high=1e299)
 
 
 def _chapter(module, name):
@@ -1849,7 +1851,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         "WeightedPolyFit": RESULT_RECORD,
         "WeightedPolyFit.predict": Entry(
             lambda: {"u": [-0.5, 0.5]},
-            {"u": ANY_X},
+            {"u": PARABOLA_X},
             call=method(_POLYFIT, "predict"),
         ),
         "weighted_polyfit": Entry(
@@ -1872,9 +1874,9 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         ),
         "TrendClassification": RESULT_RECORD,
         "TrendClassification.predict": Entry(
-            lambda: {"log10_scale": [7.5, 9.5]},
+            lambda: {"log10_scale": [7.5, 9.5], "which": "parabola"},
             {
-                "log10_scale": ANY_X,
+                "log10_scale": PARABOLA_X,
                 "which": choice("auto", "line", "parabola"),
             },
             call=method(_TREND, "predict"),
