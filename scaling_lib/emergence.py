@@ -38,6 +38,7 @@ from ._validation import (
     as_probability_array,
     as_rng,
     check_columns,
+    check_finite_result,
     check_min_length,
     check_same_shape,
 )
@@ -948,7 +949,9 @@ class CapabilityPCA:
             raise ValueError(
                 f"matrix must have shape (n, {self.mean.size}), got {m.shape}"
             )
-        return (m - self.mean) @ self.loadings.T
+        with np.errstate(over="ignore", invalid="ignore"):
+            coords = (m - self.mean) @ self.loadings.T
+        return check_finite_result(coords, "coordinates", matrix=matrix)
 
 
 def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:

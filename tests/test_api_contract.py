@@ -1815,6 +1815,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                     [[1.0, 2.0]],
                     [[np.nan, 1.0, 1.0]],
                     [[1.0, 10**400, 1.0]],
+                    [[-1.7e308, 1.7e308, 1.7e308]],  # coordinates overflow
                 )
             },
             call=method(_PCA, "transform"),
