@@ -369,9 +369,8 @@ def palm_model_flops_per_token(
     q = as_count_array(d_head, "d_head")
     t = as_count_array(seq_len, "seq_len")
     with np.errstate(over="ignore", invalid="ignore"):
-        flops = (
-            6.0 * n + 12.0 * L * h * q * t
-        )  # Chowdhery et al. 2023, Appendix B
+        # Chowdhery et al. 2023, Appendix B
+        flops = 6.0 * n + 12.0 * L * h * q * t
     return check_finite_result(
         flops,
         "FLOPs per token",
@@ -391,8 +390,8 @@ def mfu(
 
     ``tokens_per_second``, ``flops_per_token`` and ``peak_flops`` are > 0; ``n_devices`` is a
     whole number >= 1 (``8.0`` is accepted, ``2.5`` is not) up to 2**53. A ``ValueError``
-    names the argument that is not, and the inputs whose ratio overflows (or underflows to a
-    division by zero in) a 64-bit float.
+    names the argument that is not, or the inputs when the ratio overflows a 64-bit float (or
+    its denominator underflows to zero).
 
     Examples
     --------
