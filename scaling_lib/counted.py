@@ -33,7 +33,8 @@ class FlopCounter:
 
     :meth:`matmul` multiplies two arrays with ``@`` and adds ``2 x m x k x n`` FLOPs per
     (batched) product, read from the shapes of the arrays actually multiplied. :meth:`add`
-    records element-wise work whose count the caller states.
+    records element-wise work whose count the caller states. ``counts`` (default empty) is
+    the tally to start from: a dict of operation names to whole FLOP counts >= 0.
 
     Examples
     --------
@@ -44,6 +45,23 @@ class FlopCounter:
     """
 
     counts: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # the counts a counter starts from: {operation name: whole FLOPs >= 0}, copied
+        if not isinstance(self.counts, dict):
+            raise ValueError(
+                "counts must be a dict {operation name: FLOPs}, got "
+                f"{type(self.counts).__name__}"
+            )
+        for key in self.counts:
+            if not isinstance(key, str):
+                raise ValueError(
+                    f"counts must have str operation names, got {key!r}"[:200]
+                )
+        self.counts = {
+            key: as_int(v, f"counts[{key!r}]"[:60], minimum=0)
+            for key, v in self.counts.items()
+        }
 
     def add(self, name: str, flops: int) -> None:
         if not isinstance(name, str):

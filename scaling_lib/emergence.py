@@ -38,6 +38,7 @@ from ._validation import (
     as_probability_array,
     as_rng,
     check_columns,
+    check_finite_result,
     check_min_length,
     check_same_shape,
 )
@@ -359,8 +360,9 @@ class SigmoidFit:
     def x_at(self, level: float) -> float:
         """The ``x`` where the curve reaches score ``level``.
 
-        ``level`` lies strictly between floor and ceiling.
+        ``level`` is a single number strictly between floor and ceiling.
         """
+        level = as_float(level, "level")
         if not self.floor < level < self.ceiling:
             raise ValueError(
                 f"level must lie strictly between floor={self.floor:.3g} and "
@@ -826,6 +828,8 @@ def holdout_table(
         }
     if ceiling is not None:
         ceiling = as_float(ceiling, "ceiling", low=0, high=1)
+    if bench is not None:
+        check_columns(bench, "bench", ["model"], min_rows=2)
     if (
         bench is None
         and x not in frame.columns
@@ -841,10 +845,11 @@ def holdout_table(
     if columns is not None and (
         isinstance(columns, (str, dict))
         or np.ndim(columns) != 1
+        or len(columns) == 0
         or not all(isinstance(c, str) for c in columns)
     ):
         raise ValueError(
-            f"columns must be a list of benchmark names, got {columns!r}"
+            f"columns must be a non-empty list of benchmark names, got {columns!r}"
         )
     columns = CAPABILITY_COLUMNS if columns is None else tuple(columns)
     floors = floors or {}
@@ -944,7 +949,9 @@ class CapabilityPCA:
             raise ValueError(
                 f"matrix must have shape (n, {self.mean.size}), got {m.shape}"
             )
-        return (m - self.mean) @ self.loadings.T
+        with np.errstate(over="ignore", invalid="ignore"):
+            coords = (m - self.mean) @ self.loadings.T
+        return check_finite_result(coords, "coordinates", matrix=matrix)
 
 
 def capability_components(matrix, n_components: int = 1) -> CapabilityPCA:
@@ -1051,13 +1058,20 @@ def observational_capability(
     import pandas as pd
 
     check_columns(bench, "bench", ["model"], min_rows=2)
-    if fit_on is not None and (
-        isinstance(fit_on, (str, bytes, dict))
-        or not hasattr(fit_on, "__iter__")
-    ):
-        raise ValueError(
-            f"fit_on must be a collection of model names, got {fit_on!r}"
-        )
+    if fit_on is not None:
+        if isinstance(fit_on, (str, bytes, dict)) or not hasattr(
+            fit_on, "__iter__"
+        ):
+            raise ValueError(
+                f"fit_on must be a collection of model names, got {fit_on!r}"[
+                    :200
+                ]
+            )
+        fit_on = list(fit_on)
+        if not all(isinstance(m, str) for m in fit_on):
+            raise ValueError(
+                f"fit_on must hold model names (str), got {fit_on!r}"[:200]
+            )
     if (
         columns is None
         or isinstance(columns, str)

@@ -1096,7 +1096,9 @@ def training_memory(
             stacklevel=2,
         )
         if n_params_override is None:
-            n_params_override = deprecated["n_params"]
+            n_params_override = as_positive_float(
+                deprecated["n_params"], "n_params"
+            )
     n = (
         float(n_params(s, embeddings=True))
         if n_params_override is None
@@ -1169,7 +1171,8 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     compute : array_like
         Training FLOPs (>= 0), e.g. from :func:`training_flops`.
     n_devices : array_like
-        Number of accelerators (> 0).
+        Number of accelerators: whole numbers >= 1 (``8.0`` is accepted, ``2.5`` is not) up to
+        2**53.
     peak_flops : array_like
         Peak FLOP/s of one device (> 0), e.g. ``PEAK_FLOPS["A100"]``.
     mfu : array_like
@@ -1180,6 +1183,12 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     -------
     ndarray
         Seconds.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument that is not as above, or the inputs whose seconds overflow a
+        64-bit float (or whose denominator underflows to zero).
 
     Examples
     --------
@@ -1194,7 +1203,9 @@ def training_time(compute, n_devices, peak_flops, mfu) -> np.ndarray:
     if np.any(u > 1):
         raise ValueError(f"mfu must lie in (0, 1], got {mfu!r}")
     _broadcast(compute=c, n_devices=n, peak_flops=p, mfu=u)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(
+        over="ignore", invalid="ignore", divide="ignore", under="ignore"
+    ):
         # Chowdhery et al. 2023, section 4.1: MFU = model FLOP/s / peak
         seconds = c / (n * p * u)
     return check_finite_result(

@@ -152,6 +152,9 @@ def flops_breakdown_per_token(
     routed experts, router included), ``logits``, ``attention_context`` (scores and weighted
     values over ``n_context`` tokens), ``other`` (norm gains and biases) and ``total``.
 
+    ``n_context`` is a single finite number >= 0 (an array is refused with a ``ValueError``:
+    the parts are floats, one per name; call it once per context length).
+
     Examples
     --------
     >>> from scaling_lib.flops import LLAMA3_8B
@@ -185,6 +188,10 @@ def prefill_flops(shape: TransformerShape, n_prompt) -> np.ndarray:
     ``2 W n + 2 n_layers d_attn n (n + 1)`` with ``W`` from :func:`matmul_params_per_token`.
     Kernels that compute the full score matrix and then mask it do about twice the attention
     part (the count of Hoffmann et al. 2022, Appendix F).
+
+    ``n_prompt`` is a whole number of tokens (or an array of them) in [0, 2**53]; anything
+    else (2.5, a negative count, 1e300, NaN) raises a ``ValueError`` naming ``n_prompt``.
+    Within that range the result is always finite.
 
     Examples
     --------
@@ -344,6 +351,11 @@ def palm_model_flops_per_token(
     ``6N + 12 L H Q T`` (``6N`` for the weights, forward and backward; ``12 L H Q T`` for the
     attention matmuls over the full ``T x T`` score matrix; no rematerialization).
 
+    ``n_params`` is > 0; ``n_layers``, ``n_heads``, ``d_head`` and ``seq_len`` are whole
+    numbers >= 1 (floats such as ``118.0`` are accepted, ``2.5`` is not) up to 2**53; a
+    ``ValueError`` names the argument that is not. Inputs whose FLOPs overflow a 64-bit float
+    raise a ``ValueError`` naming them.
+
     Examples
     --------
     >>> r = PALM_540B_THROUGHPUT
@@ -356,7 +368,18 @@ def palm_model_flops_per_token(
     h = as_count_array(n_heads, "n_heads")
     q = as_count_array(d_head, "d_head")
     t = as_count_array(seq_len, "seq_len")
-    return 6.0 * n + 12.0 * L * h * q * t  # Chowdhery et al. 2023, Appendix B
+    with np.errstate(over="ignore", invalid="ignore"):
+        # Chowdhery et al. 2023, Appendix B
+        flops = 6.0 * n + 12.0 * L * h * q * t
+    return check_finite_result(
+        flops,
+        "FLOPs per token",
+        n_params=n_params,
+        n_layers=n_layers,
+        n_heads=n_heads,
+        d_head=d_head,
+        seq_len=seq_len,
+    )
 
 
 def mfu(
@@ -364,6 +387,11 @@ def mfu(
 ) -> np.ndarray:
     """Model FLOPs utilization: observed tokens/s times model FLOPs per token, over the peak
     FLOP/s of all devices (Chowdhery et al. 2023, section 4.1 and Appendix B).
+
+    ``tokens_per_second``, ``flops_per_token`` and ``peak_flops`` are > 0; ``n_devices`` is a
+    whole number >= 1 (``8.0`` is accepted, ``2.5`` is not) up to 2**53. A ``ValueError``
+    names the argument that is not, or the inputs when the ratio overflows a 64-bit float (or
+    its denominator underflows to zero).
 
     Examples
     --------
@@ -375,7 +403,9 @@ def mfu(
     f = as_positive_array(flops_per_token, "flops_per_token")
     n = as_count_array(n_devices, "n_devices")
     p = as_positive_array(peak_flops, "peak_flops")
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(
+        over="ignore", invalid="ignore", divide="ignore", under="ignore"
+    ):
         ratio = tps * f / (n * p)
     return check_finite_result(
         ratio,

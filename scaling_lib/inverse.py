@@ -72,6 +72,7 @@ from ._validation import (
     as_positive_array,
     as_probability_array,
     check_columns,
+    check_finite_result,
     check_min_length,
     check_same_shape,
 )
@@ -119,9 +120,15 @@ class WeightedPolyFit:
     dof: int
 
     def predict(self, u):
-        """Evaluate the fitted polynomial at ``u`` (same units as the fit's ``u``)."""
-        u = as_float_array(u, "u")
-        return sum(c * u**k for k, c in enumerate(self.coef))
+        """Evaluate the fitted polynomial at ``u`` (same units as the fit's ``u``); a ``u`` so
+        far out that the polynomial overflows is refused by name."""
+        return self._at(as_float_array(u, "u"), u=u)
+
+    def _at(self, x: np.ndarray, **inputs):
+        """The polynomial at validated ``x``; ``inputs`` name the argument if it overflows."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            y = sum(c * x**k for k, c in enumerate(self.coef))
+        return check_finite_result(y, "predictions", **inputs)
 
 
 def _wls(design, y, var):
@@ -280,7 +287,7 @@ class TrendClassification:
                 else "line"
             )
         fit = self.parabola if which == "parabola" else self.line
-        return fit.predict(self.to_u(log10_scale))
+        return fit._at(self.to_u(log10_scale), log10_scale=log10_scale)
 
 
 def classify_trend(

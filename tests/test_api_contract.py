@@ -13,6 +13,7 @@ modules are in ``contract_entries/`` (one file per module), loaded below.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import math
@@ -95,6 +96,10 @@ def _rf_result():
 
 
 ARRAY = array()
+#: starts of a parametric fit: rows (a, b, e, alpha, beta); None (valid) is the default grid
+STARTS = custom(
+    "abc", [], [1.0] * 4, [[1.0] * 4], [[[1.0] * 5]], [[math.nan] * 5], {}
+)
 RANGE_N = array(whole=True, high=20_000)
 CHINCHILLA_CSV = ("chinchilla", "svg_extracted_data.csv")
 CHINCHILLA_COLUMNS = [
@@ -122,7 +127,11 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
             _xy, {"x": ARRAY, "y": ARRAY}, ("x", "y"), result="fit"
         ),
         "BootstrapSamples": RESULT_RECORD,
-        "BootstrapSamples.interval": "method of a bootstrap result; entry with bootstrap_exponent",
+        "BootstrapSamples.interval": Entry(
+            lambda: {"level": 0.9},
+            {"level": number(low=0, high=1, low_open=True, high_open=True)},
+            call=method(lambda: _BOOTSTRAP_EXPONENT(), "interval"),
+        ),
         "fit_power_law_offset": Entry(
             _offset_xy,
             {
@@ -753,6 +762,7 @@ CONTRACT.update(
                     "n_tokens": ARRAY,
                     "loss": ARRAY,
                     "cutoff": POSITIVE,
+                    "starts": STARTS,
                 },
                 ("n_params", "n_tokens"),
                 result="none",
@@ -766,6 +776,9 @@ CONTRACT.update(
                     "rng": 0,
                 },
                 {
+                    "n_params": ARRAY,
+                    "n_tokens": ARRAY,
+                    "loss": ARRAY,
                     "targets": ARRAY,
                     "level": number(
                         low=0, high=1, low_open=True, high_open=True
@@ -773,6 +786,7 @@ CONTRACT.update(
                     "n_resamples": integer(minimum=1, maximum=100_000),
                     "rng": rng(),
                 },
+                ("n_params", "loss"),
                 result="none",
                 examples=3,
             ),
@@ -786,6 +800,8 @@ CONTRACT.update(
                 },
                 {
                     "law": thing(),
+                    "budgets": ARRAY,
+                    "sizes_per_budget": integer(minimum=1, maximum=1000),
                     "target": POSITIVE,
                     "seeds": custom(None, 3, "ab", [], [-1], [1.5], [None]),
                     "noise": number(low=0, high=1),
@@ -1040,6 +1056,56 @@ def _trend():
     }
 
 
+def _result(module, name, valid):
+    """A factory of the result ``module.name(**valid())``, built once: the methods called on
+    it do not change it."""
+
+    @functools.cache
+    def factory():
+        return getattr(importlib.import_module(module), name)(**valid())
+
+    return factory
+
+
+_SIGMOID_FIT = _result("scaling_lib.emergence", "fit_sigmoid", lambda: _sig())
+_BOOTSTRAP = _result(
+    "scaling_lib.chinchilla",
+    "bootstrap",
+    lambda: {**_runs(8), "n_resamples": 3, "rng": 0},
+)
+_BOOTSTRAP_EXPONENT = _result(
+    "scaling_lib.kaplan",
+    "bootstrap_exponent",
+    lambda: {**_xy(), "n_boot": 50, "rng": 0},
+)
+_TREND = _result("scaling_lib.inverse", "classify_trend", lambda: _trend())
+_POLYFIT = _result(
+    "scaling_lib.inverse",
+    "weighted_polyfit",
+    lambda: {
+        "u": np.linspace(-1, 1, 8),
+        "y": np.linspace(0.8, 0.6, 8) + 0.05 * np.linspace(-1, 1, 8) ** 2,
+        "se": np.full(8, 0.02),
+        "degree": 2,
+    },
+)
+_PCA = _result(
+    "scaling_lib.emergence",
+    "capability_components",
+    lambda: {"matrix": np.random.default_rng(0).random((10, 3))},
+)
+_KAPLAN_FIT = _result(
+    "scaling_lib.kaplan",
+    "fit_kaplan_loss",
+    lambda: {**_kaplan_grid(), "n_starts": 3, "rng": 0},
+)
+LEVEL = number(low=0, high=1, low_open=True, high_open=True)
+#: any real x: finite, any shape, empty allowed
+ANY_X = array(positive=False, ndim1=False, min_size=0)
+#: the same, where a parabola is evaluated: 1e300 squared overflows and is refused by name
+PARABOLA_X = array(positive=False, ndim1=False, min_size=0, high=1e299)
+
+
 def _chapter(module, name):
     def factory():
         return getattr(importlib.import_module(module), name)
@@ -1082,6 +1148,8 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                     "s_e",
                     "p_d",
                     "d_e",
+                    "p_n_raw",
+                    "n_e_raw",
                 )
             },
             result="none",
@@ -1113,9 +1181,16 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 ("optimal_tokens", "compute"),
                 ("optimal_batch_size", "compute"),
                 ("optimal_steps", "compute"),
-                ("overfitting_tokens", "n_params"),
             )
         },
+        "overfitting_tokens": Entry(
+            lambda: {"n_params": np.logspace(7, 10, 4)},
+            {
+                "n_params": POS,
+                **CONST,
+                "threshold": number(low=0, high=1, low_open=True),
+            },
+        ),
         "loss_from_params_tokens": Entry(
             lambda: {"n_params": 1e9, "n_tokens": 2e10},
             {"n_params": POS, "n_tokens": POS, **CONST},
@@ -1146,7 +1221,11 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             },
         ),
         "KaplanLossFit": RESULT_RECORD,
-        "KaplanLossFit.predict": "method of a fit result; entry with fit_kaplan_loss",
+        "KaplanLossFit.predict": Entry(
+            lambda: {"n_params": [1e8, 1e9], "n_tokens": [1e9, 1e10]},
+            {"n_params": POS, "n_tokens": POS},
+            call=method(_KAPLAN_FIT, "predict"),
+        ),
         "fit_kaplan_loss": Entry(
             lambda: {**_kaplan_grid(), "n_starts": 3},
             {
@@ -1201,6 +1280,24 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 },
                 "source": text(),
             },
+            result="none",
+        ),
+        "ParametricLoss.from_lse": Entry(
+            lambda: {"theta": [6.0, 6.0, 0.5, 0.3, 0.3]},
+            {
+                "theta": custom(
+                    None,
+                    "abc",
+                    [],
+                    [1.0] * 4,
+                    [[6.0, 6.0, 0.5, 0.3, 0.3]],
+                    [6.0, 6.0, 0.5, 0.3, math.nan],
+                    [1000.0, 6.0, 0.5, 0.3, 0.3],
+                    [6.0, 6.0, 0.5, -0.3, 0.3],
+                ),
+                "source": text(),
+            },
+            call=method(_hoffmann, "from_lse"),
             result="none",
         ),
         "ParametricLoss.loss": Entry(
@@ -1265,6 +1362,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "loss": ARRAY,
                 "delta": number(low=0, low_open=True),
                 "reduction": choice("sum", "mean"),
+                "starts": STARTS,
             },
             ("n_params", "loss"),
             result="none",
@@ -1293,6 +1391,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "delta": number(low=0, low_open=True),
                 "n_polish": integer(minimum=1, maximum=1000),
                 "max_iter": integer(minimum=1, maximum=10**5),
+                "starts": STARTS,
             },
             ("n_params", "loss"),
             result="fit",
@@ -1309,6 +1408,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "loss": ARRAY,
                 "delta": number(low=0, low_open=True),
                 "reduction": choice("sum", "mean"),
+                "starts": STARTS,
             },
             ("n_params", "loss"),
             result="fit",
@@ -1333,8 +1433,16 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             examples=3,
         ),
         "BootstrapResult": RESULT_RECORD,
-        "BootstrapResult.interval": "method of a bootstrap result; entry with bootstrap",
-        "BootstrapResult.tokens_per_param": "method of a bootstrap result; entry with bootstrap",
+        "BootstrapResult.interval": Entry(
+            lambda: {"level": 0.9},
+            {"level": LEVEL},
+            call=method(_BOOTSTRAP, "interval"),
+        ),
+        "BootstrapResult.tokens_per_param": Entry(
+            lambda: {"compute": [1e21, 1e23]},
+            {"compute": POS},
+            call=method(_BOOTSTRAP, "tokens_per_param"),
+        ),
         "bootstrap": Entry(
             lambda: {**_runs(8), "n_resamples": 3},
             {
@@ -1362,6 +1470,10 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "budgets": array(optional=True),
                 "rtol": number(low=0, high=1, low_open=True),
                 "min_points": integer(minimum=3, maximum=1000),
+                # decades of N; None (a valid value) fits the whole curve
+                "window": custom(
+                    0, -1.0, 101.0, "a", math.nan, math.inf, [1.0], True
+                ),
             },
             ("n_params", "loss"),
             result="fit",
@@ -1378,6 +1490,10 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "budgets": array(optional=True),
                 "rtol": number(low=0, high=1, low_open=True),
                 "min_points": integer(minimum=3, maximum=1000),
+                # decades of N; None (a valid value) fits the whole curve
+                "window": custom(
+                    0, -1.0, 101.0, "a", math.nan, math.inf, [1.0], True
+                ),
             },
             ("n_params", "loss"),
             result="none",
@@ -1582,8 +1698,31 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             },
         ),
         "SigmoidFit": RESULT_RECORD,
-        "SigmoidFit.predict": "method of a fit result; entry with fit_sigmoid",
-        "SigmoidFit.x_at": "method of a fit result; entry with fit_sigmoid",
+        "SigmoidFit.predict": Entry(
+            lambda: {"x": [21.0, 23.0]},
+            {"x": ANY_X},
+            call=method(_SIGMOID_FIT, "predict"),
+        ),
+        "SigmoidFit.x_at": Entry(
+            lambda: {"level": 0.5},
+            {
+                # strictly between the fit's floor (0) and ceiling (about 1)
+                "level": custom(
+                    None,
+                    "a",
+                    [0.5],
+                    np.array([0.4, 0.6]),
+                    math.nan,
+                    math.inf,
+                    10**400,
+                    0.0,
+                    1.0,
+                    -0.5,
+                    True,
+                )
+            },
+            call=method(_SIGMOID_FIT, "x_at"),
+        ),
         "fit_sigmoid": Entry(
             _sig,
             {
@@ -1598,11 +1737,24 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         ),
         "HoldoutPrediction": RESULT_RECORD,
         "holdout_prediction": Entry(
-            lambda: {**_sig(), "cutoff": 22.5},
+            lambda: {**_sig(), "train": _sig()["x"] < 22.5},
             {
                 "x": array(positive=False),
                 "y": array(positive=False),
-                "cutoff": number(),
+                # the valid call gives train: any cutoff besides is refused by name
+                "cutoff": custom("abc", math.nan, [22.5], 22.5),
+                "train": custom(
+                    "abc",
+                    3,
+                    [True] * 3,
+                    np.ones(12),
+                    np.zeros(12, bool),
+                    np.ones(12, bool),
+                    np.arange(12) < 3,
+                ),
+                # **fit_kwargs, passed to fit_sigmoid
+                "floor": number(low=0, high=1),
+                "ceiling": custom("abc", 1.5, -0.1, math.nan, [0.5]),
             },
             ("x", "y"),
             result="none",
@@ -1643,11 +1795,31 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                     "abc", 0.25, [0.25], {"arith_3digit_add": "a"}
                 ),
                 "ceiling": custom("abc", 1.5, -0.1, math.nan, [0.5]),
+                # None (the default) keeps x as it is
+                "bench": custom(
+                    "abc", 3, {}, [1, 2], pd.DataFrame({"a": [1.0]})
+                ),
+                "columns": custom("mmlu", 3, {}, [3], [], [["a"]]),
             },
             result="none",
         ),
         "CapabilityPCA": RESULT_RECORD,
-        "CapabilityPCA.transform": "method of a PCA result; entry with capability_components",
+        "CapabilityPCA.transform": Entry(
+            lambda: {"matrix": np.random.default_rng(1).random((4, 3))},
+            {
+                "matrix": custom(
+                    None,
+                    "abc",
+                    [],
+                    [1.0, 2.0, 3.0],
+                    [[1.0, 2.0]],
+                    [[np.nan, 1.0, 1.0]],
+                    [[1.0, 10**400, 1.0]],
+                    [[-1.7e308, 1.7e308, 1.7e308]],  # coordinates overflow
+                )
+            },
+            call=method(_PCA, "transform"),
+        ),
         "capability_components": Entry(
             lambda: {"matrix": np.random.default_rng(0).random((10, 3))},
             {
@@ -1668,13 +1840,21 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "bench": FRAME,
                 "columns": custom(None, "mmlu", [], ["nope"]),
                 "n_components": integer(minimum=1, maximum=5),
+                # None (the default) fits on every model
+                "fit_on": custom(
+                    "abc", 3, {}, [[1.0, 2.0]], [1.0], ["nope"], {"a": 1}
+                ),
             },
             result="none",
         ),
     },
     "scaling_lib.inverse": {
         "WeightedPolyFit": RESULT_RECORD,
-        "WeightedPolyFit.predict": "method of a fit result; entry with weighted_polyfit",
+        "WeightedPolyFit.predict": Entry(
+            lambda: {"u": [-0.5, 0.5]},
+            {"u": PARABOLA_X},
+            call=method(_POLYFIT, "predict"),
+        ),
         "weighted_polyfit": Entry(
             lambda: {
                 "u": np.linspace(-1, 1, 8),
@@ -1694,8 +1874,19 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             result="none",
         ),
         "TrendClassification": RESULT_RECORD,
-        "TrendClassification.predict": "method of a classification; entry with classify_trend",
-        "TrendClassification.to_u": "method of a classification; entry with classify_trend",
+        "TrendClassification.predict": Entry(
+            lambda: {"log10_scale": [7.5, 9.5], "which": "parabola"},
+            {
+                "log10_scale": PARABOLA_X,
+                "which": choice("auto", "line", "parabola"),
+            },
+            call=method(_TREND, "predict"),
+        ),
+        "TrendClassification.to_u": Entry(
+            lambda: {"log10_scale": [7.5, 9.5]},
+            {"log10_scale": ANY_X},
+            call=method(_TREND, "to_u"),
+        ),
         "classify_trend": Entry(
             _trend,
             {
@@ -1795,8 +1986,8 @@ def _view(cls):
 
 
 def _widget(cls, update_fn, kinds, **valid):
-    """Entries for a widget view's ``update`` method and the plain update function."""
-    first = next(iter(kinds))
+    """Entries for a widget view's ``update`` method and the plain update function, every
+    argument of both with its kind."""
     return {
         f"{cls}.update": Entry(
             dict,
@@ -1807,7 +1998,7 @@ def _widget(cls, update_fn, kinds, **valid):
         ),
         update_fn: Entry(
             lambda: {"view": _view(cls)(), **valid},
-            {"view": thing(), first: kinds[first]},
+            {"view": thing(), **kinds},
             result="none",
             **FIGURE,
         ),
@@ -1839,6 +2030,8 @@ def _memory_configs():
 
 
 SHAPE_COUNT = {"shape": thing()}
+#: whole counts >= 1 of any shape (devices, layers, heads): 2.5 is refused, 8.0 is not
+WHOLE = array(ndim1=False, min_size=0, whole=True)
 #: a count of tokens or FLOPs that may be 0: finite, not negative, any shape
 CONTEXT = Kind(
     st.one_of(
@@ -1855,6 +2048,12 @@ OPTIONAL_COUNT = custom(
     0, -1.0, "1e9", math.nan, math.inf, [1.0, 2.0], True
 )  # None = default
 STUDENT_FUNCTION = custom(None, 3, "f", [1])
+#: the optional shape arguments of the attention-share figures
+ATTENTION_SHAPE = {
+    "n_layers": integer(minimum=1, maximum=1000),
+    "d_head": integer(minimum=1, maximum=2**17),
+    "vocab_size": integer(minimum=1, maximum=10**7),
+}
 CH01: dict[str, dict[str, Entry | str]] = {
     "scaling_lib.flops": {
         "TransformerShape": Entry(
@@ -1953,6 +2152,8 @@ CH01: dict[str, dict[str, Entry | str]] = {
                 "zero_stage": custom(-1, 4, 1.5, "1", None, True),
                 "recompute": choice("none", "selective", "full"),
                 "sequence_parallel": boolean(),
+                # **deprecated: the old name n_params=, still accepted with a warning
+                "n_params": OPTIONAL_COUNT,
             },
         ),
         "training_time": Entry(
@@ -1964,14 +2165,30 @@ CH01: dict[str, dict[str, Entry | str]] = {
             },
             {
                 "compute": CONTEXT,
-                "n_devices": POS,
+                "n_devices": WHOLE,
                 "peak_flops": POS,
                 "mfu": number(low=0, high=1, low_open=True),
             },
         ),
     },
     "scaling_lib.counted": {
-        "FlopCounter": Entry(dict, result="none"),
+        "FlopCounter": Entry(
+            dict,
+            {
+                "counts": custom(
+                    "abc",
+                    10**400,
+                    [("x", 1)],
+                    {"x": -5.5},
+                    {"x": -1},
+                    {"x": 10**400},
+                    {"x": math.nan},
+                    {"x": "1"},
+                    {3: 1},
+                )
+            },
+            result="none",
+        ),
         "FlopCounter.add": Entry(
             lambda: {"name": "x", "flops": 10},
             {"name": text(), "flops": integer(minimum=0)},
@@ -2083,14 +2300,11 @@ CH01: dict[str, dict[str, Entry | str]] = {
                 "seq_len": 2048,
             },
             {
-                k: POS
-                for k in (
-                    "n_params",
-                    "n_layers",
-                    "n_heads",
-                    "d_head",
-                    "seq_len",
-                )
+                "n_params": POS,
+                **{
+                    k: WHOLE
+                    for k in ("n_layers", "n_heads", "d_head", "seq_len")
+                },
             },
         ),
         "mfu": Entry(
@@ -2101,13 +2315,10 @@ CH01: dict[str, dict[str, Entry | str]] = {
                 "peak_flops": 275e12,
             },
             {
-                k: POS
-                for k in (
-                    "tokens_per_second",
-                    "flops_per_token",
-                    "n_devices",
-                    "peak_flops",
-                )
+                "tokens_per_second": POS,
+                "flops_per_token": POS,
+                "n_devices": WHOLE,
+                "peak_flops": POS,
             },
         ),
     },
@@ -2184,13 +2395,14 @@ CH01: dict[str, dict[str, Entry | str]] = {
             {
                 "n_ctx": integer(minimum=1, maximum=2**24),
                 "d_model": integer(minimum=1, maximum=2**17),
+                **ATTENTION_SHAPE,
             },
             result="none",
             **FIGURE,
         ),
         "AttentionShareView": Entry(
             lambda: {"widths": (256, 1024)},
-            {"widths": custom(None, [], [0], "a")},
+            {"widths": custom(None, [], [0], "a"), **ATTENTION_SHAPE},
             result="none",
             **FIGURE,
         ),
@@ -2206,7 +2418,7 @@ CH01: dict[str, dict[str, Entry | str]] = {
         ),
         "plot_attention_share_map": Entry(
             dict,
-            {"n_layers": integer(minimum=1, maximum=1000)},
+            ATTENTION_SHAPE,
             result="none",
             examples=2,
         ),
@@ -2247,19 +2459,37 @@ CH01: dict[str, dict[str, Entry | str]] = {
         ),
         "plot_kv_cache": Entry(
             lambda: {"shape": _modern()},
-            {**SHAPE_COUNT, "device_memory_gb": CAPACITY},
+            {
+                **SHAPE_COUNT,
+                "device_memory_gb": CAPACITY,
+                "n_tokens": array(whole=True, high=2**24, optional=True),
+                "kv_heads": custom(
+                    {}, [1], "a", {"a": 0}, {"a": "x"}, {"a": 2.5}
+                ),
+                "bytes_per_value": number(low=0, low_open=True, high=64),
+            },
             result="none",
             **FIGURE,
         ),
         "plot_roofline": Entry(
             lambda: {"shape": _modern(), "devices": {"H100": _device()}},
-            {**SHAPE_COUNT, "devices": custom(None, {}, [1], {"a": 3})},
+            {
+                **SHAPE_COUNT,
+                "devices": custom(None, {}, [1], {"a": 3}),
+                "batch_sizes": array(whole=True, high=2**20),
+                "n_context": integer(minimum=0, maximum=2**24),
+            },
             result="none",
             **FIGURE,
         ),
         "plot_decode_map": Entry(
             lambda: {"shape": _modern(), "device": _device()},
-            {**SHAPE_COUNT, "device": thing()},
+            {
+                **SHAPE_COUNT,
+                "device": thing(),
+                "batch_sizes": array(high=2**20, optional=True),
+                "contexts": array(high=2**24, optional=True),
+            },
             result="none",
             **FIGURE,
         ),
@@ -2268,6 +2498,8 @@ CH01: dict[str, dict[str, Entry | str]] = {
             {
                 "batch_size": integer(minimum=1, maximum=2**20),
                 "n_context": integer(minimum=0, maximum=2**24),
+                "shape": custom("a", 3, [1]),
+                "device": custom("a", 3, [1]),
             },
             result="none",
             **FIGURE,
@@ -2337,7 +2569,7 @@ def _kaplan_grid():
 def public_api(module_name: str) -> set[str]:
     """Public callables defined in ``module_name`` (or in a private submodule of it, as
     ``scaling_lib.data`` re-exports its loaders), plus ``Class.method`` for every public
-    method a public class defines itself."""
+    method (class and static methods too) a public class defines itself."""
     mod = importlib.import_module(module_name)
     names = set()
     for name, obj in vars(mod).items():
@@ -2351,7 +2583,11 @@ def public_api(module_name: str) -> set[str]:
             names |= {
                 f"{name}.{m}"
                 for m, v in vars(obj).items()
-                if not m.startswith("_") and inspect.isfunction(v)
+                if not m.startswith("_")
+                and (
+                    inspect.isfunction(v)
+                    or isinstance(v, (classmethod, staticmethod))
+                )
             }
     return names
 

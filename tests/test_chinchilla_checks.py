@@ -19,7 +19,16 @@ def test_one_model_size_cannot_identify_the_law():
             np.full(40, 1e9), d, Q.loss(1e9, d), starts=[[6, 6, 0.5, 0.3, 0.3]]
         ),
     ):
-        assert not fit.success and "1 distinct model sizes" in fit.message
+        assert not fit.success and "only 1 distinct model size:" in fit.message
+
+
+def test_the_reason_counts_sizes_in_good_grammar():
+    d = np.tile(np.logspace(9, 12, 10), 2)
+    n = np.repeat([1e8, 1e9], 10)
+    assert "only 2 distinct model sizes:" in ch.design_problem(n, d)
+    assert "only 1 distinct token count:" in ch.design_problem(
+        np.logspace(7, 10, 5), np.full(5, 1e10)
+    )
 
 
 def test_tokens_tied_to_params_cannot_identify_the_law():

@@ -174,14 +174,15 @@ def design_problem(n_params, n_tokens) -> str | None:
     check_same_shape(n_params=n, n_tokens=d)
     ln, ld = np.log(n), np.log(d)
     for name, sym, v in (
-        ("n_params", "model sizes", ln),
-        ("n_tokens", "token counts", ld),
+        ("n_params", "model size", ln),
+        ("n_tokens", "token count", ld),
     ):
         distinct = np.unique(np.round(v, 9)).size
         if distinct < 3:
+            plural = "s" * (distinct != 1)
             return (
-                f"{name} has only {distinct} distinct {sym}: a power law in it (exponent "
-                "and prefactor) is not identifiable; at least 3 are needed"
+                f"{name} has only {distinct} distinct {sym}{plural}: a power law in it "
+                "(exponent and prefactor) is not identifiable; at least 3 are needed"
             )
     resid = ld - np.polyval(np.polyfit(ln, ld, 1), ln)
     if np.abs(resid).max() < 0.01:

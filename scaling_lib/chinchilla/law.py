@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import (
+    as_float_array,
     as_positive_array,
     as_positive_float,
     check_finite_result,
@@ -128,18 +129,26 @@ class ParametricLoss:
     @classmethod
     def from_lse(cls, theta, source: str = "") -> "ParametricLoss":
         """Build from the log-sum-exp parameters ``(a, b, e, alpha, beta)`` with
-        ``A, B, E = exp(a), exp(b), exp(e)`` (Hoffmann et al., Appendix D.2)."""
-        a, b, e, alpha, beta = (
-            float(v) for v in np.asarray(theta, dtype=float)
-        )
-        return cls(
-            E=float(np.exp(e)),
-            A=float(np.exp(a)),
-            B=float(np.exp(b)),
-            alpha=alpha,
-            beta=beta,
-            source=source,
-        )
+        ``A, B, E = exp(a), exp(b), exp(e)`` (Hoffmann et al., Appendix D.2).
+
+        ``theta`` holds five finite numbers; a ``ValueError`` naming ``theta`` refuses any
+        other, and a ``theta`` whose ``exp`` overflows or whose exponents are not > 0.
+        """
+        theta = as_float_array(theta, "theta", ndim=1)
+        if theta.size != 5:
+            raise ValueError(
+                "theta must hold 5 numbers (a, b, e, alpha, beta), got "
+                f"{theta.size}"
+            )
+        a, b, e, alpha, beta = (float(v) for v in theta)
+        with np.errstate(over="ignore"):
+            A, B, E = (float(np.exp(v)) for v in (a, b, e))
+        try:
+            return cls(E=E, A=A, B=B, alpha=alpha, beta=beta, source=source)
+        except ValueError as exc:
+            if "source" in str(exc):
+                raise
+            raise ValueError(f"theta={theta.tolist()} gives {exc}") from None
 
     @property
     def lse(self) -> np.ndarray:

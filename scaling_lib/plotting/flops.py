@@ -668,7 +668,10 @@ def plot_kv_cache(
 ):
     """Key/value-cache memory of one sequence against context length, for multi-head,
     grouped-query and multi-query versions of ``shape`` (log-log), with the 16-bit weights
-    and one device's memory for scale."""
+    and one device's memory for scale.
+
+    ``n_tokens`` (default 256 to 2**20) is a 1-D array of at least two whole context lengths,
+    at most 2**24; ``kv_heads`` maps a label to a number of K/V heads."""
     from .. import inference as I
 
     F._check_shape(shape)
@@ -676,8 +679,12 @@ def plot_kv_cache(
     n = (
         np.geomspace(256, 2**20, 60)
         if n_tokens is None
-        else as_positive_array(n_tokens, "n_tokens")
+        else as_count_array(n_tokens, "n_tokens", ndim=1, min_size=2)
     )
+    if np.any(n > _MAX_CTX):
+        raise ValueError(
+            f"n_tokens must be at most {_MAX_CTX} tokens, got {n.max():g}"
+        )
     if kv_heads is not None and (
         not isinstance(kv_heads, dict) or not kv_heads
     ):
@@ -809,6 +816,14 @@ def plot_decode_map(shape, device, *, batch_sizes=None, contexts=None):
         if contexts is None
         else as_positive_array(contexts, "contexts", ndim=1, min_size=2)
     )
+    if np.any(b > _MAX_BATCH):
+        raise ValueError(
+            f"batch_sizes must be at most {_MAX_BATCH}, got {b.max():g}"
+        )
+    if np.any(c > _MAX_CTX):
+        raise ValueError(
+            f"contexts must be at most {_MAX_CTX}, got {c.max():g}"
+        )
     B, C = np.meshgrid(b, c)
     st = I.decode_step(shape, device, B, C)
     mem = I.weight_bytes(shape) + B * I.kv_cache_bytes(shape, C + 1)
