@@ -231,6 +231,30 @@ def custom(*values) -> Kind:
     return Kind(refuse=values)
 
 
+#: what a student may type, every one tried on every check: wrong numbers of each sign and
+#: size, numbers as text, and everything that is not a number
+ANSWER_VALUES = (
+    0,
+    0.0,
+    -1.0,
+    3.0,
+    1e-300,
+    1e300,
+    10**400,
+    math.nan,
+    math.inf,
+    "7",
+    "",
+    "many",
+    None,
+    True,
+    1j,
+    [1.0],
+    [1.0, 2.0],
+    {},
+    np.array([1.0, 2.0]),
+    object(),
+)
 ANSWERS = st.one_of(
     st.none(),
     st.booleans(),

@@ -36,6 +36,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from contract_support import (  # noqa: E402
+    ANSWER_VALUES,
     ANSWERS,
     FIGURE,
     NOT_A_NUMBER,
@@ -2596,12 +2597,13 @@ FEEDBACK_SAYS = re.compile(
 
 @pytest.mark.parametrize("case", ANSWER_CASES, ids=_id)
 def test_any_answer_gets_feedback_never_an_exception(case):
+    """Every answer of ``ANSWER_VALUES``, then ``Entry.examples`` drawn at random."""
     module, name, arg = case
     entry = _entry(module, name)
 
-    def draw(data):
+    def check(value):
         kwargs = entry.valid()
-        kwargs[arg] = value = data.draw(ANSWERS, label=arg)
+        kwargs[arg] = value
         out = _call(module, name, entry, kwargs)  # must not raise
         if isinstance(out, Feedback):
             if not out:
@@ -2613,7 +2615,9 @@ def test_any_answer_gets_feedback_never_an_exception(case):
             assert isinstance(out, float) and math.isfinite(out)
             assert isinstance(value, (numbers.Real, str, list, np.ndarray))
 
-    _random(entry, draw)
+    for value in ANSWER_VALUES:
+        check(value)
+    _random(entry, lambda data: check(data.draw(ANSWERS, label=arg)))
 
 
 @pytest.mark.parametrize("case", LENGTH_CASES, ids=_id)
