@@ -2537,13 +2537,28 @@ def test_the_valid_call_works(case):
     _check_valid_result(entry, _call(module, name, entry, entry.valid()))
 
 
+def _listed(case, values, problem):
+    """``problem(case, value)`` for each of ``values``: every one is tried."""
+    problems = [p for value in values if (p := problem(case, value))]
+    assert not problems, "\n".join(problems)
+
+
+def _drawn(case, strategy, problem):
+    """``problem(case, value)`` for ``Entry.examples`` values drawn from ``strategy``."""
+
+    def draw(data):
+        found = problem(case, data.draw(strategy, label=case[2]))
+        assert found is None, found
+
+    _random(_entry(*case[:2]), draw)
+
+
 @pytest.mark.parametrize("case", ARG_CASES, ids=_id)
 def test_every_listed_bad_value_is_refused_by_name(case):
     """Every value the kind lists as bad (``Kind.refuse``) is tried, one call each."""
     refuse = _kind(case).refuse
     assert refuse, f"{_id(case)}: the kind lists no bad value to refuse"
-    problems = [p for bad in refuse if (p := _refusal_problem(case, bad))]
-    assert not problems, "\n".join(problems)
+    _listed(case, refuse, _refusal_problem)
 
 
 @pytest.mark.parametrize(
@@ -2551,14 +2566,7 @@ def test_every_listed_bad_value_is_refused_by_name(case):
 )
 def test_random_bad_values_are_refused_by_name(case):
     """On top of the listed ones, bad values drawn at random (``Entry.examples`` of them)."""
-
-    def draw(data):
-        problem = _refusal_problem(
-            case, data.draw(_kind(case).bad, label=case[2])
-        )
-        assert problem is None, problem
-
-    _random(_entry(*case[:2]), draw)
+    _drawn(case, _kind(case).bad, _refusal_problem)
 
 
 @pytest.mark.parametrize(
@@ -2567,25 +2575,14 @@ def test_random_bad_values_are_refused_by_name(case):
 def test_every_listed_good_value_is_accepted(case):
     """Every value the kind lists as good (closed bounds, every choice, ...) gives a valid
     result."""
-    problems = [
-        p
-        for good in _kind(case).accept
-        if (p := _acceptance_problem(case, good))
-    ]
-    assert not problems, "\n".join(problems)
+    _listed(case, _kind(case).accept, _acceptance_problem)
 
 
 @pytest.mark.parametrize(
     "case", [c for c in ARG_CASES if _kind(c).good is not None], ids=_id
 )
 def test_random_good_values_give_valid_results(case):
-    def draw(data):
-        problem = _acceptance_problem(
-            case, data.draw(_kind(case).good, label=case[2])
-        )
-        assert problem is None, problem
-
-    _random(_entry(*case[:2]), draw)
+    _drawn(case, _kind(case).good, _acceptance_problem)
 
 
 #: what a failing Feedback says: what kind of answer was expected, or how far the answer is
