@@ -68,6 +68,7 @@ from ._validation import (
     as_bool,
     as_float,
     as_float_array,
+    as_int,
     as_nonnegative_array,
     as_positive_array,
     as_probability_array,
@@ -183,8 +184,7 @@ def weighted_polyfit(
         stats,
     )  # here, so that importing the module stays fast
 
-    if isinstance(degree, (bool, np.bool_)) or degree not in (1, 2):
-        raise ValueError(f"degree must be 1 or 2, got {degree!r}")
+    degree = as_int(degree, "degree", minimum=1, maximum=2)
     u = as_float_array(u, "u").ravel()
     y = as_float_array(y, "y").ravel()
     se = as_nonnegative_array(se, "se").ravel()
@@ -757,7 +757,7 @@ def dominance_pairs(n_params, n_tokens, accuracy):
     Parameters
     ----------
     n_params, n_tokens, accuracy : array_like
-        One value per point, same length.
+        One value per point, same length; accuracies in [0, 1].
 
     Returns
     -------
@@ -772,7 +772,7 @@ def dominance_pairs(n_params, n_tokens, accuracy):
     """
     n = as_positive_array(n_params, "n_params").ravel()
     d = as_positive_array(n_tokens, "n_tokens").ravel()
-    y = as_float_array(accuracy, "accuracy").ravel()
+    y = as_probability_array(accuracy, "accuracy").ravel()
     check_same_shape(n_params=n, n_tokens=d, accuracy=y)
     ge = (n[:, None] >= n[None, :]) & (d[:, None] >= d[None, :])
     strict = (n[:, None] > n[None, :]) | (d[:, None] > d[None, :])

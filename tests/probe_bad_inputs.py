@@ -44,7 +44,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from contract_support import nonfinite  # noqa: E402  (tests/ is the script's directory)
+from contract_support import names, nonfinite  # noqa: E402  (tests/ is the script's directory)
 
 import scaling_lib  # noqa: E402
 
@@ -966,7 +966,7 @@ def classify(param, bad, status, result, base_finite, fn_name, answers=()):
             or isinstance(exc, ValueError)
             and not isinstance(exc, (UnicodeError,))
         ):
-            return "named" if param in msg else "unnamed"
+            return "named" if names(msg, param) else "unnamed"
         return "other"
     if bad.label in ("rng=int", "rng=Generator"):
         return "named"  # a valid rng accepted: what SPEC 7 asks

@@ -1,7 +1,12 @@
 """The API contract, tested for every public function: a bad value of any argument gets a
 ``ValueError`` that names the argument (or, for a fit, a failed result with a message); a
 student's answer to a ``check_*`` helper gets a ``Feedback``, never an exception; valid values
-give finite results.
+give finite results, and a fit of valid data succeeds.
+
+Every bad and good value an argument's kind lists (``Kind.refuse``, ``Kind.accept``: the
+non-numbers, non-finite values, bounds, empty and 2-D arrays, fractions for whole numbers,
+closed bounds, every choice) is tried, one call each; hypothesis then draws
+``Entry.examples`` more at random (``SETTINGS``: 12 unless the entry says otherwise).
 
 ``CONTRACT`` lists, per module, every public function (and every public method of a public
 class) with a valid call and the kind of each argument. A module in ``COVERED`` must list all
@@ -18,6 +23,7 @@ import importlib
 import inspect
 import math
 import numbers
+import re
 import signal
 from pathlib import Path
 
@@ -31,12 +37,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from contract_support import (  # noqa: E402
+    ANSWER_VALUES,
     ANSWERS,
     FIGURE,
     NOT_A_NUMBER,
     RESULT_RECORD,
     Entry,
-    Kind,
+    FromValid,
     _floats,
     array,
     axes,
@@ -46,6 +53,7 @@ from contract_support import (  # noqa: E402
     custom,
     integer,
     method,
+    names,
     nonfinite,
     number,
     path,
@@ -256,7 +264,9 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
             examples=6,
         ),
         "RandomFeatureResult.data_law": Entry(
-            lambda: {},
+            lambda: {
+                "ratio": 0.25
+            },  # the default 4 leaves one D of this small grid
             {"ratio": number(low=0, low_open=True)},
             call=method(_rf_result, "data_law"),
             result="fit",
@@ -276,14 +286,15 @@ CONTRACT: dict[str, dict[str, Entry | str]] = {
             {
                 "*": custom((), ("..", "x.csv"), (3,)),
                 "columns": custom(None, "abc", [], [1, 2]),
-                "rows": integer(minimum=0, optional=True),
-                "sep": choice(",", "\t", ";", "|"),
+                # the count and separator of this file: no other value is good here
+                "rows": integer(minimum=0, optional=True).accepting(None, 245),
+                "sep": choice(",", "\t", ";", "|").accepting(","),
                 "path": path(),
             },
         ),
         "sha256": Entry(
             lambda: {"path": DATA_DIR / "chinchilla" / "README.md"},
-            {"path": Kind(st.sampled_from([None, 3, {}, "", ["x"]]))},
+            {"path": custom(None, 3, {}, "", ["x"])},
         ),
         "load_porian_isoflops": Entry(
             lambda: dict(PORIAN), PORIAN_KINDS, examples=6
@@ -985,6 +996,9 @@ CONTRACT.update(
 )
 
 COVERED = list(CONTRACT)
+_FIRST_TABLE = {
+    m: dict(e) for m, e in CONTRACT.items()
+}  # before the chapters merge in
 
 # ------------------------------------------------------------------ chapters 2 to 6
 
@@ -1117,7 +1131,7 @@ SHAPE = {"shape": thing()}
 CONST = {"constants": thing()}
 PARAMS = {"params": thing()}
 POS = array(ndim1=False, min_size=0)
-PROB = array(ndim1=False, min_size=0, positive=False, high=1)
+PROB = array(ndim1=False, min_size=0, positive=False, low=0, high=1)
 FRAME = custom(None, "abc", {}, [1, 2], pd.DataFrame({"a": [1.0]}))
 POS_NUMBER = number(low=0, low_open=True)
 
@@ -1728,7 +1742,8 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             {
                 "x": array(positive=False),
                 "y": array(positive=False),
-                "floor": number(low=0, high=1),
+                # floor=1 leaves no room for a rise: the fit fails and says so
+                "floor": number(low=0, high=1).accepting(0.0),
                 "ceiling": custom("abc", 1.5, -0.1, math.nan, [0.5]),
                 "slope_bounds": custom(None, (2.0, 1.0), (-1.0, 1.0), "ab"),
             },
@@ -1866,7 +1881,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "u": array(positive=False),
                 "y": array(positive=False),
                 "se": array(),
-                "degree": integer(minimum=0, maximum=5),
+                "degree": integer(minimum=1, maximum=2),
                 "min_se": number(low=0, low_open=True),
                 "tau": custom(-1.0, math.nan, math.inf, "abc", [0.1, 0.2]),
             },
@@ -1925,7 +1940,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         ),
         "benjamini_hochberg": Entry(
             lambda: {"pvalues": [0.01, 0.2, 0.03]},
-            {"pvalues": array(positive=False, high=1)},
+            {"pvalues": array(positive=False, low=0, high=1)},
         ),
         "michaelov_regression": Entry(
             lambda: {"frame": _inverse()},
@@ -2033,13 +2048,8 @@ SHAPE_COUNT = {"shape": thing()}
 #: whole counts >= 1 of any shape (devices, layers, heads): 2.5 is refused, 8.0 is not
 WHOLE = array(ndim1=False, min_size=0, whole=True)
 #: a count of tokens or FLOPs that may be 0: finite, not negative, any shape
-CONTEXT = Kind(
-    st.one_of(
-        st.sampled_from(NOT_A_NUMBER),
-        st.sampled_from(
-            [[1.0, math.nan], [1.0, math.inf], [-1.0], [1.0, 10**400]]
-        ),
-    )
+CONTEXT = custom(
+    *NOT_A_NUMBER, [1.0, math.nan], [1.0, math.inf], [-1.0], [1.0, 10**400]
 )
 CAPACITY = custom(
     0, -1.0, "80", math.nan, [80.0], True
@@ -2066,7 +2076,7 @@ CH01: dict[str, dict[str, Entry | str]] = {
             },
             {
                 "n_layers": count(),
-                "d_model": count(),
+                "d_model": count().accepting(768.0),  # divisible by n_heads
                 "n_heads": count(),
                 "n_ctx": count(),
                 "vocab_size": count(),
@@ -2074,7 +2084,7 @@ CH01: dict[str, dict[str, Entry | str]] = {
                 "n_kv_heads": count(optional=True),
                 "mlp": choice("standard", "gated"),
                 "n_experts": count(),
-                "experts_per_token": count(),
+                "experts_per_token": count().accepting(1.0),  # <= n_experts
                 "tied_embeddings": boolean(),
                 "biases": boolean(),
                 "learned_positions": boolean(),
@@ -2667,11 +2677,12 @@ def _call(module, name, entry, kwargs):
 
 def _check_valid_result(entry, out):
     if entry.result == "fit":
-        assert out.success or out.message, "a failed fit must say why"
-        if out.success:
-            assert not nonfinite(out, frames=False), (
-                f"a successful fit holds NaN or inf: {out!r}"
-            )
+        assert out.success is True, (
+            f"a fit of valid data must succeed: {out.message!r}"
+        )
+        assert not nonfinite(out, frames=False), (
+            f"a successful fit holds NaN or inf: {out!r}"
+        )
     elif entry.result == "feedback":
         assert isinstance(out, Feedback)
     elif entry.result == "finite":
@@ -2694,6 +2705,11 @@ def _entry(module, name):
     return TABLE[module][name]
 
 
+def _kind(case):
+    module, name, arg = case
+    return _entry(module, name).kinds[arg]
+
+
 def _id(case):
     """``plotting.kaplan:plot_x:fit``: select one module's cases with ``-k plotting.kaplan``."""
     if not isinstance(case, tuple):
@@ -2701,14 +2717,53 @@ def _id(case):
     return ":".join((case[0].removeprefix("scaling_lib."), *case[1:]))
 
 
-def _drawn(case, data, strategy):
-    """The entry of ``case``, its valid call with the argument replaced by a drawn value, and
-    the value."""
+def _random(entry, test):
+    """Run ``test(data)`` on ``entry.examples`` random draws (``SETTINGS`` if unset)."""
+    n = entry.examples or SETTINGS.max_examples
+    given(data=st.data())(settings(SETTINGS, max_examples=n)(test))()
+
+
+def _refusal_problem(case, bad) -> str | None:
+    """None if ``bad`` in place of the argument is refused as the contract says: a
+    ``ValueError`` that names the argument, or, for a fit only, a failed fit that says why;
+    otherwise what went wrong."""
     module, name, arg = case
     entry = _entry(module, name)
     kwargs = entry.valid()
-    kwargs[arg] = value = data.draw(strategy(entry), label=arg)
-    return entry, kwargs, value
+    kwargs[arg] = bad
+    label = "parts" if arg == "*" else arg
+    call = f"{name}({arg}={bad!r})"
+    try:
+        out = _call(module, name, entry, kwargs)
+    except ValueError as exc:
+        if names(str(exc), label):
+            return None
+        return f"{call}: the message does not name {label}: {exc}"
+    except Hang:
+        raise
+    except Exception as exc:
+        return f"{call} raised {type(exc).__name__}: {exc}"
+    if entry.result == "fit" and out.success is False and out.message:
+        return (
+            None  # the one other way to refuse: a fit that fails and says why
+        )
+    return f"{call} was accepted and returned {out!r:.300}"
+
+
+def _acceptance_problem(case, good) -> str | None:
+    module, name, arg = case
+    entry = _entry(module, name)
+    kwargs = entry.valid()
+    if isinstance(good, FromValid):
+        good = good.make(kwargs[arg])
+    kwargs[arg] = good
+    try:
+        _check_valid_result(entry, _call(module, name, entry, kwargs))
+    except Hang:
+        raise
+    except Exception as exc:
+        return f"{name}({arg}={good!r}): {type(exc).__name__}: {exc}"
+    return None
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
@@ -2718,57 +2773,84 @@ def test_the_valid_call_works(case):
     _check_valid_result(entry, _call(module, name, entry, entry.valid()))
 
 
+def _listed(case, values, problem):
+    """``problem(case, value)`` for each of ``values``: every one is tried."""
+    problems = [p for value in values if (p := problem(case, value))]
+    assert not problems, "\n".join(problems)
+
+
+def _drawn(case, strategy, problem):
+    """``problem(case, value)`` for ``Entry.examples`` values drawn from ``strategy``."""
+
+    def draw(data):
+        found = problem(case, data.draw(strategy, label=case[2]))
+        assert found is None, found
+
+    _random(_entry(*case[:2]), draw)
+
+
 @pytest.mark.parametrize("case", ARG_CASES, ids=_id)
-@given(data=st.data())
-@SETTINGS
-def test_a_bad_value_is_refused_by_name(case, data):
-    module, name, arg = case
-    entry, kwargs, bad = _drawn(case, data, lambda e: e.kinds[arg].bad)
-    label = "parts" if arg == "*" else arg
-    try:
-        out = _call(module, name, entry, kwargs)
-    except ValueError as exc:
-        assert label in str(exc), (
-            f"{name}({arg}={bad!r}): the message does not name {label}: {exc}"
-        )
-        return
-    # the one other way to refuse: a fit that fails and says why
-    assert getattr(out, "success", None) is False and out.message, (
-        f"{name}({arg}={bad!r}) was accepted and returned {out!r}"
-    )
+def test_every_listed_bad_value_is_refused_by_name(case):
+    """Every value the kind lists as bad (``Kind.refuse``) is tried, one call each."""
+    refuse = _kind(case).refuse
+    assert refuse, f"{_id(case)}: the kind lists no bad value to refuse"
+    _listed(case, refuse, _refusal_problem)
 
 
 @pytest.mark.parametrize(
-    "case",
-    [c for c in ARG_CASES if TABLE[c[0]][c[1]].kinds[c[2]].good is not None],
-    ids=_id,
+    "case", [c for c in ARG_CASES if _kind(c).bad is not None], ids=_id
 )
-@given(data=st.data())
-@SETTINGS
-def test_good_values_give_finite_results(case, data):
-    module, name, arg = case
-    entry, kwargs, _ = _drawn(case, data, lambda e: e.kinds[arg].good)
-    _check_valid_result(entry, _call(module, name, entry, kwargs))
+def test_random_bad_values_are_refused_by_name(case):
+    """On top of the listed ones, bad values drawn at random (``Entry.examples`` of them)."""
+    _drawn(case, _kind(case).bad, _refusal_problem)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in ARG_CASES if _kind(c).accept], ids=_id
+)
+def test_every_listed_good_value_is_accepted(case):
+    """Every value the kind lists as good (closed bounds, every choice, ...) gives a valid
+    result."""
+    _listed(case, _kind(case).accept, _acceptance_problem)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in ARG_CASES if _kind(c).good is not None], ids=_id
+)
+def test_random_good_values_give_valid_results(case):
+    _drawn(case, _kind(case).good, _acceptance_problem)
+
+
+#: what a failing Feedback says: what kind of answer was expected, or how far the answer is
+FEEDBACK_SAYS = re.compile(
+    r"should (be|not be|return)|expected|too (high|low|large|small|few|many)"
+    r"|wrong sign|orders? of magnitude|factor|more than \S+ from|Pass your function"
+)
 
 
 @pytest.mark.parametrize("case", ANSWER_CASES, ids=_id)
-@given(data=st.data())
-@SETTINGS
-def test_any_answer_gets_feedback_never_an_exception(case, data):
+def test_any_answer_gets_feedback_never_an_exception(case):
+    """Every answer of ``ANSWER_VALUES``, then ``Entry.examples`` drawn at random."""
     module, name, arg = case
-    entry, kwargs, value = _drawn(case, data, lambda e: ANSWERS)
-    out = _call(module, name, entry, kwargs)  # must not raise
-    if isinstance(out, Feedback):
-        if not out:
-            assert (
-                "should be" in out
-                or "too" in out
-                or "wrong sign" in out
-                or "not" in out
-            ), out
-    elif name == "parse_answer":
-        assert isinstance(out, float) and math.isfinite(out)
-        assert isinstance(value, (numbers.Real, str, list, np.ndarray))
+    entry = _entry(module, name)
+
+    def check(value):
+        kwargs = entry.valid()
+        kwargs[arg] = value
+        out = _call(module, name, entry, kwargs)  # must not raise
+        if isinstance(out, Feedback):
+            if not out:
+                assert FEEDBACK_SAYS.search(out), (
+                    f"{name}({arg}={value!r}): the feedback says neither what was "
+                    f"expected nor how far the answer is: {out}"
+                )
+        elif name == "parse_answer":
+            assert isinstance(out, float) and math.isfinite(out)
+            assert isinstance(value, (numbers.Real, str, list, np.ndarray))
+
+    for value in ANSWER_VALUES:
+        check(value)
+    _random(entry, lambda data: check(data.draw(ANSWERS, label=arg)))
 
 
 @pytest.mark.parametrize("case", LENGTH_CASES, ids=_id)
@@ -2780,7 +2862,7 @@ def test_mismatched_lengths_are_refused_by_name(case):
     kwargs[second] = np.asarray(kwargs[second])[:-1]
     with pytest.raises(ValueError, match="same length") as info:
         _call(module, name, entry, kwargs)
-    assert first in str(info.value) and second in str(info.value)
+    assert names(info.value, first) and names(info.value, second)
 
 
 # ------------------------------------------------------------------ checks and their secrecy
@@ -2870,8 +2952,28 @@ def test_a_fit_the_data_cannot_identify_fails_and_says_why(
     assert out.success is False and reason in out.message
 
 
-def test_the_contract_table_has_no_duplicate_modules():
-    assert len(COVERED) == len(set(COVERED))
-    for module in COVERED:  # a covered module exists and has public functions
-        assert public_api(module), module
+def _entry_tables():
+    """Every table of entries before they are merged into ``CONTRACT``: this file's three and
+    one per file of ``contract_entries/``."""
+    import pkgutil
+
+    tables = {"CONTRACT": _FIRST_TABLE, "CHAPTERS": CHAPTERS, "CH01": CH01}
+    for info in pkgutil.iter_modules(contract_entries.__path__):
+        file = importlib.import_module(f"contract_entries.{info.name}")
+        tables[f"contract_entries/{info.name}.py"] = file.ENTRIES
+    return tables
+
+
+def test_no_function_has_two_contract_entries():
+    """The tables are merged by module, a later entry silently replacing an earlier one: a
+    function listed twice would be tested by one entry only."""
+    where: dict = {}
+    for table_name, table in _entry_tables().items():
+        for module, entries in table.items():
+            for name in entries:
+                where.setdefault((module, name), []).append(table_name)
+    twice = {f"{m}.{n}": t for (m, n), t in where.items() if len(t) > 1}
+    assert not twice, f"functions with two contract entries: {twice}"
+    assert len(COVERED) == len(set(COVERED)), "a module is listed twice"
+    assert set(COVERED) == set(CONTRACT)
     assert Path(DATA_DIR).is_dir()

@@ -15,7 +15,7 @@ import numpy as np
 from .. import chinchilla as ch
 from .._validation import as_positive_float, as_rng
 from ..data import PORIAN_FIGURE1_STEPS, load_porian_isoflops
-from . import Feedback, check_close, parse_answer
+from . import Feedback, _short, check_close, parse_answer
 
 __all__ = [
     "check_compute_optimal",
@@ -340,6 +340,10 @@ def check_huber_objective(func, *, rng=0) -> Feedback:
     >>> bool(check_huber_objective(lambda th, n, d, ell, delta: 0.0))
     False
     """
+    if not callable(func):
+        return Feedback(
+            False, f"Pass your function itself, not {_short(func)}."
+        )
     rng = as_rng(rng)
     n = np.exp(rng.uniform(np.log(7e7), np.log(1.6e10), 12))
     d = np.exp(rng.uniform(np.log(5e9), np.log(5e11), 12))

@@ -136,7 +136,8 @@ def check_devices_for_model_states(answer) -> Feedback:
     )
     if value < expected / 3:
         hint = "mixed-precision Adam keeps 16 bytes per parameter, not 2 or 4."
-    return Feedback(False, f"{value:g} GPUs is not right. Hint: {hint}")
+    too = "too few" if value < expected else "too many"
+    return Feedback(False, f"{value:g} GPUs is {too}. Hint: {hint}")
 
 
 def check_activation_gb(answer) -> Feedback:

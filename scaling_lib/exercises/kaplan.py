@@ -104,7 +104,7 @@ def check_optimal_params(answer, compute: float) -> Feedback:
     in_flops = _N_E * compute**_P_N
     hint = (
         "that is Table 6's formula with C in FLOPs: convert to PF-days first"
-        if value > 0 and abs(np.log(value / in_flops)) < 0.05
+        if value > 0 and abs(np.log(value) - np.log(in_flops)) < 0.05
         else "N_opt = 1.3e9 x C^0.73 with C in PF-days"
     )
     return check_close(

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .._validation import _show, as_float, as_positive_float
-from . import Feedback, parse_answer
+from . import Feedback, _how_far, parse_answer
 
 __all__ = [
     "check_effective_data_function",
@@ -294,9 +294,9 @@ def check_data_wall_gap(
         else "more epochs on the same unique data cannot raise the loss under this law: check "
         "the order of the subtraction (later minus earlier)"
     )
+    far = _how_far(value, expected, 0.02)
     return Feedback(
-        False,
-        f"loss difference = {value:.4g} nats/token is not right. Hint: {hint}.",
+        False, f"loss difference = {value:.4g} nats/token {far}. Hint: {hint}."
     )
 
 

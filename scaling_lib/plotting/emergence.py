@@ -203,7 +203,8 @@ def plot_tasks_vs_compute(
     drawn = frame[frame.task.isin(tasks)]
     as_positive_array(drawn["compute"].to_numpy(), "frame['compute']")
     as_probability_array(drawn["score"].to_numpy(), "frame['score']")
-    ncols = as_int(ncols, "ncols", minimum=1, maximum=20)
+    # 3.3 in per column: at most 15 keep the figure within new_figure's 50 in
+    ncols = as_int(ncols, "ncols", minimum=1, maximum=15)
     marks = {
         t: _annotation(v, f"marks[{t!r}]")
         for t, v in _per_task(marks, "marks", tasks).items()

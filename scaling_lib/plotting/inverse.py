@@ -250,7 +250,8 @@ def plot_size_curves(
     adds the fitted trend and the verdict to each panel."""
     final = _final(_frame(frame, [*_FINAL_COLUMNS, "accuracy", "accuracy_se"]))
     tasks = _choices(tasks, "tasks", _tasks_of(final), "task ids of frame")
-    ncols = as_int(ncols, "ncols", minimum=1, maximum=20)
+    # 3.2 in per column: at most 15 keep the figure within new_figure's 50 in
+    ncols = as_int(ncols, "ncols", minimum=1, maximum=15)
     if results is not None:
         if not isinstance(results, dict):
             raise ValueError(

@@ -340,7 +340,7 @@ ENTRIES = {
                 ].a,
             },
             {
-                "a_values": array(positive=False, high=1),
+                "a_values": array(positive=False, low=0, high=1),
                 "optimum": A_VALUE,
                 "published": A_VALUE,
             },

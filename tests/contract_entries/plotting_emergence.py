@@ -111,7 +111,7 @@ ENTRIES = {
             {
                 "frame": FRAME,
                 "tasks": custom(None, "", 3, [], [3], ["no such task"]),
-                "ncols": integer(minimum=1, maximum=20),
+                "ncols": integer(minimum=1, maximum=15),
                 "marks": custom(
                     "abc",
                     [1],
@@ -231,7 +231,7 @@ ENTRIES = {
             lambda: {**_holdout(), "reference": _sigmoid_fit()},
             {
                 "x": array(positive=False),
-                "y": array(positive=False, high=1),
+                "y": array(positive=False, low=0, high=1),
                 "result": thing(),
                 "xlabel": text(),
                 "ylabel": text(),
