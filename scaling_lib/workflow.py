@@ -327,6 +327,15 @@ def ladder_prediction_errors(
         raise ValueError(f"seeds must hold 1 to 1000 seeds, got {len(seeds)}")
     seeds = [as_int(v, "seeds", minimum=0) for v in seeds]
     truth = float(law.optimal_loss(target))
+    n_budgets = as_positive_array(budgets, "budgets", ndim=1, min_size=1).size
+    n_runs = n_budgets * as_int(
+        sizes_per_budget, "sizes_per_budget", minimum=1, maximum=1000
+    )
+    if n_runs < 6:
+        raise ValueError(
+            f"sizes_per_budget={sizes_per_budget!r} on {n_budgets} budgets gives "
+            f"{n_runs} runs: approach 3 fits 5 parameters and needs at least 6"
+        )
     out = []
     for seed in seeds:
         runs = simulate_ladder(
