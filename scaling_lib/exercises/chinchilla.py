@@ -15,7 +15,13 @@ import numpy as np
 from .. import chinchilla as ch
 from .._validation import as_positive_float, as_rng
 from ..data import PORIAN_FIGURE1_STEPS, load_porian_isoflops
-from . import Feedback, check_close, parse_answer
+from . import (
+    Feedback,
+    _not_a_function,
+    _run,
+    check_close,
+    parse_answer,
+)
 
 __all__ = [
     "check_compute_optimal",
@@ -341,6 +347,10 @@ def check_huber_objective(func, *, rng=0) -> Feedback:
     False
     """
     rng = as_rng(rng)
+    if not callable(func):
+        return _not_a_function(
+            func, "huber_objective(theta, n_params, n_tokens, loss, delta)"
+        )
     n = np.exp(rng.uniform(np.log(7e7), np.log(1.6e10), 12))
     d = np.exp(rng.uniform(np.log(5e9), np.log(5e11), 12))
     truth = np.array([np.log(406.4), np.log(410.7), np.log(1.69), 0.34, 0.28])
@@ -378,25 +388,28 @@ def check_huber_objective(func, *, rng=0) -> Feedback:
     ]
     for theta, delta, what in cases:
         expected = _huber_reference(theta, n, d, ell, delta)
-        try:
-            got = float(
-                func(theta.copy(), n.copy(), d.copy(), ell.copy(), delta)
-            )
-        except Exception as exc:
-            return Feedback(
-                False,
-                f"Your function raised {type(exc).__name__}: {exc} on {what}.",
-            )
-        if not np.isfinite(got) or abs(got - expected) > 1e-9 * max(
-            1.0, abs(expected)
-        ):
+        got, failed = _run(
+            func,
+            theta.copy(),
+            n.copy(),
+            d.copy(),
+            ell.copy(),
+            delta,
+            on=what,
+            usage="huber_objective(theta, n_params, n_tokens, loss, delta) "
+            "returning the objective, one number",
+        )
+        if failed is not None:
+            return failed
+        got = parse_answer(got, "the objective your function returns")
+        if isinstance(got, Feedback):  # None, a str, NaN, an array: say so
+            return Feedback(False, f"On {what}, {got}")
+        if abs(got - expected) > 1e-9 * max(1.0, abs(expected)):
             hint = (
                 "the residual is LSE(...) - log L, in log space; Huber is r^2/2 for "
                 "|r| <= delta and delta (|r| - delta/2) beyond; sum over the runs"
             )
-            if np.isfinite(got) and abs(got - 2 * expected) < 1e-9 * max(
-                1.0, abs(expected)
-            ):
+            if abs(got - 2 * expected) < 1e-9 * max(1.0, abs(expected)):
                 hint = "the quadratic part is r^2/2, not r^2"
             return Feedback(
                 False, f"On {what} your objective is off. Hint: {hint}."
