@@ -391,7 +391,7 @@ def check_allocation_function(func) -> Feedback:
             return failed
         got = _parse_numbers(got, "your (N, D)", 2)
         if isinstance(got, Feedback):
-            return Feedback(False, f"At {on}, {got}")
+            return Feedback(False, f"On {on}, {got}")
         n, d = got
         if not (n > 0 and d > 0):
             return Feedback(
