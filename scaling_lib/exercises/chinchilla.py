@@ -42,14 +42,6 @@ def _loss(p, n, d):
     return p.E + p.A / n**p.alpha + p.B / d**p.beta
 
 
-def _law(params) -> ch.ParametricLoss:
-    if not isinstance(params, ch.ParametricLoss):
-        raise ValueError(
-            f"params must be a ParametricLoss, got {type(params).__name__}"
-        )
-    return params
-
-
 def _numeric_optimum(p, compute: float) -> tuple[float, float]:
     """``(N, D)`` minimizing ``L(N, C/(6N))`` numerically: a grid in log N, then a bounded
     scalar minimization around its best point (a second method beside eq. 4)."""
@@ -89,7 +81,7 @@ def check_compute_optimal(
     False
     """
     compute = as_positive_float(compute, "compute")
-    n_opt, d_opt = _numeric_optimum(_law(params), compute)
+    n_opt, d_opt = _numeric_optimum(ch.check_law(params, "params"), compute)
     n_val = parse_answer(n_params, "N_opt")
     swapped = (
         not isinstance(n_val, Feedback)
@@ -138,7 +130,7 @@ def check_swapped_ratio(
     False
     """
     compute = as_positive_float(compute, "compute")
-    p = _law(params)
+    p = ch.check_law(params, "params")
     g = (p.alpha * p.A / (p.beta * p.B)) ** (1 / (p.alpha + p.beta))
     n_wrong = g * (compute / 6.0) ** (p.alpha / (p.alpha + p.beta))
     expected = n_wrong / _numeric_optimum(p, compute)[0]
@@ -163,7 +155,7 @@ def check_loss_gap(
     >>> bool(check_loss_gap(0.5, 1e9, 1e9, params=ch.HOFFMANN_2022))
     False
     """
-    params = _law(params)
+    params = ch.check_law(params, "params")
     n_params = as_positive_float(n_params, "n_params")
     n_tokens = as_positive_float(n_tokens, "n_tokens")
     if not np.isfinite(6.0 * n_params * n_tokens):
@@ -263,7 +255,7 @@ def check_inference_optimal(
     >>> bool(check_inference_optimal(1e9, 1e9, ch.HOFFMANN_2022, 2.0, 1e13))
     False
     """
-    p = _law(params)
+    p = ch.check_law(params, "params")
     # at most 10 nats per token: a uniform guess over a 32,000-token vocabulary already
     # scores ln 32000 = 10.4, so a larger target describes no trained model
     target_loss = as_positive_float(target_loss, "target_loss", high=10.0)
@@ -312,7 +304,7 @@ def check_tokens_per_param(
     False
     """
     compute = as_positive_float(compute, "compute")
-    n, d = _numeric_optimum(_law(params), compute)
+    n, d = _numeric_optimum(ch.check_law(params, "params"), compute)
     return check_close(
         answer,
         d / n,

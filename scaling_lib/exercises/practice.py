@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .._validation import _show, as_float, as_positive_float
+from .._validation import as_float, as_positive_float
 from . import (
     Feedback,
     _call,
@@ -227,12 +227,9 @@ def check_overtrain_tokens(answer, law) -> Feedback:
     ``law`` predicts for the 1.4B ``open_lm_1b`` model at 20 tokens per parameter. The 1.4B
     size is read from the data here, and the target and the inverse are computed in closed
     form from ``law``'s constants (``E, A, B, alpha, beta``), not taken from the student."""
-    from ..chinchilla import ParametricLoss
+    from ..chinchilla import check_law
 
-    if not isinstance(law, ParametricLoss):
-        raise ValueError(
-            f"law must be the ParametricLoss q of section 4, got {_show(law)}"
-        )
+    check_law(law, "law", what="the ParametricLoss q of section 4")
     value = parse_answer(answer, "tokens per parameter")
     if isinstance(value, Feedback):
         return value
