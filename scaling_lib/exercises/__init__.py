@@ -337,23 +337,47 @@ def _not_a_function(func, signature: str) -> Feedback:
     )
 
 
-def _run(func, *args, on: str, usage: str, **kwargs):
+def _run(
+    func,
+    *args,
+    on: str,
+    usage: str,
+    returns: str | None = None,
+    count: int = 1,
+    **kwargs,
+):
     """Call a student's function: ``(its result, None)``, or ``(None, a failing Feedback)``
     that says, in words, what it raised on which case (``on``) and what it should be
-    (``usage``). A ``TypeError`` (often a wrong number of arguments) recalls the signature.
+    (``usage``; a wrong number of arguments shows as the ``TypeError`` Python gives).
+
+    With ``returns`` (what the function returns, in words), the result is also read as one
+    number (``count=1``, :func:`parse_answer`) or a tuple of ``count`` numbers
+    (:func:`_parse_numbers`), and anything else gets a failing Feedback.
 
     >>> def fit(x, y):
     ...     raise ValueError("no data")
     >>> print(_run(fit, [1.0], [2.0], on="an exact law", usage="fit(x, y)")[1])
     On an exact law your function raised ValueError: no data. It should be fit(x, y).
+    >>> print(_run(lambda x: "0.5", 1.0, on="x = 1", usage="f(x)", returns="f(x)"))
+    (0.5, None)
     """
     got, error = _call(func, *args, **kwargs)
-    if error is None:
+    if error is not None:
+        return None, Feedback(
+            False,
+            f"On {on} your function raised {_describe(error)}. "
+            f"It should be {usage}.",
+        )
+    if returns is None:
         return got, None
-    return None, Feedback(
-        False,
-        f"On {on} your function raised {_describe(error)}. It should be {usage}.",
+    value = (
+        parse_answer(got, returns)
+        if count == 1
+        else _parse_numbers(got, returns, count)
     )
+    if isinstance(value, Feedback):  # None, a str, NaN, an array: say so
+        return None, Feedback(False, f"On {on}, {value}")
+    return value, None
 
 
 def _setting(value, name: str) -> float:

@@ -16,7 +16,6 @@ from . import (
     _call,
     _describe,
     _not_a_function,
-    _parse_numbers,
     _run,
     check_close,
     parse_answer,
@@ -301,12 +300,11 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
             y.copy(),
             on=what,
             usage="fit_loglog(x, y) returning two numbers, (exponent, prefactor)",
+            returns="your (exponent, prefactor)",
+            count=2,
         )
         if failed is not None:
             return failed
-        got = _parse_numbers(got, "your (exponent, prefactor)", 2)
-        if isinstance(got, Feedback):
-            return Feedback(False, f"On {what}, {got}")
         got_p, got_k = got
         if abs(got_p - p) > 1e-6:
             return Feedback(

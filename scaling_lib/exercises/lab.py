@@ -11,11 +11,13 @@ import numpy as np
 
 from .._validation import as_instance, as_int, as_rng
 from ..lab import Lab
-from . import Feedback, _call, _describe, _not_a_function, parse_answer
+from . import Feedback, _call, _describe, _not_a_function, _run, parse_answer
 
 __all__ = ["check_vertex", "check_study"]
 
-_USAGE = "func(n_params, loss) returning N at the minimum of the parabola"
+_USAGE = (
+    "vertex_log_n(n_params, loss) returning N at the minimum of the parabola"
+)
 
 
 def check_vertex(func, *, rng=0) -> Feedback:
@@ -72,16 +74,16 @@ def check_vertex(func, *, rng=0) -> Feedback:
         )
     )
     for u, loss, log_star, what in cases:
-        got, error = _call(func, np.exp(u), loss.copy())
-        if error is not None:
-            return Feedback(
-                False,
-                f"On {what} your function raised {_describe(error)}. It should "
-                f"not raise there, but be {_USAGE}.",
-            )
-        got = parse_answer(got, "The N your function returns")
-        if isinstance(got, Feedback):
-            return Feedback(False, f"On {what}: {got}")
+        got, failed = _run(
+            func,
+            np.exp(u),
+            loss.copy(),
+            on=what,
+            usage=_USAGE,
+            returns="the N your function returns",
+        )
+        if failed is not None:
+            return failed
         if got <= 0:
             return Feedback(
                 False,

@@ -14,7 +14,6 @@ import numpy as np
 from . import (
     Feedback,
     _not_a_function,
-    _parse_numbers,
     _run,
     check_close,
     parse_answer,
@@ -97,12 +96,11 @@ def check_fit_function(func) -> Feedback:
             y.copy(),
             on=name,
             usage="fit_exponent(x, y) returning two numbers, (exponent, prefactor)",
+            returns="your (exponent, prefactor)",
+            count=2,
         )
         if failed is not None:
             return failed
-        got = _parse_numbers(got, "your (exponent, prefactor)", 2)
-        if isinstance(got, Feedback):
-            return Feedback(False, f"On {name}, {got}")
         got_k, got_a = got
         if not (
             math.isclose(got_k, k, rel_tol=1e-6, abs_tol=1e-9)

@@ -16,7 +16,6 @@ from . import (
     Feedback,
     _call,
     _not_a_function,
-    _parse_numbers,
     _run,
     parse_answer,
 )
@@ -97,12 +96,10 @@ def check_effective_data_function(func) -> Feedback:
             r,
             on=w,
             usage="my_effective_data(unique_tokens, n_tokens, r_star) returning D'",
+            returns="the D' your function returns",
         )
         if failed is not None:
             return failed
-        got = parse_answer(got, "the D' your function returns")
-        if isinstance(got, Feedback):  # None, a str, NaN, an array: say so
-            return Feedback(False, f"On {w}, {got}")
         if abs(got / _d_prime(u, d, r) - 1) > 1e-6:
             wrong.append(w)
     if wrong:
@@ -383,12 +380,11 @@ def check_allocation_function(func) -> Feedback:
             u,
             on=on,
             usage="my_allocation(law, compute, unique_tokens) returning (N, D)",
+            returns="your (N, D)",
+            count=2,
         )
         if failed is not None:
             return failed
-        got = _parse_numbers(got, "your (N, D)", 2)
-        if isinstance(got, Feedback):
-            return Feedback(False, f"On {on}, {got}")
         n, d = got
         if not (n > 0 and d > 0):
             return Feedback(
