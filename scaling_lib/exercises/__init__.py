@@ -14,11 +14,14 @@ Two promises hold for every check built on this layer:
   about how much the answer is off (within a factor of 2, of 10, or by so many orders of
   magnitude), so that the student still has something to find.
 
-Checks that take a student's *function* (``check_*(func)``) call it only through
-:func:`_run` (or :func:`_call`), which turns whatever the function does, even ``sys.exit()``
-or an exception whose message cannot be printed, into a failing :class:`Feedback` in words;
-:func:`_parse_numbers` and :func:`parse_answer` read what it returned. Only
-``KeyboardInterrupt`` passes through, so that a student can still stop a function that hangs.
+Checks that take a student's *function* (``check_*(func)``, whose first parameter is named
+``func``) call it only through :func:`_run` (or :func:`_call`), which turns whatever the
+function does, even ``sys.exit()`` or an exception whose message cannot be printed, into a
+failing :class:`Feedback` in words, and reads what it returned as one number
+(:func:`parse_answer`) or a tuple of them (:func:`_parse_numbers`). Only ``KeyboardInterrupt``
+passes through, so that a student can still stop a function that hangs.
+``tests/test_student_functions.py`` finds every such check by its signature and feeds it broken
+functions.
 """
 
 from __future__ import annotations
@@ -69,9 +72,7 @@ def _short(value, limit: int = 60) -> str:
         text = repr(value)
     except KeyboardInterrupt:
         raise
-    except (
-        BaseException
-    ):  # a student's object with a broken __repr__ (even SystemExit)
+    except BaseException:  # a student's broken __repr__, even one that exits
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 4] + " ..."
 
@@ -119,9 +120,7 @@ def parse_answer(answer, name: str):
         return _read_number(answer, name)
     except KeyboardInterrupt:
         raise
-    except (
-        BaseException
-    ):  # an object whose methods raise anything, even SystemExit
+    except BaseException:  # an object whose methods raise, even SystemExit
         return Feedback(
             False,
             f"{name} should be {_KIND['number']}, got an object of type "
@@ -260,9 +259,8 @@ def _parse_numbers(answer, name: str, count: int):
         answer, (str, bytes, dict, set, frozenset, numbers.Number)
     ):
         return Feedback(False, f"{expected}, got {_kind(answer)}.")
-    items, error = _call(
-        list, answer
-    )  # a generator a student returns runs here
+    # a generator a student returns runs only here: read it through the harness too
+    items, error = _call(list, answer)
     if error is not None:
         return Feedback(
             False,
