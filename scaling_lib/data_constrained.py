@@ -37,7 +37,7 @@ from ._validation import (
     check_min_length,
     check_same_shape,
 )
-from .chinchilla import HUBER_DELTA, ParametricLoss
+from .chinchilla import HUBER_DELTA, ParametricLoss, check_law
 
 __all__ = [
     "repetitions",
@@ -99,15 +99,6 @@ def _check_star(value, name):
     return as_positive_float(value, name, high=1e6)
 
 
-def _check_base(base, name="base"):
-    if not isinstance(base, ParametricLoss):
-        raise ValueError(
-            f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
-            f"{type(base).__name__} {_show(base)}"
-        )
-    return base
-
-
 def _run_arrays(n_params, n_tokens, unique_tokens, loss):
     """The runs' N, D, U_D and loss as validated 1-D arrays of one length."""
     n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
@@ -159,7 +150,7 @@ def unique_params(unique_tokens, base: ParametricLoss):
     From ``D_opt = (C/6)**b / G`` and ``N_opt = G (C/6)**a`` (Hoffmann et al. eq. 4):
     ``N = G (G U_D)**(a/b) = G (G U_D)**(beta/alpha)`` (the authors' ``D_to_N``).
     """
-    _check_base(base)
+    check_law(base, "base")
     u = as_positive_array(unique_tokens, "unique_tokens")
     return base.G * (base.G * u) ** (base.beta / base.alpha)
 
@@ -211,7 +202,7 @@ class DataConstrainedLoss:
     source: str = field(default="", compare=False)
 
     def __post_init__(self):
-        _check_base(self.base)
+        check_law(self.base, "base")
         object.__setattr__(
             self, "r_d_star", _check_star(self.r_d_star, "r_d_star")
         )
@@ -352,7 +343,7 @@ def fit_repetition_constants(
     """
     from scipy import optimize
 
-    _check_base(base)
+    check_law(base, "base")
     delta = as_positive_float(delta, "delta")
     n, d, u, ell = _run_arrays(n_params, n_tokens, unique_tokens, loss)
     check_min_length(n, "n_params", 3)

@@ -36,7 +36,7 @@ from ._validation import (
     check_min_length,
     check_same_shape,
 )
-from .chinchilla import HUBER_DELTA, ParametricLoss
+from .chinchilla import HUBER_DELTA, ParametricLoss, check_law
 
 __all__ = ["OverTrainingFit", "fit_overtraining_law", "loss_vs_multiplier"]
 
@@ -172,11 +172,7 @@ def fit_overtraining_law(
 def loss_vs_multiplier(params: ParametricLoss, n_params, multiplier):
     """Predicted loss of a model of ``n_params`` trained on ``D = 20 * multiplier * N`` tokens
     (the data file's convention: ``multiplier`` = 1 is 20 tokens per parameter)."""
-    if not isinstance(params, ParametricLoss):
-        raise ValueError(
-            f"params must be a ParametricLoss, got {type(params).__name__} "
-            f"{_show(params)}"
-        )
+    check_law(params, "params")
     n = as_positive_array(n_params, "n_params")
     m = as_positive_array(multiplier, "multiplier")
     with np.errstate(over="ignore"):

@@ -25,7 +25,12 @@ from ._validation import (
     as_rng,
     check_same_shape,
 )
-from .chinchilla import ParametricLoss, bootstrap, fit_parametric_loss
+from .chinchilla import (
+    ParametricLoss,
+    bootstrap,
+    check_law,
+    fit_parametric_loss,
+)
 
 __all__ = [
     "simulate_ladder",
@@ -55,15 +60,6 @@ def _runs(n_params, n_tokens, loss):
             f"loss must be below 100 nats/token, got {float(ell.max())!r}"
         )
     return n, d, ell
-
-
-def _check_law(law, name="law"):
-    if not isinstance(law, ParametricLoss):
-        raise ValueError(
-            f"{name} must be a ParametricLoss (scaling_lib.chinchilla), got "
-            f"{type(law).__name__} {_show(law)}"
-        )
-    return law
 
 
 def simulate_ladder(
@@ -106,7 +102,7 @@ def simulate_ladder(
     >>> len(runs), bool(np.allclose(6 * runs.n_params * runs.n_tokens, runs.compute))
     (14, True)
     """
-    _check_law(law)
+    check_law(law, "law")
     c = np.atleast_1d(
         as_positive_array(budgets, "budgets", ndim=1, min_size=1)
     )
@@ -315,7 +311,7 @@ def ladder_prediction_errors(
     >>> bool(abs(err[0]) < 1e-3)
     True
     """
-    _check_law(law)
+    check_law(law, "law")
     target = as_positive_float(target, "target")
     try:
         seeds = list(seeds)

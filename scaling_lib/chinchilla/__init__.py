@@ -65,11 +65,13 @@ from .law import (
     ParametricLoss,
     allocation,
     allocation_table,
+    check_law,
     compute_optimal_numeric,
 )
 
 __all__ = [
     "ParametricLoss",
+    "check_law",
     "allocation",
     "HOFFMANN_2022",
     "HOFFMANN_2022_UNROUNDED",

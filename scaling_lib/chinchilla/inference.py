@@ -17,7 +17,7 @@ from .._validation import (
     as_positive_float,
     check_finite_result,
 )
-from .law import HOFFMANN_2022, ParametricLoss, _check_params  # noqa: F401 (doctests)
+from .law import HOFFMANN_2022, ParametricLoss, check_law  # noqa: F401 (doctests)
 
 __all__ = ["InferenceOptimum", "compute_for_loss", "inference_optimal"]
 
@@ -62,7 +62,7 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
     >>> round(float(HOFFMANN_2022.optimal_loss(c)), 6)
     2.0
     """
-    params = _check_params(params)
+    params = check_law(params, "params")
     target = as_positive_float(target_loss, "target_loss")
     if target <= params.E:
         raise ValueError(
@@ -116,7 +116,7 @@ def inference_optimal(
     >>> bool(res.n_params[1] < res.n_params[0]), bool(res.tokens_per_param[1] > 20)
     (True, True)
     """
-    params = _check_params(params)
+    params = check_law(params, "params")
     target = as_positive_float(target_loss, "target_loss")
     if target <= params.E:
         raise ValueError(

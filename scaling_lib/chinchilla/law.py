@@ -13,23 +13,46 @@ import numpy as np
 import pandas as pd
 
 from .._validation import (
+    _show,
     as_float_array,
+    as_instance,
     as_positive_array,
     as_positive_float,
     check_finite_result,
 )
 
 
-def _check_params(params) -> "ParametricLoss":
-    """``params`` if it is a :class:`ParametricLoss`, else a ``ValueError`` naming it."""
-    if not isinstance(params, ParametricLoss):
+def check_law(value, name: str = "params", *, what: str | None = None):
+    """Return ``value`` if it is a :class:`ParametricLoss` (or a subclass of it); otherwise a
+    ``ValueError`` naming the argument ``name`` and saying what came. The one validator of a
+    law argument across the library; ``what`` (a str) replaces the words for what was
+    expected, for a message that points to a particular law.
+
+    Examples
+    --------
+    >>> check_law(HOFFMANN_2022, "law") is HOFFMANN_2022
+    True
+    >>> check_law((1.69, 406.4), "base")
+    Traceback (most recent call last):
+    ...
+    ValueError: base must be a ParametricLoss (scaling_lib.chinchilla), got tuple (1.69, 406.4)
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty str, got {_show(name)}")
+    if what is not None and (not isinstance(what, str) or not what):
         raise ValueError(
-            f"params must be a ParametricLoss, got {type(params).__name__}"
+            f"what must be None or a non-empty str, got {_show(what)}"
         )
-    return params
+    return as_instance(
+        value,
+        name,
+        ParametricLoss,
+        what=what or "a ParametricLoss (scaling_lib.chinchilla)",
+    )
 
 
 __all__ = [
+    "check_law",
     "allocation",
     "ParametricLoss",
     "HOFFMANN_2022",
@@ -387,7 +410,7 @@ def compute_optimal_numeric(
     >>> bool(abs(n / n_cf - 1) < 1e-6)
     True
     """
-    params = _check_params(params)
+    params = check_law(params, "params")
     c = np.atleast_1d(as_positive_array(compute, "compute"))
     n_out = np.empty_like(c)
     for i, ci in enumerate(c.ravel()):
@@ -425,7 +448,7 @@ def allocation_table(params: ParametricLoss, n_params=None) -> pd.DataFrame:
     >>> f"{t.compute[0]:.3g} FLOPs, {t.n_tokens[0]:.3g} tokens"
     '2.64e+20 FLOPs, 4.4e+10 tokens'
     """
-    params = _check_params(params)
+    params = check_law(params, "params")
     n = (
         HOFFMANN_2022_TABLE3.n_params.to_numpy()
         if n_params is None

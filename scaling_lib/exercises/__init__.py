@@ -13,6 +13,15 @@ Two promises hold for every check built on this layer:
 - **A wrong answer does not reveal the expected value.** Feedback says in which direction and by
   about how much the answer is off (within a factor of 2, of 10, or by so many orders of
   magnitude), so that the student still has something to find.
+
+Checks that take a student's *function* (``check_*(func)``, whose first parameter is named
+``func``) call it only through :func:`_run` (or :func:`_call`), which turns whatever the
+function does, even ``sys.exit()`` or an exception whose message cannot be printed, into a
+failing :class:`Feedback` in words, and reads what it returned as one number
+(:func:`parse_answer`) or a tuple of them (:func:`_parse_numbers`). Only ``KeyboardInterrupt``
+passes through, so that a student can still stop a function that hangs.
+``tests/test_student_functions.py`` finds every such check by its signature and feeds it broken
+functions.
 """
 
 from __future__ import annotations
@@ -61,7 +70,9 @@ def _short(value, limit: int = 60) -> str:
     """``repr(value)`` cut to ``limit`` characters; never raises."""
     try:
         text = repr(value)
-    except Exception:  # a student's object with a broken __repr__
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # a student's broken __repr__, even one that exits
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 4] + " ..."
 
@@ -105,6 +116,20 @@ def parse_answer(answer, name: str):
     N should be a single finite number (for example 1.5e9), got a number too large for a float.
     """
     _check_name(name)
+    try:
+        return _read_number(answer, name)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # an object whose methods raise, even SystemExit
+        return Feedback(
+            False,
+            f"{name} should be {_KIND['number']}, got an object of type "
+            f"{type(answer).__name__} that cannot be read as a number.",
+        )
+
+
+def _read_number(answer, name: str):
+    """The work of :func:`parse_answer`; may raise on a student's object with odd methods."""
     expected = f"{name} should be {_KIND['number']}"
     if (
         isinstance(answer, bool)
@@ -216,6 +241,141 @@ def parse_collection(answer, name: str) -> set | Feedback:
         bad = next(item for item in answer if not isinstance(item, str))
         return Feedback(False, f"{expected}, but it holds {_kind(bad)}.")
     return Feedback(False, f"{expected}, got {_kind(answer)}.")
+
+
+def _parse_numbers(answer, name: str, count: int):
+    """Return ``answer`` as a tuple of ``count`` finite floats (a tuple, list or 1-d array), or
+    a failing :class:`Feedback` that says why not; never raises on ``answer``.
+
+    Examples
+    --------
+    >>> _parse_numbers((0.5, "2"), "your (exponent, prefactor)", 2)
+    (0.5, 2.0)
+    >>> print(_parse_numbers(0.5, "your (exponent, prefactor)", 2))
+    your (exponent, prefactor) should be 2 numbers, got 0.5.
+    """
+    expected = f"{name} should be {count} numbers"
+    if answer is None or isinstance(
+        answer, (str, bytes, dict, set, frozenset, numbers.Number)
+    ):
+        return Feedback(False, f"{expected}, got {_kind(answer)}.")
+    # a generator a student returns runs only here: read it through the harness too
+    items, error = _call(list, answer)
+    if error is not None:
+        return Feedback(
+            False,
+            f"{expected}; reading what your function returned raised "
+            f"{_describe(error)}.",
+        )
+    if len(items) != count:
+        return Feedback(False, f"{expected}, got {_kind(answer)}.")
+    values = []
+    for i, item in enumerate(items):
+        value = parse_answer(item, f"number {i + 1} of {name}")
+        if isinstance(value, Feedback):
+            return value
+        values.append(value)
+    return tuple(values)
+
+
+def _call(func, *args, **kwargs):
+    """``(func(*args, **kwargs), None)``, or ``(None, the exception it raised)``.
+
+    A student's code may raise anything, even ``SystemExit`` (``exit()`` in a notebook cell),
+    and a check answers with a :class:`Feedback`, never with that exception. Only
+    ``KeyboardInterrupt`` passes, so that a function that hangs can still be stopped.
+
+    >>> import sys
+    >>> _call(sys.exit, 1)
+    (None, SystemExit(1))
+    """
+    try:
+        return func(*args, **kwargs), None
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any error is the student's to see
+        return None, exc
+
+
+def _said(exc: BaseException) -> str:
+    """The message of a student's exception, cut to 120 characters; never raises."""
+    text, error = _call(str, exc)
+    if error is not None:  # an exception class with a broken __str__
+        return f"(its message cannot be printed: {type(error).__name__})"
+    return text if len(text) <= 120 else text[:116] + " ..."
+
+
+def _describe(exc: BaseException) -> str:
+    """A student's exception in words: its type and message; never raises.
+
+    >>> _describe(ValueError("x must be positive"))
+    'ValueError: x must be positive'
+    >>> _describe(SystemExit(1))
+    'SystemExit (the code called exit() or sys.exit(); a function should return its answer)'
+    """
+    if isinstance(exc, SystemExit):
+        return (
+            "SystemExit (the code called exit() or sys.exit(); a function "
+            "should return its answer)"
+        )
+    said = _said(exc)
+    return f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+
+
+def _not_a_function(func, signature: str) -> Feedback:
+    """The feedback for a student who passed something else than a function.
+
+    >>> print(_not_a_function(None, "fit(x, y)"))  # doctest: +ELLIPSIS
+    The answer should be a function fit(x, y): pass the function itself ..., got nothing (None).
+    """
+    return Feedback(
+        False,
+        f"The answer should be a function {signature}: pass the function "
+        f"itself (its name, without parentheses), got {_kind(func)}.",
+    )
+
+
+def _run(
+    func,
+    *args,
+    on: str,
+    usage: str,
+    returns: str | None = None,
+    count: int = 1,
+    **kwargs,
+):
+    """Call a student's function: ``(its result, None)``, or ``(None, a failing Feedback)``
+    that says, in words, what it raised on which case (``on``) and what it should be
+    (``usage``; a wrong number of arguments shows as the ``TypeError`` Python gives).
+
+    With ``returns`` (what the function returns, in words), the result is also read as one
+    number (``count=1``, :func:`parse_answer`) or a tuple of ``count`` numbers
+    (:func:`_parse_numbers`), and anything else gets a failing Feedback.
+
+    >>> def fit(x, y):
+    ...     raise ValueError("no data")
+    >>> print(_run(fit, [1.0], [2.0], on="an exact law", usage="fit(x, y)")[1])
+    On an exact law your function raised ValueError: no data. It should be fit(x, y).
+    >>> print(_run(lambda x: "0.5", 1.0, on="x = 1", usage="f(x)", returns="f(x)"))
+    (0.5, None)
+    """
+    got, error = _call(func, *args, **kwargs)
+    if error is not None:
+        return None, Feedback(
+            False,
+            f"On {on} your function raised {_describe(error)}. "
+            f"It should be {usage}.",
+        )
+    if returns is None:
+        return got, None
+    value = (
+        parse_answer(got, returns)
+        if count == 1
+        else _parse_numbers(got, returns, count)
+    )
+    if isinstance(value, Feedback):  # None, a str, NaN, an array: say so
+        return None, Feedback(False, f"On {on}, {value}")
+    return value, None
 
 
 def _setting(value, name: str) -> float:

@@ -15,7 +15,13 @@ import numpy as np
 from .. import chinchilla as ch
 from .._validation import as_positive_float, as_rng
 from ..data import PORIAN_FIGURE1_STEPS, load_porian_isoflops
-from . import Feedback, _short, check_close, parse_answer
+from . import (
+    Feedback,
+    _not_a_function,
+    _run,
+    check_close,
+    parse_answer,
+)
 
 __all__ = [
     "check_compute_optimal",
@@ -34,14 +40,6 @@ def _join(*parts: Feedback) -> Feedback:
 
 def _loss(p, n, d):
     return p.E + p.A / n**p.alpha + p.B / d**p.beta
-
-
-def _law(params) -> ch.ParametricLoss:
-    if not isinstance(params, ch.ParametricLoss):
-        raise ValueError(
-            f"params must be a ParametricLoss, got {type(params).__name__}"
-        )
-    return params
 
 
 def _numeric_optimum(p, compute: float) -> tuple[float, float]:
@@ -83,7 +81,7 @@ def check_compute_optimal(
     False
     """
     compute = as_positive_float(compute, "compute")
-    n_opt, d_opt = _numeric_optimum(_law(params), compute)
+    n_opt, d_opt = _numeric_optimum(ch.check_law(params, "params"), compute)
     n_val = parse_answer(n_params, "N_opt")
     swapped = (
         not isinstance(n_val, Feedback)
@@ -132,7 +130,7 @@ def check_swapped_ratio(
     False
     """
     compute = as_positive_float(compute, "compute")
-    p = _law(params)
+    p = ch.check_law(params, "params")
     g = (p.alpha * p.A / (p.beta * p.B)) ** (1 / (p.alpha + p.beta))
     n_wrong = g * (compute / 6.0) ** (p.alpha / (p.alpha + p.beta))
     expected = n_wrong / _numeric_optimum(p, compute)[0]
@@ -157,7 +155,7 @@ def check_loss_gap(
     >>> bool(check_loss_gap(0.5, 1e9, 1e9, params=ch.HOFFMANN_2022))
     False
     """
-    params = _law(params)
+    params = ch.check_law(params, "params")
     n_params = as_positive_float(n_params, "n_params")
     n_tokens = as_positive_float(n_tokens, "n_tokens")
     if not np.isfinite(6.0 * n_params * n_tokens):
@@ -257,7 +255,7 @@ def check_inference_optimal(
     >>> bool(check_inference_optimal(1e9, 1e9, ch.HOFFMANN_2022, 2.0, 1e13))
     False
     """
-    p = _law(params)
+    p = ch.check_law(params, "params")
     # at most 10 nats per token: a uniform guess over a 32,000-token vocabulary already
     # scores ln 32000 = 10.4, so a larger target describes no trained model
     target_loss = as_positive_float(target_loss, "target_loss", high=10.0)
@@ -306,7 +304,7 @@ def check_tokens_per_param(
     False
     """
     compute = as_positive_float(compute, "compute")
-    n, d = _numeric_optimum(_law(params), compute)
+    n, d = _numeric_optimum(ch.check_law(params, "params"), compute)
     return check_close(
         answer,
         d / n,
@@ -340,11 +338,11 @@ def check_huber_objective(func, *, rng=0) -> Feedback:
     >>> bool(check_huber_objective(lambda th, n, d, ell, delta: 0.0))
     False
     """
-    if not callable(func):
-        return Feedback(
-            False, f"Pass your function itself, not {_short(func)}."
-        )
     rng = as_rng(rng)
+    if not callable(func):
+        return _not_a_function(
+            func, "huber_objective(theta, n_params, n_tokens, loss, delta)"
+        )
     n = np.exp(rng.uniform(np.log(7e7), np.log(1.6e10), 12))
     d = np.exp(rng.uniform(np.log(5e9), np.log(5e11), 12))
     truth = np.array([np.log(406.4), np.log(410.7), np.log(1.69), 0.34, 0.28])
@@ -382,25 +380,26 @@ def check_huber_objective(func, *, rng=0) -> Feedback:
     ]
     for theta, delta, what in cases:
         expected = _huber_reference(theta, n, d, ell, delta)
-        try:
-            got = float(
-                func(theta.copy(), n.copy(), d.copy(), ell.copy(), delta)
-            )
-        except Exception as exc:
-            return Feedback(
-                False,
-                f"Your function raised {type(exc).__name__}: {exc} on {what}.",
-            )
-        if not np.isfinite(got) or abs(got - expected) > 1e-9 * max(
-            1.0, abs(expected)
-        ):
+        got, failed = _run(
+            func,
+            theta.copy(),
+            n.copy(),
+            d.copy(),
+            ell.copy(),
+            delta,
+            on=what,
+            usage="huber_objective(theta, n_params, n_tokens, loss, delta) "
+            "returning the objective, one number",
+            returns="the objective your function returns",
+        )
+        if failed is not None:
+            return failed
+        if abs(got - expected) > 1e-9 * max(1.0, abs(expected)):
             hint = (
                 "the residual is LSE(...) - log L, in log space; Huber is r^2/2 for "
                 "|r| <= delta and delta (|r| - delta/2) beyond; sum over the runs"
             )
-            if np.isfinite(got) and abs(got - 2 * expected) < 1e-9 * max(
-                1.0, abs(expected)
-            ):
+            if abs(got - 2 * expected) < 1e-9 * max(1.0, abs(expected)):
                 hint = "the quadratic part is r^2/2, not r^2"
             return Feedback(
                 False, f"On {what} your objective is off. Hint: {hint}."

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from .._validation import as_float, as_positive_int
-from . import Feedback, check_close, parse_answer
+from . import Feedback, _not_a_function, _run, check_close, parse_answer
 
 __all__ = [
     "check_exact_match",
@@ -240,9 +240,7 @@ def check_crossing_function(func) -> Feedback:
     import numpy as np
 
     if not callable(func):
-        return Feedback(
-            False, f"Pass your function itself (first_crossing), not {func!r}."
-        )
+        return _not_a_function(func, "first_crossing(x, y, level)")
     rng = np.random.default_rng(2024)
 
     def reference(x, y, level):
@@ -279,13 +277,17 @@ def check_crossing_function(func) -> Feedback:
     ]
     for name, cx, cy, level in cases:
         want = reference(cx, cy, level)
-        try:
-            got = func(cx.copy(), cy.copy(), level)
-        except Exception as err:  # report, do not crash the check
-            return Feedback(
-                False,
-                f"On {name} your function raised {type(err).__name__}: {err}",
-            )
+        got, failed = _run(
+            func,
+            cx.copy(),
+            cy.copy(),
+            level,
+            on=name,
+            usage="first_crossing(x, y, level) returning the first x where the "
+            "curve reaches level, or None",
+        )
+        if failed is not None:
+            return failed
         if want is None:
             if got is not None:
                 return Feedback(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from . import Feedback, check_close, parse_answer
+from . import Feedback, _not_a_function, _run, check_close, parse_answer
 
 __all__ = [
     "check_training_days",
@@ -276,10 +276,10 @@ def check_forward_flops(func) -> Feedback:
     three released models (expected values from their checkpoints' parameter counts) and on
     shapes generated here."""
     if not callable(func):
-        return Feedback(
-            False,
-            f"The answer should be your function itself, got "
-            f"{type(func).__name__}.",
+        return _not_a_function(
+            func,
+            "forward_flops(n_layers, d_model, n_heads, n_kv_heads, d_ff, "
+            "vocab_size, n_experts, experts_per_token, n_context)",
         )
     cases = [
         (name, c, n, _expected_from_release(total, c, n), 1e-4)
@@ -292,16 +292,18 @@ def check_forward_flops(func) -> Feedback:
         for n in (0, 17)
     ]
     for name, c, n, expected, tol in cases:
-        try:
-            got = float(func(n_context=n, **c))
-        except Exception as exc:  # noqa: BLE001 - any error is the student's to see
-            return Feedback(
-                False,
-                f"Your function raised {type(exc).__name__} for {name}: {exc}",
-            )
-        if not math.isfinite(got) or not math.isclose(
-            got, expected, rel_tol=tol
-        ):
+        got, failed = _run(
+            func,
+            n_context=n,
+            **c,
+            on=f"{name} at n_context = {n}",
+            usage="a function of the nine shape arguments, by name, returning "
+            "the forward FLOPs of one token",
+            returns="the count your function returns",
+        )
+        if failed is not None:
+            return failed
+        if not math.isclose(got, expected, rel_tol=tol):
             L, d, f = c["n_layers"], c["d_model"], c["d_ff"]
             d_head = d // c["n_heads"]
             diff = got - expected

@@ -13,7 +13,14 @@ import math
 from functools import lru_cache
 
 from .._validation import as_choice, as_float, as_positive_int
-from . import Feedback, _short, check_close, parse_collection
+from . import (
+    Feedback,
+    _not_a_function,
+    _run,
+    _short,
+    check_close,
+    parse_collection,
+)
 
 __all__ = [
     "check_labels",
@@ -132,14 +139,8 @@ def check_paule_mandel(func) -> Feedback:
     import numpy as np
 
     if not callable(func):
-        return Feedback(
-            False,
-            f"Pass your function itself (pm_tau2), not {_short(func)}.",
-        )
-    expected = (
-        "it should be pm_tau2(u, y, se, degree) returning tau^2, a finite "
-        "number >= 0"
-    )
+        return _not_a_function(func, "pm_tau2(u, y, se, degree)")
+    usage = "pm_tau2(u, y, se, degree) returning tau^2, a finite number >= 0"
     rng = np.random.default_rng(5)
     u = np.linspace(-1, 1, 8)
     cases = [
@@ -174,18 +175,18 @@ def check_paule_mandel(func) -> Feedback:
     ]
     for name, cu, cy, cse, degree in cases:
         want = _pm_tau2(cu, cy, cse, degree, min_se=0.0)
-        try:
-            got = float(func(cu.copy(), cy.copy(), cse.copy(), degree))
-        except Exception as err:  # report, do not crash the check
-            return Feedback(
-                False,
-                f"On {name} your function raised {type(err).__name__}: "
-                f"{_short(str(err), 200)}; {expected}.",
-            )
-        if not math.isfinite(got):
-            return Feedback(
-                False, f"On {name} your function returned {got!r}: {expected}."
-            )
+        got, failed = _run(
+            func,
+            cu.copy(),
+            cy.copy(),
+            cse.copy(),
+            degree,
+            on=name,
+            usage=usage,
+            returns="the tau^2 your function returns",
+        )
+        if failed is not None:
+            return failed
         if want == 0.0:
             if abs(got) > 1e-10:
                 return Feedback(

@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float, as_positive_float, as_rng
-from . import Feedback, check_close, parse_answer
+from . import (
+    Feedback,
+    _call,
+    _describe,
+    _not_a_function,
+    _run,
+    check_close,
+    parse_answer,
+)
 
 __all__ = [
     "check_lnd_loss",
@@ -260,6 +268,8 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
     False
     """
     rng = as_rng(rng)
+    if not callable(func):
+        return _not_a_function(func, "fit_loglog(x, y)")
     cases = []
     for p in (-0.076, 0.73, -rng.uniform(0.2, 0.6)):
         x = np.logspace(
@@ -284,14 +294,18 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
         )
     )
     for x, y, p, k, what in cases:
-        try:
-            got_p, got_k = (float(v) for v in func(x, y))
-        except Exception as exc:
-            return Feedback(
-                False,
-                f"Your function raised {type(exc).__name__}: {exc} on {what}. "
-                "It should return (exponent, prefactor).",
-            )
+        got, failed = _run(
+            func,
+            x.copy(),
+            y.copy(),
+            on=what,
+            usage="fit_loglog(x, y) returning two numbers, (exponent, prefactor)",
+            returns="your (exponent, prefactor)",
+            count=2,
+        )
+        if failed is not None:
+            return failed
+        got_p, got_k = got
         if abs(got_p - p) > 1e-6:
             return Feedback(
                 False,
@@ -308,17 +322,16 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
                 f"On {what} the exponent is right but the prefactor is off. "
                 "Hint: the intercept is log k; return k = exp(intercept).",
             )
-    try:
-        func(np.full(5, 1e9), np.array([3.0, 2.9, 2.8, 2.9, 3.1]))
-    except ValueError:
-        pass
-    except Exception as exc:
+    _, error = _call(
+        func, np.full(5, 1e9), np.array([3.0, 2.9, 2.8, 2.9, 3.1])
+    )
+    if error is not None and not isinstance(error, ValueError):
         return Feedback(
             False,
             f"With a single distinct x your function raised "
-            f"{type(exc).__name__}; raise ValueError with a message instead.",
+            f"{_describe(error)}; raise ValueError with a message instead.",
         )
-    else:
+    if error is None:
         return Feedback(
             False,
             "With a single distinct x no slope can be fitted: raise "

@@ -11,9 +11,13 @@ import numpy as np
 
 from .._validation import as_instance, as_int, as_rng
 from ..lab import Lab
-from . import Feedback, _kind, _short, parse_answer
+from . import Feedback, _call, _describe, _not_a_function, _run, parse_answer
 
 __all__ = ["check_vertex", "check_study"]
+
+_USAGE = (
+    "vertex_log_n(n_params, loss) returning N at the minimum of the parabola"
+)
 
 
 def check_vertex(func, *, rng=0) -> Feedback:
@@ -35,11 +39,7 @@ def check_vertex(func, *, rng=0) -> Feedback:
     """
     rng = as_rng(rng)
     if not callable(func):
-        return Feedback(
-            False,
-            "func should be a function func(n_params, loss) that returns N at "
-            f"the minimum of the parabola, got {_kind(func)}.",
-        )
+        return _not_a_function(func, "vertex_log_n(n_params, loss)")
     cases = []
     for _ in range(3):
         log_star = rng.uniform(15, 22)
@@ -74,17 +74,16 @@ def check_vertex(func, *, rng=0) -> Feedback:
         )
     )
     for u, loss, log_star, what in cases:
-        got, error = _call(func, np.exp(u), loss.copy())
-        if error is not None:
-            return Feedback(
-                False,
-                f"Your function raised {type(error).__name__}: {_said(error)} on "
-                f"{what}. It should not raise there, but return the N of the "
-                "minimum.",
-            )
-        got = parse_answer(got, "The N your function returns")
-        if isinstance(got, Feedback):
-            return Feedback(False, f"On {what}: {got}")
+        got, failed = _run(
+            func,
+            np.exp(u),
+            loss.copy(),
+            on=what,
+            usage=_USAGE,
+            returns="the N your function returns",
+        )
+        if failed is not None:
+            return failed
         if got <= 0:
             return Feedback(
                 False,
@@ -108,7 +107,7 @@ def check_vertex(func, *, rng=0) -> Feedback:
         return Feedback(
             False,
             "A parabola that opens downwards should be refused with ValueError, "
-            f"yours raised {type(error).__name__}.",
+            f"yours raised {_describe(error)}.",
         )
     if error is None:
         return Feedback(
@@ -121,25 +120,6 @@ def check_vertex(func, *, rng=0) -> Feedback:
         f"Your function finds all {len(cases)} vertices and refuses a parabola "
         "with no minimum.",
     )
-
-
-def _call(func, *args):
-    """``(func(*args), None)``, or ``(None, the exception it raised)``: a student's code may
-    raise anything, even ``SystemExit``, and a check answers with a Feedback, never with
-    that exception."""
-    try:
-        return func(*args), None
-    except (Exception, SystemExit) as exc:
-        return None, exc
-
-
-def _said(exc: BaseException) -> str:
-    """The message of a student's exception, short; never raises."""
-    try:
-        text = str(exc)
-    except Exception:  # an exception class with a broken __str__
-        return _short(exc)
-    return text if len(text) <= 120 else text[:116] + " ..."
 
 
 def check_study(

@@ -11,7 +11,13 @@ import math
 
 import numpy as np
 
-from . import Feedback, check_close, parse_answer
+from . import (
+    Feedback,
+    _not_a_function,
+    _run,
+    check_close,
+    parse_answer,
+)
 
 __all__ = [
     "check_halving_factor",
@@ -64,11 +70,7 @@ def check_fit_function(func) -> Feedback:
     line through ``(log x, log y)``? Tried on an exact law, on noisy data generated here and on
     unsorted input; the expected values come from the covariance formula for the slope."""
     if not callable(func):
-        return Feedback(
-            False,
-            f"The answer should be your function itself, got "
-            f"{type(func).__name__}.",
-        )
+        return _not_a_function(func, "fit_exponent(x, y)")
     rng = np.random.default_rng(2024)
     x1 = np.logspace(0, 3, 7)
     x2 = np.logspace(1, 5, 15)
@@ -88,16 +90,18 @@ def check_fit_function(func) -> Feedback:
     ]
     for name, x, y in cases:
         k, a = _ols_by_covariance(x, y)
-        try:
-            got = func(x.copy(), y.copy())
-            got_k, got_a = (float(v) for v in got)
-        except Exception as exc:  # noqa: BLE001 - any error is the student's to see
-            return Feedback(
-                False,
-                f"On {name} your function failed ({type(exc).__name__}: "
-                f"{exc}); it should return two numbers, (exponent, "
-                f"prefactor).",
-            )
+        got, failed = _run(
+            func,
+            x.copy(),
+            y.copy(),
+            on=name,
+            usage="fit_exponent(x, y) returning two numbers, (exponent, prefactor)",
+            returns="your (exponent, prefactor)",
+            count=2,
+        )
+        if failed is not None:
+            return failed
+        got_k, got_a = got
         if not (
             math.isclose(got_k, k, rel_tol=1e-6, abs_tol=1e-9)
             and math.isclose(got_a, a, rel_tol=1e-6)

@@ -11,8 +11,15 @@ import math
 
 import numpy as np
 
-from .._validation import _show, as_float, as_positive_float
-from . import Feedback, _how_far, parse_answer
+from .._validation import as_float, as_positive_float
+from . import (
+    Feedback,
+    _call,
+    _how_far,
+    _not_a_function,
+    _run,
+    parse_answer,
+)
 
 __all__ = [
     "check_effective_data_function",
@@ -64,10 +71,8 @@ def check_effective_data_function(func) -> Feedback:
         rng.uniform(2, 40),
     )
     if not callable(func):
-        return Feedback(
-            False,
-            f"Your answer should be a function my_effective_data(u, d, "
-            f"r_star), got {_show(func)}.",
+        return _not_a_function(
+            func, "my_effective_data(unique_tokens, n_tokens, r_star)"
         )
     cases = [
         (1e9, 1e9, 15.0),
@@ -85,15 +90,18 @@ def check_effective_data_function(func) -> Feedback:
     ]
     wrong = []
     for (u, d, r), w in zip(cases, what):
-        try:
-            got = float(func(u, d, r))
-        except Exception as exc:  # a student's function may fail in any way
-            return Feedback(
-                False,
-                f"Your function should return D'; it raised "
-                f"{type(exc).__name__}: {str(exc)[:100]}",
-            )
-        if not math.isfinite(got) or abs(got / _d_prime(u, d, r) - 1) > 1e-6:
+        got, failed = _run(
+            func,
+            u,
+            d,
+            r,
+            on=w,
+            usage="my_effective_data(unique_tokens, n_tokens, r_star) returning D'",
+            returns="the D' your function returns",
+        )
+        if failed is not None:
+            return failed
+        if abs(got / _d_prime(u, d, r) - 1) > 1e-6:
             wrong.append(w)
     if wrong:
         hint = (
@@ -106,15 +114,18 @@ def check_effective_data_function(func) -> Feedback:
             f"Not yet: the result is not right for {', '.join(wrong)}. "
             f"Hint: {hint}.",
         )
-    try:
-        arr = np.asarray(
-            func(np.array([1e9, 1e9]), np.array([1e9, 4e9]), 15.0), dtype=float
-        )
-        ok_arr = arr.shape == (2,) and np.allclose(
+    got, error = _call(func, np.array([1e9, 1e9]), np.array([1e9, 4e9]), 15.0)
+    if (
+        error is None
+    ):  # what it returned may not read as floats (a str, None, ...)
+        arr, error = _call(np.asarray, got, dtype=float)
+    ok_arr = (
+        error is None
+        and arr.shape == (2,)
+        and np.allclose(
             arr, [_d_prime(1e9, 1e9, 15.0), _d_prime(1e9, 4e9, 15.0)]
         )
-    except Exception:  # a student's function may fail in any way
-        ok_arr = False
+    )
     if not ok_arr:
         return Feedback(
             False,
@@ -214,12 +225,9 @@ def check_overtrain_tokens(answer, law) -> Feedback:
     ``law`` predicts for the 1.4B ``open_lm_1b`` model at 20 tokens per parameter. The 1.4B
     size is read from the data here, and the target and the inverse are computed in closed
     form from ``law``'s constants (``E, A, B, alpha, beta``), not taken from the student."""
-    from ..chinchilla import ParametricLoss
+    from ..chinchilla import check_law
 
-    if not isinstance(law, ParametricLoss):
-        raise ValueError(
-            f"law must be the ParametricLoss q of section 4, got {_show(law)}"
-        )
+    check_law(law, "law", what="the ParametricLoss q of section 4")
     value = parse_answer(answer, "tokens per parameter")
     if isinstance(value, Feedback):
         return value
@@ -346,10 +354,8 @@ def check_allocation_function(func) -> Feedback:
     from ..data_constrained import DataConstrainedLoss
 
     if not callable(func):
-        return Feedback(
-            False,
-            f"Your answer should be a function my_allocation(law, compute, "
-            f"unique_tokens), got {_show(func)}.",
+        return _not_a_function(
+            func, "my_allocation(law, compute, unique_tokens)"
         )
     rng = np.random.default_rng(66)
     cases = [
@@ -367,15 +373,21 @@ def check_allocation_function(func) -> Feedback:
     base = ParametricLoss(E=E, A=A, B=B, alpha=al, beta=be)
     for c, u, r_d, r_n in cases:
         law = DataConstrainedLoss(base, r_d, r_n)
-        try:
-            n, d = (float(v) for v in func(law, c, u))
-        except Exception as exc:  # a student's function may fail in any way
-            return Feedback(
-                False,
-                f"Your function should return (N, D); it raised "
-                f"{type(exc).__name__}: {str(exc)[:100]}",
-            )
-        if not (math.isfinite(n) and math.isfinite(d) and n > 0 and d > 0):
+        on = f"C = {c:.1e}, U_D = {u:.2g}"
+        got, failed = _run(
+            func,
+            law,
+            c,
+            u,
+            on=on,
+            usage="my_allocation(law, compute, unique_tokens) returning (N, D)",
+            returns="your (N, D)",
+            count=2,
+        )
+        if failed is not None:
+            return failed
+        n, d = got
+        if not (n > 0 and d > 0):
             return Feedback(
                 False,
                 "Your function should return two positive numbers (N, D).",

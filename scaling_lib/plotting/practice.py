@@ -249,17 +249,12 @@ def plot_overtraining(
     held out; crosses: under-trained runs left out of the fit, multiplier < ``fit_min``), the
     law's prediction (solid) and, if given, the one-exponent law (dashed). ``N`` counts the
     embedding parameters, as Gadre et al.'s data does."""
-    from ..chinchilla import ParametricLoss
+    from ..chinchilla import check_law
 
     check_columns(runs, "runs", ["n_params", "multiplier", "loss"], min_rows=1)
-    for name, value in (("law", law), ("one_exponent", one_exponent)):
-        if not (
-            isinstance(value, ParametricLoss)
-            or (name == "one_exponent" and value is None)
-        ):
-            raise ValueError(
-                f"{name} must be a ParametricLoss, got {_show(value)}"
-            )
+    check_law(law, "law")
+    if one_exponent is not None:
+        check_law(one_exponent, "one_exponent")
     fit_max = as_positive_float(fit_max, "fit_max")
     fit_min = as_positive_float(fit_min, "fit_min")
     if fit_min > fit_max:
