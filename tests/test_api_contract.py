@@ -1982,7 +1982,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
 }
 
 for _module, _entries in CHAPTERS.items():
-    CONTRACT[_module] = _entries
+    CONTRACT[_module] = dict(_entries)  # a copy: entry files add to it
     COVERED.append(_module)
 
 

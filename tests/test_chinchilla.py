@@ -576,3 +576,10 @@ def test_an_isoflop_bootstrap_whose_point_fit_failed_says_so():
     assert boot.message.startswith("the fit to all runs failed")
     with pytest.raises(ValueError, match="no interval"):
         boot.interval()
+
+
+def test_check_law_names_the_argument_its_caller_gives():
+    with pytest.raises(ValueError, match=r"^base must be a ParametricLoss"):
+        ch.check_law(3, "base")
+    with pytest.raises(ValueError, match=r"^q must be the law of section 4"):
+        ch.check_law(None, "q", what="the law of section 4")
