@@ -158,3 +158,16 @@ def test_the_notebook_solution_gets_full_marks(qualname):
 def test_a_student_can_still_stop_a_hanging_function(qualname):
     with pytest.raises(KeyboardInterrupt):
         CHECKS[qualname](_raises(KeyboardInterrupt()))
+
+
+def test_a_near_miss_is_not_full_marks():
+    # plausible wrong answers, not broken ones: a prefactor of the wrong sign
+    from scaling_lib.exercises.kaplan import check_loglog_fit
+
+    def negative_prefactor(x, y):
+        slope, intercept = np.polyfit(np.log(x), np.log(y), 1)
+        if np.ptp(np.log(x)) == 0:
+            raise ValueError("x must vary")
+        return slope, -np.exp(intercept)
+
+    assert not check_loglog_fit(negative_prefactor)

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import math
 
-from . import Feedback, _not_a_function, _run, check_close, parse_answer
+from . import (
+    Feedback,
+    _how_far,
+    _not_a_function,
+    _run,
+    check_close,
+    parse_answer,
+)
 
 __all__ = [
     "check_training_days",
@@ -334,8 +341,8 @@ def check_forward_flops(func) -> Feedback:
                 hint = "the scores and the weighted sum cost 2 n_context d_model each."
             return Feedback(
                 False,
-                f"Your count is not right for {name} at n_context = {n}: yours is "
-                f"{got / expected:.4g} times the expected count. Hint: {hint}",
+                f"Your count for {name} at n_context = {n} "
+                f"{_how_far(got, expected, 1e-3)}. Hint: {hint}",
             )
     return Feedback(
         True,

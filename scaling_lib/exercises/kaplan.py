@@ -315,7 +315,8 @@ def check_loglog_fit(func, *, rng=0) -> Feedback:
             )
         if (
             not np.isfinite(got_k)
-            or abs(np.log(abs(got_k) + 1e-300) - np.log(k)) > 1e-6
+            or got_k <= 0  # k = exp(intercept) is positive: -k is wrong
+            or abs(np.log(got_k) - np.log(k)) > 1e-6
         ):
             return Feedback(
                 False,
