@@ -171,3 +171,26 @@ def test_a_near_miss_is_not_full_marks():
         return slope, -np.exp(intercept)
 
     assert not check_loglog_fit(negative_prefactor)
+
+
+def test_an_answer_that_raises_when_inspected_gets_feedback():
+    from scaling_lib.exercises import parse_choice, parse_collection
+
+    class Odd:  # every attribute lookup raises
+        def __getattr__(self, key):
+            raise RuntimeError("boom")
+
+    for out in (
+        parse_collection(Odd(), "t"),
+        parse_collection([Odd()], "t"),
+        parse_choice(Odd(), "v", ["a"]),
+    ):
+        assert isinstance(out, Feedback) and not out
+
+
+def test_an_endless_iterator_returned_is_read_only_so_far():
+    import itertools
+
+    from scaling_lib.exercises import _parse_numbers
+
+    assert not _parse_numbers(itertools.count(), "x", 2)

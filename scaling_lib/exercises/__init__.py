@@ -26,6 +26,7 @@ functions.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 
@@ -85,7 +86,14 @@ def _check_name(name) -> None:
 
 
 def _kind(value) -> str:
-    """What a student gave, in words."""
+    """What a student gave, in words; never raises, whatever ``value`` does when asked."""
+    try:
+        return _kind_of(value)
+    except Exception:
+        return f"an object of type {type(value).__name__}"
+
+
+def _kind_of(value) -> str:
     if value is None:
         return "nothing (None)"
     if isinstance(value, bool):
@@ -259,8 +267,11 @@ def _parse_numbers(answer, name: str, count: int):
         answer, (str, bytes, dict, set, frozenset, numbers.Number)
     ):
         return Feedback(False, f"{expected}, got {_kind(answer)}.")
-    # a generator a student returns runs only here: read it through the harness too
-    items, error = _call(list, answer)
+    # a generator a student returns runs only here: read it through the harness too, and
+    # never more than count + 1 items (an endless iterator must not fill the memory)
+    items, error = _call(
+        lambda it: list(itertools.islice(it, count + 1)), answer
+    )
     if error is not None:
         return Feedback(
             False,
