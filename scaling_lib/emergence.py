@@ -421,8 +421,8 @@ def fit_sigmoid(
         least_squares,
     )  # here, so that importing the module stays fast
 
-    x = as_float_array(x, "x").ravel()
-    y = as_probability_array(y, "y").ravel()
+    x = as_float_array(x, "x", ndim=1)
+    y = as_probability_array(y, "y", ndim=1)
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 4)
     floor = as_float(floor, "floor", low=0, high=1)
@@ -587,8 +587,8 @@ def holdout_prediction(
     >>> int(res.train.sum()), round(res.test_mae, 6)
     (12, 0.0)
     """
-    x = as_float_array(x, "x").ravel()
-    y = as_probability_array(y, "y").ravel()
+    x = as_float_array(x, "x", ndim=1)
+    y = as_probability_array(y, "y", ndim=1)
     check_same_shape(x=x, y=y)
     if (cutoff is None) == (train is None):
         raise ValueError(
@@ -661,8 +661,8 @@ def crossing_point(x, y, level: float):
     >>> crossing_point([1.0, 2.0], [0.1, 0.2], 0.5) is None
     True
     """
-    x = as_float_array(x, "x").ravel()
-    y = as_float_array(y, "y").ravel()
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 1)
     level = as_float(level, "level", low=0, high=1)

@@ -185,9 +185,9 @@ def weighted_polyfit(
     )  # here, so that importing the module stays fast
 
     degree = as_int(degree, "degree", minimum=1, maximum=2)
-    u = as_float_array(u, "u").ravel()
-    y = as_float_array(y, "y").ravel()
-    se = as_nonnegative_array(se, "se").ravel()
+    u = as_float_array(u, "u", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    se = as_nonnegative_array(se, "se", ndim=1)
     check_same_shape(u=u, y=y, se=se)
     check_min_length(u, "u", degree + 2)
     if np.ptp(u) == 0:
@@ -350,9 +350,9 @@ def classify_trend(
     >>> classify_trend(n, np.full(8, 0.5), se).label
     'flat'
     """
-    x = np.log10(as_positive_array(scale, "scale")).ravel()
-    y = as_probability_array(accuracy, "accuracy").ravel()
-    se = as_nonnegative_array(accuracy_se, "accuracy_se").ravel()
+    x = np.log10(as_positive_array(scale, "scale", ndim=1))
+    y = as_probability_array(accuracy, "accuracy", ndim=1)
+    se = as_nonnegative_array(accuracy_se, "accuracy_se", ndim=1)
     check_same_shape(scale=x, accuracy=y, accuracy_se=se)
     alpha = as_float(
         alpha, "alpha", low=0, high=1, low_open=True, high_open=True
@@ -593,7 +593,7 @@ def benjamini_hochberg(pvalues) -> np.ndarray:
     >>> benjamini_hochberg([0.01, 0.04, 0.03, 0.20]).round(3).tolist()
     [0.04, 0.053, 0.053, 0.2]
     """
-    p = as_probability_array(pvalues, "pvalues").ravel()
+    p = as_probability_array(pvalues, "pvalues", ndim=1)
     check_min_length(p, "pvalues", 1)
     m = p.size
     order = np.argsort(p)
@@ -770,9 +770,9 @@ def dominance_pairs(n_params, n_tokens, accuracy):
     >>> dominance_pairs([1, 2, 2], [1, 1, 2], [0.9, 0.8, 0.7])
     (3, 1.0, 0.0)
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    y = as_probability_array(accuracy, "accuracy").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
+    y = as_probability_array(accuracy, "accuracy", ndim=1)
     check_same_shape(n_params=n, n_tokens=d, accuracy=y)
     ge = (n[:, None] >= n[None, :]) & (d[:, None] >= d[None, :])
     strict = (n[:, None] > n[None, :]) | (d[:, None] > d[None, :])

@@ -714,9 +714,9 @@ def fit_kaplan_loss(
     >>> round(fit.alpha_n, 3), round(fit.alpha_d, 3)
     (0.076, 0.095)
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    y = as_positive_array(loss, "loss").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
+    y = as_positive_array(loss, "loss", ndim=1)
     check_same_shape(n_params=n, n_tokens=d, loss=y)
     check_min_length(y, "loss", 5)
     n_starts = as_int(n_starts, "n_starts", minimum=1, maximum=1000)
@@ -904,8 +904,8 @@ def bootstrap_exponent(
     >>> bool(lo < 0.7 < hi)
     True
     """
-    x = as_positive_array(x, "x").ravel()
-    y = as_positive_array(y, "y").ravel()
+    x = as_positive_array(x, "x", ndim=1)
+    y = as_positive_array(y, "y", ndim=1)
     check_same_shape(x=x, y=y)
     check_min_length(x, "x", 3)
     n_boot = as_int(n_boot, "n_boot", minimum=1, maximum=10**5)

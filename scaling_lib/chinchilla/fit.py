@@ -63,9 +63,9 @@ def default_start_grid() -> np.ndarray:
 
 
 def _check_runs(n_params, n_tokens, loss, minimum: int):
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
+    ell = as_positive_array(loss, "loss", ndim=1)
     check_same_shape(n_params=n, n_tokens=d, loss=ell)
     check_min_length(n, "n_params", minimum)
     return n, d, ell
@@ -169,8 +169,8 @@ def design_problem(n_params, n_tokens) -> str | None:
     >>> design_problem(n, np.tile([1e10, 1e11, 1e12, 3e11], 2)) is None
     True
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    d = as_positive_array(n_tokens, "n_tokens").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
     check_same_shape(n_params=n, n_tokens=d)
     ln, ld = np.log(n), np.log(d)
     for name, sym, v in (

@@ -190,9 +190,9 @@ class IsoFLOPResult(_AllocationFit):
 def _prepare_isoflop(
     n_params, compute, loss, budgets, rtol, min_points, window
 ):
-    n = as_positive_array(n_params, "n_params").ravel()
-    c = as_positive_array(compute, "compute").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    c = as_positive_array(compute, "compute", ndim=1)
+    ell = as_positive_array(loss, "loss", ndim=1)
     check_same_shape(n_params=n, compute=c, loss=ell)
     min_points = as_positive_int(min_points, "min_points", maximum=1000)
     if min_points < 3:
@@ -472,9 +472,9 @@ def envelope_fit(n_params, compute, loss) -> EnvelopeResult:
     >>> res.frontier.n_params.tolist()
     [100000000.0, 200000000.0, 400000000.0]
     """
-    n = as_positive_array(n_params, "n_params").ravel()
-    c = as_positive_array(compute, "compute").ravel()
-    ell = as_positive_array(loss, "loss").ravel()
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    c = as_positive_array(compute, "compute", ndim=1)
+    ell = as_positive_array(loss, "loss", ndim=1)
     check_same_shape(n_params=n, compute=c, loss=ell)
     check_min_length(n, "n_params", 2)
     order = np.lexsort((ell, c))  # by compute, ties by loss
