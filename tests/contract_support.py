@@ -100,6 +100,17 @@ def first_at(entry) -> FromValid:
     return FromValid(make, f"[{entry!r}, ...]")
 
 
+def as_row() -> FromValid:
+    """The valid call's 1-D array as a 1 x n 2-D array: same entries, same size, so only a
+    check of the number of dimensions refuses it (a function that ravels accepts it)."""
+
+    def make(value):
+        arr = np.asarray(value, dtype=float)
+        return arr[None, :] if arr.ndim == 1 else np.stack([arr, arr])
+
+    return FromValid(make, "[[...valid...]]")
+
+
 def array(
     *,
     positive=True,
@@ -116,26 +127,29 @@ def array(
     A closed bound is accepted: the valid value with its first entry at ``low`` or ``high``."""
     refuse = [v for v in NOT_A_NUMBER if not (optional and v is None)]
     refuse += [[1.0, v] for v in NON_FINITE]
+    # the same faults in an array of the valid call's length, so that a length or size check
+    # cannot refuse them first for another reason
+    refuse += [first_at(math.nan), first_at(math.inf)]
     tails = [st.sampled_from(NON_FINITE[:3])]
     accept = []
     if positive:
-        refuse += [[1.0, 0.0], [1.0, -1.0]]
+        refuse += [[1.0, 0.0], [1.0, -1.0], first_at(0.0), first_at(-1.0)]
         tails.append(_floats(-1e6, 0))
     if ndim1:
-        refuse.append([[1.0, 2.0], [3.0, 4.0]])
+        refuse += [[[1.0, 2.0], [3.0, 4.0]], as_row()]
     if min_size:
         refuse.append([])
     if whole:
-        refuse += [[2.5, 4.0], [4.0, 4.5]]
+        refuse += [[2.5, 4.0], [4.0, 4.5], first_at(2.5)]
         tails.append(_floats(1, 1e4).filter(lambda v: not v.is_integer()))
     if high is not None:
-        refuse.append([_above(high)])
+        refuse += [[_above(high)], first_at(_above(high))]
         tails.append(_floats(high, 1e300).filter(lambda v: v > high))
         accept += (
             [] if whole else [first_at(high)]
         )  # a count at its maximum is slow
     if low is not None:
-        refuse.append([_below(low)])
+        refuse += [[_below(low)], first_at(_below(low))]
         tails.append(_floats(-1e300, low).filter(lambda v: v < low))
         accept.append(first_at(low))
     # random: a few ordinary entries (within the bounds) and one bad one

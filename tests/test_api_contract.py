@@ -1120,6 +1120,10 @@ _KAPLAN_FIT = _result(
 LEVEL = number(low=0, high=1, low_open=True, high_open=True)
 #: any real x: finite, any shape, empty allowed
 ANY_X = array(positive=False, ndim1=False, min_size=0)
+#: standard errors: >= 0 (a task answered the same way by every seed has 0, and the fits
+#: floor it at min_se), finite, one per point
+SE = array(positive=False, low=0)
+SE_ONE = array(positive=False, ndim1=False, min_size=0, low=0)
 #: the same, where a parabola is evaluated: 1e300 squared overflows and is refused by name;
 #: 1e299 is not a bound of the function (its square overflows too), so nothing is accepted there
 PARABOLA_X = array(
@@ -1887,7 +1891,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             {
                 "u": array(positive=False),
                 "y": array(positive=False),
-                "se": array(),
+                "se": SE,
                 "degree": integer(minimum=1, maximum=2),
                 "min_se": number(low=0, low_open=True),
                 "tau": custom(-1.0, math.nan, math.inf, "abc", [0.1, 0.2]),
@@ -1914,7 +1918,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             {
                 "scale": ARRAY,
                 "accuracy": PROB,
-                "accuracy_se": array(),
+                "accuracy_se": SE,
                 "alpha": number(low=0, high=1, low_open=True, high_open=True),
                 "min_effect": number(low=0),
                 "min_se": number(low=0, low_open=True),
@@ -1940,9 +1944,9 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
             },
             {
                 "acc_first": PROB,
-                "se_first": POS,
+                "se_first": SE_ONE,
                 "acc_last": PROB,
-                "se_last": POS,
+                "se_last": SE_ONE,
             },
         ),
         "benjamini_hochberg": Entry(
@@ -2737,6 +2741,12 @@ def _refusal_problem(case, bad) -> str | None:
     module, name, arg = case
     entry = _entry(module, name)
     kwargs = entry.valid()
+    if isinstance(bad, FromValid):
+        if kwargs.get(arg) is None:
+            return (
+                None  # left at its default in the valid call: nothing to alter
+            )
+        bad = bad.make(kwargs[arg])
     kwargs[arg] = bad
     label = "parts" if arg == "*" else arg
     call = f"{name}({arg}={bad!r})"
