@@ -208,7 +208,8 @@ def check_spectrum_exponent(
         )
     return Feedback(
         False,
-        f"a_N = {value:.3g} is more than {tolerance:g} from the theory. "
+        f"a_N = {value:.3g} is too {'high' if value > alpha else 'low'}, by more "
+        f"than {tolerance:g}. "
         "Hint: set alpha=0.5 in random_feature_experiment, use the chapter's "
         "grid, and take params_law() (the feature-limited law), not "
         "data_law().",
@@ -245,8 +246,8 @@ def check_exponent(
         )
     return Feedback(
         False,
-        f"{name} = {value:.3g} is not within {tolerance:g} of the "
-        f"expected value.{sign}",
+        f"{name} = {value:.3g} is too {'high' if value > expected else 'low'}, by "
+        f"more than {tolerance:g}.{sign}",
     )
 
 
