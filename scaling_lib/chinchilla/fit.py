@@ -404,15 +404,27 @@ def refit_parametric_loss(
     )
 
 
-def _prepare_loop(n_params, n_tokens, loss, starts, reduction):
-    """Checked runs, the start grid and the divisor of the objective (``n`` for a mean)."""
+def _prepare_loop(n_params, n_tokens, loss, starts, reduction, delta):
+    """What both loop fits start from: the checked runs ``n, d``, the start grid, the divisor
+    of the objective (``n`` for a mean), the checked ``delta``, and the log-space arrays
+    ``x, y, t`` with the weights ``w`` that the objective takes."""
     n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
     grid = _start_grid(starts)
     if reduction not in ("sum", "mean"):
         raise ValueError(
             f"reduction must be 'sum' or 'mean', got {reduction!r}"
         )
-    return n, d, ell, grid, (float(n.size) if reduction == "mean" else 1.0)
+    scale = float(n.size) if reduction == "mean" else 1.0
+    delta = as_positive_float(delta, "delta")
+    x = np.log(n)
+    return (
+        n,
+        d,
+        grid,
+        scale,
+        delta,
+        (x, np.log(d), np.log(ell), np.ones_like(x) / scale),
+    )
 
 
 def fit_parametric_loss_reference(
@@ -443,17 +455,14 @@ def fit_parametric_loss_reference(
     >>> round(fit.params.alpha, 2)
     0.34
     """
-    n, d, ell, grid, scale = _prepare_loop(
-        n_params, n_tokens, loss, starts, reduction
+    n, d, grid, scale, delta, (x, y, t, w) = _prepare_loop(
+        n_params, n_tokens, loss, starts, reduction, delta
     )
-    delta = as_positive_float(delta, "delta")
-    x, y, t = np.log(n), np.log(d), np.log(ell)
-    w = np.ones_like(x) / scale
 
     def fun(th):
         return float(_evaluate(th[None, :], x, y, t, w, delta, jac=False)[0])
 
-    problem = design_problem(n, np.exp(y))
+    problem = design_problem(n, d)
     if problem is not None:
         return _unidentifiable(problem, t)
     best = None
@@ -527,12 +536,9 @@ def stopping_points(
     >>> round(float(pts.alpha[0]), 2)
     0.34
     """
-    n, d, ell, grid, scale = _prepare_loop(
-        n_params, n_tokens, loss, starts, reduction
+    n, d, grid, scale, delta, (x, y, t, w) = _prepare_loop(
+        n_params, n_tokens, loss, starts, reduction, delta
     )
-    delta = as_positive_float(delta, "delta")
-    x, y, t = np.log(n), np.log(d), np.log(ell)
-    w = np.ones_like(x) / scale
 
     def fun(th):
         f, g, _ = _evaluate(th[None, :], x, y, t, w, delta)
