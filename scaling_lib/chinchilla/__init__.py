@@ -29,6 +29,8 @@ Sardana, N. et al. (2024). Beyond Chinchilla-Optimal: Accounting for Inference i
 Model Scaling Laws. ICML.
 """
 
+import sys as _sys
+
 from .bootstrap import BootstrapResult, bootstrap
 from .fit import (
     HUBER_DELTA,
@@ -69,41 +71,9 @@ from .law import (
     compute_optimal_numeric,
 )
 
+# every public name of the submodules, listed once, in each submodule's ``__all__``
 __all__ = [
-    "ParametricLoss",
-    "check_law",
-    "allocation",
-    "HOFFMANN_2022",
-    "HOFFMANN_2022_UNROUNDED",
-    "BESIROGLU_2024",
-    "BESIROGLU_2024_REPLICATION",
-    "BESIROGLU_2024_INTERVALS",
-    "AllocationExponents",
-    "HOFFMANN_2022_TABLE2",
-    "HOFFMANN_2022_TABLE3",
-    "KNOWN_MODELS",
-    "HUBER_DELTA",
-    "default_start_grid",
-    "design_problem",
-    "refit_parametric_loss",
-    "huber_objective",
-    "ParametricLossFit",
-    "fit_parametric_loss",
-    "fit_parametric_loss_reference",
-    "stopping_points",
-    "compute_optimal_numeric",
-    "allocation_table",
-    "BootstrapResult",
-    "bootstrap",
-    "ISOFLOP_WINDOW",
-    "group_budgets",
-    "IsoFLOPResult",
-    "isoflop_minima",
-    "IsoFLOPBootstrap",
-    "bootstrap_isoflop",
-    "EnvelopeResult",
-    "envelope_fit",
-    "InferenceOptimum",
-    "compute_for_loss",
-    "inference_optimal",
+    name
+    for module in ("law", "fit", "bootstrap", "isoflop", "inference")
+    for name in _sys.modules[f"{__name__}.{module}"].__all__
 ]
