@@ -55,6 +55,7 @@ __all__ = [
     "check_columns",
     "check_same_shape",
     "check_min_length",
+    "check_runs",
     "check_finite_result",
     "MAX_INT",
 ]
@@ -572,3 +573,27 @@ def check_finite_result(result, what: str, **inputs):
         f"{what} overflow a 64-bit float (inf or NaN) for {shown}: an input is far "
         "outside any physical range"
     )
+
+
+def check_runs(
+    n_params, n_tokens, loss, *, minimum: int = 1, counts: bool = False
+):
+    """The arrays of a set of training runs, checked: 1-D, positive, finite, one length, at
+    least ``minimum`` runs; with ``counts``, also ``N, D >= 1`` (they are counts) and losses
+    below 100 nats/token. Returns ``(n, d, loss)`` as float arrays."""
+    n = as_positive_array(n_params, "n_params", ndim=1)
+    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
+    ell = as_positive_array(loss, "loss", ndim=1)
+    check_same_shape(n_params=n, n_tokens=d, loss=ell)
+    check_min_length(n, "n_params", minimum)
+    if counts:
+        for arr, name in ((n, "n_params"), (d, "n_tokens")):
+            if np.any(arr < 1):
+                raise ValueError(
+                    f"{name} must be >= 1 (a count), got {float(arr.min())!r}"
+                )
+        if np.any(ell > 100):
+            raise ValueError(
+                f"loss must be below 100 nats/token, got {float(ell.max())!r}"
+            )
+    return n, d, ell

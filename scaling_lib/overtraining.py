@@ -33,8 +33,7 @@ from ._validation import (
     _show,
     as_choice,
     as_positive_array,
-    check_min_length,
-    check_same_shape,
+    check_runs,
 )
 from .chinchilla import HUBER_DELTA, ParametricLoss, check_law
 
@@ -93,20 +92,7 @@ def fit_overtraining_law(
     """
     from scipy import optimize
 
-    n = as_positive_array(n_params, "n_params", ndim=1)
-    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
-    ell = as_positive_array(loss, "loss", ndim=1)
-    check_same_shape(n_params=n, n_tokens=d, loss=ell)
-    check_min_length(n, "n_params", 4)
-    for arr, name in ((n, "n_params"), (d, "n_tokens")):
-        if np.any(arr < 1):
-            raise ValueError(
-                f"{name} must be >= 1 (a count), got {float(arr.min())!r}"
-            )
-    if np.any(ell > 100):
-        raise ValueError(
-            f"loss must be below 100 nats/token, got {float(ell.max())!r}"
-        )
+    n, d, ell = check_runs(n_params, n_tokens, loss, minimum=4, counts=True)
     objective = as_choice(
         objective, "objective", ("least_squares", "huber_log")
     )

@@ -23,6 +23,7 @@ from ._validation import (
     as_positive_array,
     as_positive_float,
     as_rng,
+    check_runs,
     check_same_shape,
 )
 from .chinchilla import (
@@ -42,24 +43,6 @@ __all__ = [
     "fit_learning_curve",
     "simulate_learning_curve",
 ]
-
-
-def _runs(n_params, n_tokens, loss):
-    """Validated 1-D run arrays: counts >= 1, losses below 100 nats/token, one length."""
-    n = as_positive_array(n_params, "n_params", ndim=1, min_size=1)
-    d = as_positive_array(n_tokens, "n_tokens", ndim=1, min_size=1)
-    ell = as_positive_array(loss, "loss", ndim=1, min_size=1)
-    check_same_shape(n_params=n, n_tokens=d, loss=ell)
-    for arr, name in ((n, "n_params"), (d, "n_tokens")):
-        if np.any(arr < 1):
-            raise ValueError(
-                f"{name} must be >= 1 (a count), got {float(arr.min())!r}"
-            )
-    if np.any(ell > 100):
-        raise ValueError(
-            f"loss must be below 100 nats/token, got {float(ell.max())!r}"
-        )
-    return n, d, ell
 
 
 def simulate_ladder(
@@ -175,7 +158,7 @@ def holdout_by_compute(
     >>> res.n_fit, len(res.table), bool(res.table.relative_error.abs().max() < 1e-3)
     (21, 7, True)
     """
-    n, d, ell = _runs(n_params, n_tokens, loss)
+    n, d, ell = check_runs(n_params, n_tokens, loss, counts=True)
     cutoff = as_positive_float(cutoff, "cutoff")
     c = 6.0 * n * d
     train = c <= cutoff * (1 + 1e-9)
@@ -250,7 +233,9 @@ def prediction_band(
     pandas.DataFrame
         One row per target: ``compute, predicted, lower, upper, width`` (``upper - lower``).
     """
-    n_params, n_tokens, loss = _runs(n_params, n_tokens, loss)
+    n_params, n_tokens, loss = check_runs(
+        n_params, n_tokens, loss, counts=True
+    )
     level = as_level(level)
     c = np.atleast_1d(
         as_positive_array(targets, "targets", ndim=1, min_size=1)

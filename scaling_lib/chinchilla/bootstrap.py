@@ -17,13 +17,13 @@ from .._validation import (
     as_positive_array,
     as_positive_float,
     as_rng,
+    check_runs,
 )
 from ..fitting import percentile_interval
 from ._solver import _batched_lm, resample_counts
 from .fit import (
     HUBER_DELTA,
     ParametricLossFit,
-    _check_runs,
     fit_parametric_loss,
 )
 from .law import HOFFMANN_2022, HOFFMANN_2022_UNROUNDED, allocation  # noqa: F401 (doctest)
@@ -143,7 +143,7 @@ def bootstrap(
     >>> bool(lo < 0.34 < hi)
     True
     """
-    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
+    n, d, ell = check_runs(n_params, n_tokens, loss, minimum=6)
     n_resamples = as_int(n_resamples, "n_resamples", minimum=1, maximum=10**5)
     rng = as_rng(rng)
     delta = as_positive_float(delta, "delta")

@@ -23,7 +23,7 @@ from .._validation import (
     as_int,
     as_positive_array,
     as_positive_float,
-    check_min_length,
+    check_runs,
     check_same_shape,
 )
 from ._solver import _batched_lm, _evaluate, _polish
@@ -62,15 +62,6 @@ def default_start_grid() -> np.ndarray:
     return np.array(list(grid), dtype=float)
 
 
-def _check_runs(n_params, n_tokens, loss, minimum: int):
-    n = as_positive_array(n_params, "n_params", ndim=1)
-    d = as_positive_array(n_tokens, "n_tokens", ndim=1)
-    ell = as_positive_array(loss, "loss", ndim=1)
-    check_same_shape(n_params=n, n_tokens=d, loss=ell)
-    check_min_length(n, "n_params", minimum)
-    return n, d, ell
-
-
 def huber_objective(
     theta, n_params, n_tokens, loss, *, delta: float = HUBER_DELTA
 ):
@@ -99,7 +90,7 @@ def huber_objective(
     >>> float(huber_objective(HOFFMANN_2022.lse, n, d, ell)) < 1e-25
     True
     """
-    n, d, ell = _check_runs(n_params, n_tokens, loss, 1)
+    n, d, ell = check_runs(n_params, n_tokens, loss, minimum=1)
     delta = as_positive_float(delta, "delta")
     th = as_float_array(theta, "theta")
     single = th.ndim == 1
@@ -267,7 +258,7 @@ def fit_parametric_loss(
     >>> fit.success, round(fit.params.alpha, 3), round(fit.params.beta, 3)
     (True, 0.34, 0.28)
     """
-    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
+    n, d, ell = check_runs(n_params, n_tokens, loss, minimum=6)
     delta = as_positive_float(delta, "delta")
     n_polish = as_int(n_polish, "n_polish", minimum=1, maximum=1000)
     max_iter = as_int(max_iter, "max_iter", minimum=1, maximum=10**5)
@@ -408,7 +399,7 @@ def _prepare_loop(n_params, n_tokens, loss, starts, reduction, delta):
     """What both loop fits start from: the checked runs ``n, d``, the start grid, the divisor
     of the objective (``n`` for a mean), the checked ``delta``, and the log-space arrays
     ``x, y, t`` with the weights ``w`` that the objective takes."""
-    n, d, ell = _check_runs(n_params, n_tokens, loss, 6)
+    n, d, ell = check_runs(n_params, n_tokens, loss, minimum=6)
     grid = _start_grid(starts)
     if reduction not in ("sum", "mean"):
         raise ValueError(
