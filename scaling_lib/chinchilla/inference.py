@@ -52,6 +52,18 @@ class InferenceOptimum:
         return self.n_tokens / self.n_params
 
 
+def _law_and_target(params, target_loss):
+    """The checked law and a target loss above its irreducible loss ``E``."""
+    params = check_law(params, "params")
+    target = as_positive_float(target_loss, "target_loss")
+    if target <= params.E:
+        raise ValueError(
+            f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
+            f"got {target!r}"
+        )
+    return params, target
+
+
 def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
     """The smallest training budget whose compute-optimal model reaches ``target_loss``,
     searched between 1e6 and 1e40 FLOPs; a target outside that range is refused by name.
@@ -62,13 +74,7 @@ def compute_for_loss(params: ParametricLoss, target_loss: float) -> float:
     >>> round(float(HOFFMANN_2022.optimal_loss(c)), 6)
     2.0
     """
-    params = check_law(params, "params")
-    target = as_positive_float(target_loss, "target_loss")
-    if target <= params.E:
-        raise ValueError(
-            f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
-            f"got {target!r}"
-        )
+    params, target = _law_and_target(params, target_loss)
 
     def gap(logc):
         return float(params.optimal_loss(np.exp(logc))) - target
@@ -116,13 +122,7 @@ def inference_optimal(
     >>> bool(res.n_params[1] < res.n_params[0]), bool(res.tokens_per_param[1] > 20)
     (True, True)
     """
-    params = check_law(params, "params")
-    target = as_positive_float(target_loss, "target_loss")
-    if target <= params.E:
-        raise ValueError(
-            f"target_loss must exceed the irreducible loss E={params.E:.4g}, "
-            f"got {target!r}"
-        )
+    params, target = _law_and_target(params, target_loss)
     d_inf = as_float_array(inference_tokens, "inference_tokens", min_size=1)
     if np.any(d_inf < 0):
         raise ValueError(
