@@ -588,24 +588,13 @@ def plot_porian_exponents(table: pd.DataFrame):
                 s=30,
                 label=f"{ds}: through the authors' optima",
             )
-    ax.axhline(0.88, color=COLORS[1], ls="-.", lw=1)
-    ax.text(
-        0.25,
-        0.885,
-        "Kaplan et al., raw C (Fig. 14): 0.88",
-        fontsize=7,
-        color=COLORS[1],
-    )
-    ax.axhline(0.73, color=COLORS[3], ls=":", lw=1)
-    ax.text(
-        0.25,
-        0.735,
-        "Kaplan et al., C_min (Table 6): 0.73",
-        fontsize=7,
-        color=COLORS[3],
-    )
-    ax.axhline(0.5, color=COLORS[2], ls="--", lw=1)
-    ax.text(0.25, 0.505, "Chinchilla ≈ 0.5", fontsize=7, color=COLORS[2])
+    for a, text, color, ls in (
+        (0.88, "Kaplan et al., raw C (Fig. 14): 0.88", COLORS[1], "-."),
+        (0.73, "Kaplan et al., C_min (Table 6): 0.73", COLORS[3], ":"),
+        (0.5, "Chinchilla ≈ 0.5", COLORS[2], "--"),
+    ):
+        ax.axhline(a, color=color, ls=ls, lw=1)
+        ax.text(0.25, a + 0.005, text, fontsize=7, color=color)
     ax.set_xticks(x, [textwrap.fill(s, 14) for s in steps], fontsize=7)
     ax.set_ylabel(r"exponent $a$ in $N_{opt} \propto C^a$")
     ax.set_title("Porian et al. runs: one correction at a time")

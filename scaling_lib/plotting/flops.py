@@ -43,6 +43,18 @@ def _capacity(value, name: str = "device_memory_gb"):
     return None if value is None else as_positive_float(value, name)
 
 
+def _device_line(ax, device_memory_gb) -> None:
+    """A dashed line at one device's memory, if one is given."""
+    if device_memory_gb:
+        ax.axhline(
+            device_memory_gb,
+            color="k",
+            ls="--",
+            lw=1,
+            label=f"{device_memory_gb:g} GB device",
+        )
+
+
 def _device(value, name: str = "device"):
     from ..inference import Device
 
@@ -552,14 +564,7 @@ def plot_memory_breakdown(
             ha="center",
             fontsize=8,
         )
-    if device_memory_gb:
-        ax.axhline(
-            device_memory_gb,
-            color="k",
-            ls="--",
-            lw=1,
-            label=f"{device_memory_gb:g} GB device",
-        )
+    _device_line(ax, device_memory_gb)
     ax.set_xticks(x, labels, fontsize=8)
     ax.set_xlim(-0.5, len(labels) - 0.5)
     ax.set_yscale("log")
@@ -721,14 +726,7 @@ def plot_kv_cache(
         lw=1,
         label="weights, 16-bit",
     )
-    if device_memory_gb:
-        ax.axhline(
-            device_memory_gb,
-            color="k",
-            ls="--",
-            lw=1,
-            label=f"{device_memory_gb:g} GB device",
-        )
+    _device_line(ax, device_memory_gb)
     log_axes(
         ax,
         "context length (tokens in the cache)",
