@@ -104,6 +104,9 @@ def _rf_result():
 
 
 ARRAY = array()
+#: the arrays of a set of training runs, and the Huber threshold of approach 3
+RUN_ARRAYS = {"n_params": ARRAY, "n_tokens": ARRAY, "loss": ARRAY}
+DELTA = number(low=0, low_open=True)
 #: starts of a parametric fit: rows (a, b, e, alpha, beta); None (valid) is the default grid
 STARTS = custom(
     "abc", [], [1.0] * 4, [[1.0] * 4], [[[1.0] * 5]], [[math.nan] * 5], {}
@@ -726,9 +729,7 @@ CONTRACT.update(
             "fit_overtraining_law": Entry(
                 _ch6_ot,
                 {
-                    "n_params": ARRAY,
-                    "n_tokens": ARRAY,
-                    "loss": ARRAY,
+                    **RUN_ARRAYS,
                     "objective": choice("least_squares", "huber_log"),
                 },
                 ("n_params", "n_tokens", "loss"),
@@ -769,9 +770,7 @@ CONTRACT.update(
             "holdout_by_compute": Entry(
                 lambda: {**_ch6_ladder(), "cutoff": 2e19},
                 {
-                    "n_params": ARRAY,
-                    "n_tokens": ARRAY,
-                    "loss": ARRAY,
+                    **RUN_ARRAYS,
                     "cutoff": POSITIVE,
                     "starts": STARTS,
                 },
@@ -787,9 +786,7 @@ CONTRACT.update(
                     "rng": 0,
                 },
                 {
-                    "n_params": ARRAY,
-                    "n_tokens": ARRAY,
-                    "loss": ARRAY,
+                    **RUN_ARRAYS,
                     "targets": ARRAY,
                     "level": number(
                         low=0, high=1, low_open=True, high_open=True
@@ -1252,9 +1249,7 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         "fit_kaplan_loss": Entry(
             lambda: {**_kaplan_grid(), "n_starts": 3},
             {
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
+                **RUN_ARRAYS,
                 "n_starts": integer(minimum=1, maximum=1000),
                 "rng": rng(),
             },
@@ -1380,10 +1375,8 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "starts": np.array([[6.0, 6.0, 0.5, 0.3, 0.3]]),
             },
             {
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
-                "delta": number(low=0, low_open=True),
+                **RUN_ARRAYS,
+                "delta": DELTA,
                 "reduction": choice("sum", "mean"),
                 "starts": STARTS,
             },
@@ -1397,10 +1390,8 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "theta": custom(
                     None, "abc", [1.0], [[1.0] * 4], [[[1.0] * 5]]
                 ),
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
-                "delta": number(low=0, low_open=True),
+                **RUN_ARRAYS,
+                "delta": DELTA,
             },
             ("n_params", "loss"),
         ),
@@ -1408,10 +1399,8 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         "fit_parametric_loss": Entry(
             lambda: _runs(8),
             {
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
-                "delta": number(low=0, low_open=True),
+                **RUN_ARRAYS,
+                "delta": DELTA,
                 "n_polish": integer(minimum=1, maximum=1000),
                 "max_iter": integer(minimum=1, maximum=10**5),
                 "starts": STARTS,
@@ -1426,10 +1415,8 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 "starts": np.array([[6.0, 6.0, 0.5, 0.3, 0.3]]),
             },
             {
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
-                "delta": number(low=0, low_open=True),
+                **RUN_ARRAYS,
+                "delta": DELTA,
                 "reduction": choice("sum", "mean"),
                 "starts": STARTS,
             },
@@ -1445,11 +1432,9 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
                 )()(**_runs(8)),
             },
             {
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
+                **RUN_ARRAYS,
                 "previous": thing(),
-                "delta": number(low=0, low_open=True),
+                "delta": DELTA,
             },
             ("n_params", "loss"),
             result="fit",
@@ -1469,12 +1454,10 @@ CHAPTERS: dict[str, dict[str, Entry | str]] = {
         "bootstrap": Entry(
             lambda: {**_runs(8), "n_resamples": 3},
             {
-                "n_params": ARRAY,
-                "n_tokens": ARRAY,
-                "loss": ARRAY,
+                **RUN_ARRAYS,
                 "n_resamples": integer(minimum=1, maximum=10**5),
                 "rng": rng(),
-                "delta": number(low=0, low_open=True),
+                "delta": DELTA,
                 # None (the default) fits the runs first
                 "fit": custom("abc", 3, {}, [1.0]),
                 "max_iter": integer(minimum=1, maximum=10**5),
