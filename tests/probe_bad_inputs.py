@@ -45,6 +45,12 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from contract_support import names, nonfinite  # noqa: E402  (tests/ is the script's directory)
+from test_api_contract import (  # noqa: E402  (the contract's own valid inputs)
+    _ch6_frames,
+    _ch6_ladder,
+    _ch6_ot,
+    _shape,
+)
 
 import scaling_lib  # noqa: E402
 
@@ -98,15 +104,6 @@ def _cache(fn):
         return box["v"]
 
     return get
-
-
-@_cache
-def _shape():
-    from scaling_lib.flops import TransformerShape
-
-    return TransformerShape(
-        n_layers=12, d_model=768, n_heads=12, n_ctx=1024, vocab_size=50257
-    )
 
 
 @_cache
@@ -434,49 +431,6 @@ def _ch6_runs():
         "n_tokens": d,
         "unique_tokens": u,
         "loss": _ch6_dc().loss(n, d, u),
-    }
-
-
-def _ch6_ladder():
-    from scaling_lib.chinchilla import HOFFMANN_2022
-    from scaling_lib.workflow import simulate_ladder
-
-    r = simulate_ladder(
-        HOFFMANN_2022, [1e18, 1e19, 1e20], sizes_per_budget=5, rng=0
-    )
-    return {
-        "n_params": r.n_params.to_numpy(),
-        "n_tokens": r.n_tokens.to_numpy(),
-        "loss": r.loss.to_numpy(),
-    }
-
-
-def _ch6_ot():
-    n = np.array([1e7, 8e7, 1.5e8, 4e8, 1e7, 4e8])
-    d = n * np.array([20, 20, 20, 20, 320, 80])
-    return {
-        "n_params": n,
-        "n_tokens": d,
-        "loss": 1.8 + 300.0 * n**-0.3 + 900.0 * d**-0.3,
-    }
-
-
-def _ch6_frames():
-    import pandas as pd
-
-    return {
-        "table": pd.DataFrame(
-            {"decades": [0.2, 1.0], "relative_error": [0.01, -0.02]}
-        ),
-        "band": pd.DataFrame(
-            {
-                "decades": [0.0, 1.0],
-                "lower": [2.0, 1.9],
-                "upper": [2.1, 2.2],
-                "predicted": [2.05, 2.0],
-                "true_loss": [2.05, 2.01],
-            }
-        ),
     }
 
 
