@@ -66,6 +66,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from scaling_lib import fitting, random_features  # noqa: E402
 from scaling_lib.data import DATA_DIR  # noqa: E402
+from scaling_lib.data import _chinchilla as _chinchilla_data  # noqa: E402
+from scaling_lib.data import _gadre as _gadre_data  # noqa: E402
 from scaling_lib.exercises import Feedback  # noqa: E402
 
 SETTINGS = settings(
@@ -113,15 +115,7 @@ STARTS = custom(
 )
 RANGE_N = array(whole=True, high=20_000)
 CHINCHILLA_CSV = ("chinchilla", "svg_extracted_data.csv")
-CHINCHILLA_COLUMNS = [
-    "x",
-    "y",
-    "color",
-    "Model Size",
-    "Training FLOP",
-    "hex_color",
-    "loss",
-]
+CHINCHILLA_COLUMNS = _chinchilla_data._COLUMNS  # the shipped file's header
 PORIAN = dict(
     dataset="rw",
     hparams="base",
@@ -595,16 +589,7 @@ CONTRACT["scaling_lib.data"].update(
             lambda: {"train_dataset": "rpj"},
             {
                 "train_dataset": custom("wikipedia", 3, "", ["rpj"], {}),
-                "eval_set": choice(
-                    "openlm",
-                    "c4_val",
-                    "paloma_c4_en",
-                    "paloma_dolma_100_programing_languages",
-                    "paloma_falcon-refinedweb",
-                    "paloma_ptb",
-                    "paloma_redpajama",
-                    "val_de-en_100",
-                ),
+                "eval_set": choice(*_gadre_data._EVALS),
                 "path": path(),
             },
         ),
